@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "common.hpp"
+
+#include <cstdio>
+#include <iostream>
+
+namespace raidmon::cli {
+
+Context makeContext(const Globals& g) {
+    Context ctx = g.root.empty() ? makeSystemContext() : makeRootContext(g.root);
+    if (!g.procDir.empty()) ctx.paths.proc = g.procDir;
+    if (!g.etcDir.empty()) ctx.paths.etc = g.etcDir;
+    if (g.noDeviceIo) ctx.deviceIo = DeviceIo::none;
+    if (g.verbose > 0) {
+        int v = g.verbose;
+        ctx.log = [v](LogLevel level, std::string_view msg) {
+            if (level == LogLevel::debug && v < 2) return;
+            static constexpr const char* names[] = {"debug", "info", "warning", "error", "critical"};
+            std::cerr << "raidmon[" << names[static_cast<int>(level)] << "]: " << msg << '\n';
+        };
+    }
+    return ctx;
+}
+
+void printError(std::string_view message) { std::cerr << "raidmon: " << message << '\n'; }
+
+} // namespace raidmon::cli

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+// Shared plumbing of the raidmon subcommands: global options, context construction, exit codes.
+
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <raidmon/context.hpp>
+#include <raidmon/error.hpp>
+
+namespace raidmon::cli {
+
+/// Exit codes beyond the monitoring-plugin 0..3 (sysexits.h values where one fits).
+inline constexpr int kExitUsage = 64;     // EX_USAGE: bad command line
+inline constexpr int kExitDataErr = 65;   // EX_DATAERR: input it cannot decode
+inline constexpr int kExitNoInput = 66;   // EX_NOINPUT: a named file cannot be opened
+inline constexpr int kExitSoftware = 70;  // EX_SOFTWARE: internal error
+inline constexpr int kExitConfig = 78;    // EX_CONFIG: bad configuration
+
+/// Options every subcommand understands.
+struct Globals {
+    bool json = false;
+    std::string root;       ///< --root: read sys/, proc/, dev/, etc/, run/ under this directory
+    std::string procDir;    ///< --proc: override /proc
+    std::string etcDir;     ///< --etc: override /etc
+    std::string stateDir;   ///< --state-dir
+    bool noDeviceIo = false;  ///< --no-device-io: never open /dev nodes
+    int verbose = 0;
+};
+
+/// The context for this invocation, built from the global options.
+Context makeContext(const Globals& g);
+
+/// Print "raidmon: <message>" to stderr.
+void printError(std::string_view message);
+
+/// A subcommand: registers its options on `app`; the callback it installs sets `exitCode`.
+using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
+
+} // namespace raidmon::cli

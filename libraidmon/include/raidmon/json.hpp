@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+
+#include <raidmon/export.hpp>
+
+/// @file json.hpp
+/// @brief JSON rendering of the model, with the field names of DESIGN.md.
+
+#include <string>
+
+#include <raidmon/model.hpp>
+
+RAIDMON_API_BEGIN
+namespace raidmon {
+
+/// @brief Render as JSON. indent < 0: one line; otherwise pretty-printed with that indent.
+std::string toJson(const Inventory& inv, int indent = 2);
+std::string toJson(const Drive& d, int indent = 2);
+std::string toJson(const Array& a, int indent = 2);
+std::string toJson(const Host& h, int indent = 2);
+
+} // namespace raidmon
+RAIDMON_API_END

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+// Small, allocation-light helpers for untrusted text (sysfs values, tool output).
+
+#include <charconv>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+#include <vector>
+
+namespace raidmon::detail {
+
+/// Whitespace as sysfs and tools use it (space, tab, CR, LF, NUL padding).
+constexpr bool isSpace(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\v' || c == '\f'; }
+
+inline std::string_view trim(std::string_view s) noexcept {
+    while (!s.empty() && isSpace(s.front())) s.remove_prefix(1);
+    while (!s.empty() && isSpace(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+inline bool startsWith(std::string_view s, std::string_view p) noexcept { return s.substr(0, p.size()) == p; }
+inline bool endsWith(std::string_view s, std::string_view p) noexcept {
+    return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
+}
+
+/// Parse a whole string (after trim) as an integer in `base`; nullopt for anything else.
+template <typename T>
+std::optional<T> parseInt(std::string_view s, int base = 10) noexcept {
+    static_assert(std::is_integral_v<T>);
+    s = trim(s);
+    if (base == 16 && (startsWith(s, "0x") || startsWith(s, "0X"))) s.remove_prefix(2);
+    if (s.empty()) return std::nullopt;
+    if constexpr (std::is_unsigned_v<T>) {
+        if (s.front() == '-') return std::nullopt;  // from_chars would reject it anyway; be explicit
+        if (s.front() == '+') s.remove_prefix(1);
+    }
+    T v{};
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+    if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+/// Parse a whole string as a finite double; nullopt otherwise.
+std::optional<double> parseDouble(std::string_view s) noexcept;
+
+/// Parse the leading integer of s (e.g. "1024 / 2048" -> 1024); nullopt if s does not start with a digit.
+template <typename T>
+std::optional<T> parseLeadingInt(std::string_view s) noexcept {
+    s = trim(s);
+    T v{};
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, 10);
+    if (ec != std::errc() || p == s.data()) return std::nullopt;
+    return v;
+}
+
+/// Split on a delimiter character, keeping empty fields.
+std::vector<std::string_view> split(std::string_view s, char delim);
+/// Split on runs of whitespace, dropping empty fields.
+std::vector<std::string_view> splitWs(std::string_view s);
+/// Split text into lines (LF or CRLF), keeping a last line without newline.
+std::vector<std::string_view> lines(std::string_view s);
+
+/// Printable ASCII copy of untrusted bytes: non-printables become '?', then trimmed.
+std::string printable(std::string_view s);
+/// Escape for a one-line error message: shows at most `max` characters, quoted.
+std::string quoteForError(std::string_view s, std::size_t max = 40);
+
+std::string toLower(std::string_view s);
+std::string toUpper(std::string_view s);
+/// Replace each run of spaces by one '_' (for drive ids).
+std::string underscoreSpaces(std::string_view s);
+
+/// Lower-case hex of bytes.
+std::string hex(const unsigned char* p, std::size_t n);
+/// Decode an even-length hex string; nullopt on any non-hex character.
+std::optional<std::vector<unsigned char>> unhex(std::string_view s);
+
+/// Human sizes: SI with one decimal ("4.0 TB"), for people; the JSON keeps bytes.
+std::string humanBytes(std::uint64_t bytes);
+
+} // namespace raidmon::detail

@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "sysfs.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "strutil.hpp"
+
+namespace raidmon::detail {
+
+namespace {
+
+Error errnoError(int err, const fs::path& path) {
+    errc code = fromErrno(err);
+    if (code == errc::device_gone) {
+        // Absent attribute of a present device vs. a device that is gone entirely.
+        struct stat st{};
+        if (::stat(path.parent_path().c_str(), &st) == 0) code = errc::not_found;
+    }
+    return Error(code, path.string() + ": " + std::strerror(err));
+}
+
+} // namespace
+
+Result<std::string> readFile(const fs::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0) return tl::unexpected(errnoError(errno, path));
+    std::string data;
+    char buf[4096];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            ::close(fd);
+            return tl::unexpected(errnoError(err, path));
+        }
+        if (n == 0) break;
+        data.append(buf, static_cast<std::size_t>(n));
+        if (data.size() > kMaxPseudoFile) {
+            ::close(fd);
+            return fail(errc::parse_error, path.string() + ": larger than " + std::to_string(kMaxPseudoFile) +
+                                               " bytes; not a pseudo file");
+        }
+    }
+    ::close(fd);
+    return data;
+}
+
+Result<std::string> readAttr(const fs::path& dir, std::string_view name) {
+    auto r = readFile(dir / name);
+    if (!r) return r;
+    return std::string(trim(*r));
+}
+
+std::optional<std::string> attr(const fs::path& dir, std::string_view name) {
+    auto r = readAttr(dir, name);
+    if (!r || r->empty()) return std::nullopt;
+    return std::move(*r);
+}
+
+std::optional<std::uint64_t> attrU64(const fs::path& dir, std::string_view name, int base,
+                                     std::vector<std::string>* garbage) {
+    auto s = attr(dir, name);
+    if (!s) return std::nullopt;
+    auto v = parseInt<std::uint64_t>(*s, base);
+    if (!v && garbage) garbage->push_back((dir / name).string() + ": not a number: " + quoteForError(*s));
+    return v;
+}
+
+std::optional<std::int64_t> attrI64(const fs::path& dir, std::string_view name, std::vector<std::string>* garbage) {
+    auto s = attr(dir, name);
+    if (!s) return std::nullopt;
+    auto v = parseInt<std::int64_t>(*s);
+    if (!v && garbage) garbage->push_back((dir / name).string() + ": not a number: " + quoteForError(*s));
+    return v;
+}
+
+std::optional<std::string> linkTarget(const fs::path& link) {
+    char buf[4096];
+    ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+    if (n <= 0) return std::nullopt;
+    return std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::optional<fs::path> resolveLink(const fs::path& link) {
+    auto t = linkTarget(link);
+    if (!t) return std::nullopt;
+    fs::path target(*t);
+    if (target.is_relative()) {
+        // Resolve relative to the real location of the link's directory.
+        fs::path base = link.parent_path();
+        if (auto c = detail::canonical(base)) base = *c;
+        target = base / target;
+    }
+    return target.lexically_normal();
+}
+
+std::optional<fs::path> canonical(const fs::path& p) {
+    std::error_code ec;
+    auto c = fs::canonical(p, ec);
+    if (ec) return std::nullopt;
+    return c;
+}
+
+std::vector<std::string> listDir(const fs::path& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) out.push_back(it->path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool exists(const fs::path& p) {
+    struct stat st{};
+    return ::stat(p.c_str(), &st) == 0;
+}
+
+} // namespace raidmon::detail

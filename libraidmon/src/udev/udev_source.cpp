@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// DeviceSource over libudev. Under umockdev's preload the same code reads the testbed.
+#include <raidmon/context.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <libudev.h>
+
+namespace raidmon {
+namespace {
+
+struct UdevDeleter {
+    void operator()(udev* u) const { udev_unref(u); }
+    void operator()(udev_device* d) const { udev_device_unref(d); }
+    void operator()(udev_enumerate* e) const { udev_enumerate_unref(e); }
+    void operator()(udev_monitor* m) const { udev_monitor_unref(m); }
+};
+template <typename T>
+using UdevPtr = std::unique_ptr<T, UdevDeleter>;
+
+std::string str(const char* s) { return s ? std::string(s) : std::string(); }
+
+DeviceRecord toRecord(udev_device* d) {
+    DeviceRecord r;
+    r.syspath = str(udev_device_get_syspath(d));
+    r.sysname = str(udev_device_get_sysname(d));
+    r.subsystem = str(udev_device_get_subsystem(d));
+    r.devtype = str(udev_device_get_devtype(d));
+    r.devnode = str(udev_device_get_devnode(d));
+    r.driver = str(udev_device_get_driver(d));
+    for (auto* e = udev_device_get_properties_list_entry(d); e; e = udev_list_entry_get_next(e))
+        r.properties.emplace(str(udev_list_entry_get_name(e)), str(udev_list_entry_get_value(e)));
+    return r;
+}
+
+class UdevMonitor final : public DeviceMonitor {
+public:
+    UdevMonitor(UdevPtr<udev> u, UdevPtr<udev_monitor> m) : udev_(std::move(u)), mon_(std::move(m)) {}
+    UdevMonitor(const UdevMonitor&) = delete;
+    UdevMonitor& operator=(const UdevMonitor&) = delete;
+    int fd() const override { return udev_monitor_get_fd(mon_.get()); }
+    std::optional<DeviceEvent> receive() override {
+        UdevPtr<udev_device> d(udev_monitor_receive_device(mon_.get()));
+        if (!d) return std::nullopt;
+        DeviceEvent ev;
+        ev.action = str(udev_device_get_action(d.get()));
+        ev.device = toRecord(d.get());
+        if (auto s = udev_device_get_seqnum(d.get())) ev.seqnum = s;
+        return ev;
+    }
+
+private:
+    UdevPtr<udev> udev_;
+    UdevPtr<udev_monitor> mon_;
+};
+
+class UdevDeviceSource final : public DeviceSource {
+public:
+    UdevDeviceSource() : udev_(udev_new()) {}
+    UdevDeviceSource(const UdevDeviceSource&) = delete;
+    UdevDeviceSource& operator=(const UdevDeviceSource&) = delete;
+
+    Result<std::vector<DeviceRecord>> enumerate(std::string_view subsystem) override {
+        if (!udev_) return fail(errc::io_error, "libudev: udev_new failed");
+        UdevPtr<udev_enumerate> en(udev_enumerate_new(udev_.get()));
+        if (!en) return fail(errc::io_error, "libudev: udev_enumerate_new failed");
+        if (!subsystem.empty()) udev_enumerate_add_match_subsystem(en.get(), std::string(subsystem).c_str());
+        if (int rc = udev_enumerate_scan_devices(en.get()); rc < 0)
+            return fail(errc::io_error, "libudev: enumerating '" + std::string(subsystem) + "': " + std::strerror(-rc));
+        std::vector<DeviceRecord> out;
+        for (auto* e = udev_enumerate_get_list_entry(en.get()); e; e = udev_list_entry_get_next(e)) {
+            // A device listed by the scan may be gone by now: skip it (sd-device does the same).
+            UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), udev_list_entry_get_name(e)));
+            if (d) out.push_back(toRecord(d.get()));
+        }
+        return out;
+    }
+
+    Result<DeviceRecord> lookup(const std::string& syspath) override {
+        if (!udev_) return fail(errc::io_error, "libudev: udev_new failed");
+        UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), syspath.c_str()));
+        if (!d) return fail(errc::device_gone, syspath + ": no such device");
+        return toRecord(d.get());
+    }
+
+    Result<std::unique_ptr<DeviceMonitor>> monitor(std::span<const std::string> subsystems) override {
+        UdevPtr<udev> u(udev_new());
+        if (!u) return fail(errc::io_error, "libudev: udev_new failed");
+        UdevPtr<udev_monitor> m(udev_monitor_new_from_netlink(u.get(), "udev"));
+        if (!m) return fail(errc::io_error, "libudev: cannot open the udev netlink monitor");
+        for (const auto& s : subsystems) udev_monitor_filter_add_match_subsystem_devtype(m.get(), s.c_str(), nullptr);
+        if (int rc = udev_monitor_enable_receiving(m.get()); rc < 0)
+            return fail(errc::io_error, std::string("libudev: enable receiving: ") + std::strerror(-rc));
+        return std::unique_ptr<DeviceMonitor>(new UdevMonitor(std::move(u), std::move(m)));
+    }
+
+private:
+    UdevPtr<udev> udev_;
+};
+
+} // namespace
+
+std::shared_ptr<DeviceSource> makeUdevDeviceSource() { return std::make_shared<UdevDeviceSource>(); }
+
+} // namespace raidmon

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#define BOOST_TEST_MODULE strutil
+#include <boost/test/unit_test.hpp>
+
+#include "core/strutil.hpp"
+
+using namespace raidmon::detail;
+
+BOOST_AUTO_TEST_CASE(trim_strips_whitespace_and_nul_padding) {
+    BOOST_TEST(trim("  SEAGATE \n") == "SEAGATE");
+    BOOST_TEST(trim(std::string_view("ab\0\0", 4)) == "ab");
+    BOOST_TEST(trim("") == "");
+}
+
+BOOST_AUTO_TEST_CASE(parse_int_rejects_garbage) {
+    BOOST_TEST(parseInt<std::uint64_t>("7814037168\n").value() == 7814037168ULL);
+    BOOST_TEST(!parseInt<std::uint64_t>("-1"));
+    BOOST_TEST(!parseInt<std::uint64_t>("12abc"));
+    BOOST_TEST(!parseInt<std::uint64_t>(""));
+    BOOST_TEST(!parseInt<int>("99999999999"));
+    BOOST_TEST(parseInt<std::uint64_t>("0x1f", 16).value() == 31u);
+    BOOST_TEST(parseLeadingInt<std::uint64_t>("1024 / 2048").value() == 1024u);
+    BOOST_TEST(!parseLeadingInt<std::uint64_t>("none"));
+}
+
+BOOST_AUTO_TEST_CASE(parse_double_only_finite) {
+    BOOST_TEST(parseDouble("29.2").value() == 29.2);
+    BOOST_TEST(!parseDouble("nan"));
+    BOOST_TEST(!parseDouble("1e999"));
+    BOOST_TEST(!parseDouble("1.5x"));
+}
+
+BOOST_AUTO_TEST_CASE(split_and_lines) {
+    auto f = splitWs("  md0 : active  raid1 ");
+    BOOST_TEST(f.size() == 4u);
+    BOOST_TEST(f[3] == "raid1");
+    auto l = lines("a\r\nb\nc");
+    BOOST_TEST(l.size() == 3u);
+    BOOST_TEST(l[0] == "a");
+    BOOST_TEST(l[2] == "c");
+    BOOST_TEST(split("a,,b", ',').size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(hex_roundtrip_and_printable) {
+    unsigned char b[] = {0x00, 0x80, 0xff};
+    BOOST_TEST(hex(b, 3) == "0080ff");
+    BOOST_TEST(unhex("0080ff").value().size() == 3u);
+    BOOST_TEST(!unhex("0g"));
+    BOOST_TEST(!unhex("abc"));
+    BOOST_TEST(printable("a\x01" "b") == "a?b");
+    BOOST_TEST(quoteForError(std::string(100, 'x'), 5) == "'xxxxx'...");
+    BOOST_TEST(underscoreSpaces(" WDC  WD40 ") == "WDC_WD40");
+    BOOST_TEST(humanBytes(4000787030016ULL) == "4.0 TB");
+}
