@@ -38,4 +38,8 @@ void printError(std::string_view message);
 /// A subcommand: registers its options on `app`; the callback it installs sets `exitCode`.
 using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 
+// The subcommands (one cmd_<name>.cpp each).
+void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
+void registerStatus(CLI::App& app, Globals& globals, int& exitCode);
+
 } // namespace raidmon::cli

@@ -9,14 +9,11 @@
 
 #include "common.hpp"
 
-namespace raidmon::cli {
-// One line per subcommand (keep sorted).
-} // namespace raidmon::cli
-
 int main(int argc, char** argv) {
     using namespace raidmon::cli;
     CLI::App app{"raidmon: disks, RAID arrays and enclosure slots of this server"};
     app.require_subcommand(1);
+    app.fallthrough();  // global options may follow the subcommand: "raidmon status --json"
     app.set_version_flag("--version", raidmon::kVersion);
     Globals g;
     app.add_flag("--json", g.json, "Machine-readable JSON output");
@@ -28,11 +25,12 @@ int main(int argc, char** argv) {
     app.add_flag("-v,--verbose", g.verbose, "Log to stderr (twice: debug)");
 
     int exitCode = 0;
+    // One line per subcommand (keep sorted).
     const Register commands[] = {
-        nullptr,
+        registerDecode,
+        registerStatus,
     };
-    for (auto reg : commands)
-        if (reg) reg(app, g, exitCode);
+    for (auto reg : commands) reg(app, g, exitCode);
 
     try {
         app.parse(argc, argv);

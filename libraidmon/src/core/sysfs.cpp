@@ -63,6 +63,14 @@ std::optional<std::string> attr(const fs::path& dir, std::string_view name) {
     return std::move(*r);
 }
 
+std::optional<std::string> textAttr(const fs::path& dir, std::string_view name) {
+    auto s = attr(dir, name);
+    if (!s) return std::nullopt;
+    auto p = printable(*s);
+    if (p.empty()) return std::nullopt;
+    return p;
+}
+
 std::optional<std::uint64_t> attrU64(const fs::path& dir, std::string_view name, int base,
                                      std::vector<std::string>* garbage) {
     auto s = attr(dir, name);
@@ -94,13 +102,13 @@ std::optional<fs::path> resolveLink(const fs::path& link) {
     if (target.is_relative()) {
         // Resolve relative to the real location of the link's directory.
         fs::path base = link.parent_path();
-        if (auto c = detail::canonical(base)) base = *c;
+        if (auto c = detail::realPath(base)) base = *c;
         target = base / target;
     }
     return target.lexically_normal();
 }
 
-std::optional<fs::path> canonical(const fs::path& p) {
+std::optional<fs::path> realPath(const fs::path& p) {
     std::error_code ec;
     auto c = fs::canonical(p, ec);
     if (ec) return std::nullopt;
@@ -116,7 +124,7 @@ std::vector<std::string> listDir(const fs::path& dir) {
     return out;
 }
 
-bool exists(const fs::path& p) {
+bool pathExists(const fs::path& p) {
     struct stat st{};
     return ::stat(p.c_str(), &st) == 0;
 }

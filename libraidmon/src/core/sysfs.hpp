@@ -30,6 +30,9 @@ Result<std::string> readAttr(const fs::path& dir, std::string_view name);
 /// A text attribute or nullopt (absent, unreadable, or empty after trimming).
 std::optional<std::string> attr(const fs::path& dir, std::string_view name);
 
+/// A text attribute made printable (non-ASCII bytes replaced), trimmed; nullopt if absent or empty.
+std::optional<std::string> textAttr(const fs::path& dir, std::string_view name);
+
 /// An attribute parsed as an integer (base 10, or 16 with optional 0x); nullopt if absent or garbage.
 /// `garbage` (if given) receives a note naming the path and the bad value.
 std::optional<std::uint64_t> attrU64(const fs::path& dir, std::string_view name, int base = 10,
@@ -45,12 +48,12 @@ std::optional<std::string> linkTarget(const fs::path& link);
 std::optional<fs::path> resolveLink(const fs::path& link);
 
 /// Resolve all symlinks in an existing path (realpath); nullopt if it does not exist.
-std::optional<fs::path> canonical(const fs::path& p);
+std::optional<fs::path> realPath(const fs::path& p);
 
 /// Entry names of a directory (not "." or ".."); empty if unreadable.
 std::vector<std::string> listDir(const fs::path& dir);
 
 /// Does the path exist (following links)?
-bool exists(const fs::path& p);
+bool pathExists(const fs::path& p);
 
 } // namespace raidmon::detail

@@ -38,7 +38,7 @@ public:
         auto collect = [&](const fs::path& d) {
             for (const auto& name : listDir(d)) {
                 auto p = d / name;
-                if (auto c = detail::canonical(p)) dirs.push_back(*c);
+                if (auto c = detail::realPath(p)) dirs.push_back(*c);
             }
         };
         if (subsystem.empty()) {

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// raidmon status: the host tree with health; exit 0 OK, 1 warning, 2 critical, 3 unknown.
+#include <iostream>
+
+#include <raidmon/inventory.hpp>
+#include <raidmon/json.hpp>
+
+#include "common.hpp"
+#include "render.hpp"
+
+namespace raidmon::cli {
+
+namespace {
+
+struct StatusOptions {
+    bool noProbe = false;
+    bool noMdstat = false;
+};
+
+int runStatus(const Globals& g, const StatusOptions& o) {
+    Context ctx = makeContext(g);
+    ScanOptions so;
+    so.probeSignatures = !o.noProbe;
+    so.crossCheckMdstat = !o.noMdstat;
+    auto inv = scanInventory(ctx, so);
+    if (!inv) {
+        printError("status: " + inv.error().message);
+        if (g.json) std::cout << R"({"health":"Unknown","error":)" << '"' << "scan failed" << "\"}\n";
+        return exitCode(Health::Unknown);
+    }
+    if (g.json)
+        std::cout << toJson(*inv, 2) << '\n';
+    else
+        renderInventory(std::cout, *inv);
+    return exitCode(inv->health);
+}
+
+} // namespace
+
+void registerStatus(CLI::App& app, Globals& g, int& exitCode) {
+    auto opts = std::make_shared<StatusOptions>();
+    auto* sub = app.add_subcommand("status", "Controllers, enclosures and slots, drives and arrays of this host, with health");
+    sub->add_flag("--no-probe", opts->noProbe, "Do not look for RAID/LVM/filesystem signatures on drives");
+    sub->add_flag("--no-mdstat", opts->noMdstat, "Do not cross-check md arrays against /proc/mdstat");
+    sub->callback([&g, &exitCode, opts] { exitCode = runStatus(g, *opts); });
+}
+
+} // namespace raidmon::cli

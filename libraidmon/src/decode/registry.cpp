@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "registry.hpp"
+
+#include <array>
+
+#include "core/json_model.hpp"
+#include "core/strutil.hpp"
+#include "md/mdstat_decoder.hpp"
+
+namespace raidmon::detail {
+
+std::span<const DecoderEntry> decoders() {
+    // One line per decoder. Keep the more specific formats before the more general ones.
+    static constexpr std::array table = {
+        DecoderEntry{"mdstat", &detectMdstat, &decodeMdstat},
+    };
+    return table;
+}
+
+} // namespace raidmon::detail
+
+namespace raidmon {
+
+std::vector<std::string> decodeFormats() {
+    std::vector<std::string> out;
+    for (const auto& d : detail::decoders()) out.emplace_back(d.format);
+    return out;
+}
+
+Result<std::string> detectFormat(std::string_view text) {
+    int best = 0;
+    std::string_view name;
+    for (const auto& d : detail::decoders()) {
+        int score = d.detect(text);
+        if (score > best) {
+            best = score;
+            name = d.format;
+        }
+    }
+    if (best == 0) {
+        auto first = detail::lines(text.substr(0, 200));
+        return fail(errc::parse_error, "not a capture raidmon knows (starts with " +
+                                           detail::quoteForError(first.empty() ? std::string_view{} : first[0]) + ")");
+    }
+    return std::string(name);
+}
+
+Result<Capture> decode(std::string_view text, std::string_view format) {
+    std::string fmt(format);
+    if (fmt.empty() || fmt == "auto") {
+        auto d = detectFormat(text);
+        if (!d) return tl::unexpected(d.error());
+        fmt = *d;
+    }
+    for (const auto& d : detail::decoders()) {
+        if (d.format != fmt) continue;
+        try {
+            auto r = d.decode(text);
+            if (r) r->format = fmt;
+            return r;
+        } catch (const std::exception& e) {
+            // Decoders must not throw on bad input; if one does, it is a bug, but the caller still
+            // gets a clean error instead of a crash.
+            return fail(errc::parse_error, fmt + ": " + e.what());
+        }
+    }
+    return fail(errc::invalid_argument, "unknown format '" + fmt + "'");
+}
+
+std::string toJson(const Capture& c, int indent) {
+    using detail::Json;
+    Json j{{"format", c.format}};
+    auto add = [&](const char* key, const auto& v) {
+        Json a = Json::array();
+        for (const auto& x : v) a.push_back(detail::toJsonValue(x));
+        j[key] = a;
+    };
+    add("controllers", c.controllers);
+    add("enclosures", c.enclosures);
+    add("drives", c.drives);
+    add("arrays", c.arrays);
+    j["notes"] = c.notes;
+    return j.dump(indent, ' ', false, Json::error_handler_t::replace);
+}
+
+} // namespace raidmon

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "common.hpp"
+
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon::detail {
+
+bool isPciAddress(std::string_view s) {
+    // dddd:bb:dd.f
+    if (s.size() != 12 || s[4] != ':' || s[7] != ':' || s[10] != '.') return false;
+    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u}) {
+        char c = s[i];
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    }
+    return true;
+}
+
+std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir) {
+    std::optional<std::string> nearest;
+    for (auto p = devDir; p.has_relative_path() && p != p.parent_path(); p = p.parent_path()) {
+        auto name = p.filename().string();
+        if (!isPciAddress(name)) continue;
+        if (!nearest) nearest = name;
+        if (auto cls = attr(p, "class"); cls && startsWith(*cls, "0x01")) return name;
+    }
+    return nearest;
+}
+
+std::filesystem::path realDir(const std::filesystem::path& p) {
+    if (auto c = detail::realPath(p)) return *c;
+    return p.lexically_normal();
+}
+
+const Drive* findDriveByPath(const std::vector<Drive>& drives, const std::filesystem::path& dir) {
+    const std::string d = dir.lexically_normal().string();
+    for (const auto& drv : drives) {
+        if (!drv.sysPath) continue;
+        const std::string& s = *drv.sysPath;
+        // dir is the drive or inside it (a partition: .../block/sda/sda1)
+        if (d == s || (startsWith(d, s) && d.size() > s.size() && d[s.size()] == '/')) return &drv;
+        // dir is the SCSI device (or NVMe controller) the drive's block directory hangs below
+        if (startsWith(s, d) && s.size() > d.size() && s[d.size()] == '/' &&
+            s.find("/block/", d.size()) != std::string::npos) {
+            auto rest = std::string_view(s).substr(d.size());
+            // only direct ownership: ".../0:0:3:0" + "/block/sdc"
+            if (startsWith(rest, "/block/") && rest.find('/', 7) == std::string_view::npos) return &drv;
+        }
+    }
+    return nullptr;
+}
+
+} // namespace raidmon::detail

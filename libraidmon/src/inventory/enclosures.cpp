@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// SES enclosures through the kernel's enclosure class (drivers/misc/enclosure.c, drivers/scsi/ses.c)
+// and PCIe hot-plug slots (/sys/bus/pci/slots, drivers/pci/slot.c).
+#include <raidmon/inventory.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "common.hpp"
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon {
+
+using namespace detail;
+
+namespace {
+
+std::optional<bool> boolAttr(const fs::path& dir, std::string_view name) {
+    auto v = attrU64(dir, name);
+    if (!v) return std::nullopt;
+    return *v != 0;
+}
+
+// ses.c element status codes as the enclosure class prints them (enclosure_status[]).
+Health slotHealth(std::string_view status) {
+    if (status == "critical" || status == "unrecoverable") return Health::Critical;
+    if (status == "noncritical") return Health::Warning;
+    return Health::OK;
+}
+
+} // namespace
+
+Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vector<Drive>& drives,
+                                              std::vector<std::string>& notes) {
+    auto devs = ctx.devices->enumerate("enclosure");
+    if (!devs) return tl::unexpected(devs.error());
+    std::vector<Enclosure> out;
+    for (const auto& rec : *devs) {
+        fs::path dir = realDir(rec.syspath);
+        if (!pathExists(dir / "components")) {
+            notes.push_back(rec.sysname + ": enclosure vanished during the scan; skipped");
+            continue;
+        }
+        Enclosure e;
+        e.kind = "ses";
+        e.sysPath = dir.string();
+        e.scsiAddress = rec.sysname;
+        std::vector<std::string> garbage;
+        if (auto n = attrU64(dir, "components", 10, &garbage)) e.components = static_cast<int>(std::min<std::uint64_t>(*n, 100000));
+        auto logicalId = attr(dir, "id");
+        e.id = logicalId && logicalId->find_first_not_of("0x") != std::string::npos ? toLower(*logicalId) : rec.sysname;
+        // The SES device is the enclosure device's parent (…/0:0:12:0/enclosure/0:0:12:0).
+        fs::path sesDev = dir.parent_path().parent_path();
+        e.vendor = textAttr(sesDev, "vendor");
+        e.product = textAttr(sesDev, "model");
+        e.revision = textAttr(sesDev, "rev");
+
+        for (const auto& name : listDir(dir)) {
+            fs::path comp = dir / name;
+            auto type = attr(comp, "type");
+            if (!type) continue;  // not a component directory (power, subsystem, ...)
+            if (*type != "array device" && *type != "device") continue;
+            Slot s;
+            s.label = name;
+            s.sysPath = comp.string();
+            if (auto idx = attrU64(comp, "slot", 10, &garbage)) s.index = static_cast<int>(std::min<std::uint64_t>(*idx, 1u << 20));
+            else if (auto n = parseInt<int>(name)) s.index = *n;
+            else s.index = static_cast<int>(e.slots.size());
+            s.status = attr(comp, "status");
+            s.locate = boolAttr(comp, "locate");
+            s.fault = boolAttr(comp, "fault");
+            s.active = boolAttr(comp, "active");
+            if (auto ps = attr(comp, "power_status")) s.power = *ps == "on";
+            if (auto link = resolveLink(comp / "device")) {
+                if (const Drive* d = findDriveByPath(drives, realDir(*link))) {
+                    s.drive = d->id;
+                    s.device = d->kernelName;
+                } else if (!pathExists(*link)) {
+                    notes.push_back(e.id + " " + name + ": the slot's device link dangles (drive removed?)");
+                } else {
+                    // Occupied by something we do not list as a drive (e.g. a disk of an unsupported type).
+                    s.device = link->filename().string();
+                }
+            }
+            e.slots.push_back(std::move(s));
+        }
+        // The disk side: /sys/block/sdX/device/enclosure_device:<component> (ses.c links both ways).
+        for (const auto& d : drives) {
+            if (!d.sysPath) continue;
+            fs::path scsiDev = fs::path(*d.sysPath).parent_path().parent_path();
+            for (const auto& n : listDir(scsiDev)) {
+                if (!startsWith(n, "enclosure_device:")) continue;
+                auto target = resolveLink(scsiDev / n);
+                if (!target) continue;
+                for (auto& s : e.slots)
+                    if (!s.drive && s.sysPath && realDir(*target).string() == *s.sysPath) {
+                        s.drive = d.id;
+                        s.device = d.kernelName;
+                    }
+            }
+        }
+        std::sort(e.slots.begin(), e.slots.end(), [](const Slot& a, const Slot& b) { return a.index < b.index; });
+        e.health = Health::OK;
+        for (const auto& s : e.slots) {
+            if (!s.status) continue;
+            Health h = slotHealth(toLower(*s.status));
+            if (h != Health::OK) {
+                e.health = worse(e.health, h);
+                e.reasons.push_back(e.id + " " + s.label.value_or("?") + ": SES element status '" + *s.status + "'");
+            }
+        }
+        for (auto& g : garbage) notes.push_back(std::move(g));
+        out.push_back(std::move(e));
+    }
+    std::sort(out.begin(), out.end(), [](const Enclosure& a, const Enclosure& b) { return a.scsiAddress < b.scsiAddress; });
+    return out;
+}
+
+std::optional<Enclosure> scanPciSlots(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes) {
+    fs::path slotsDir = ctx.paths.sys / "bus" / "pci" / "slots";
+    auto names = listDir(slotsDir);
+    if (names.empty()) return std::nullopt;
+    Enclosure e;
+    e.id = "pcie";
+    e.kind = "pcie-slots";
+    e.sysPath = slotsDir.string();
+    std::vector<std::string> garbage;
+    for (const auto& name : names) {
+        fs::path dir = slotsDir / name;
+        auto address = attr(dir, "address");  // "0000:5e:00" (no function) or "0000:5e:00.0" on some platforms
+        if (!address) continue;
+        Slot s;
+        s.label = "PCIe slot " + name;
+        s.sysPath = dir.string();
+        if (auto n = parseInt<int>(name)) s.index = *n;
+        else s.index = static_cast<int>(e.slots.size());
+        if (auto att = attrU64(dir, "attention", 10, &garbage)) s.attention = static_cast<int>(std::min<std::uint64_t>(*att, 255));
+        if (auto pw = attrU64(dir, "power", 10, &garbage)) s.power = *pw != 0;
+        std::string prefix = address->size() == 10 ? *address + "." : address->substr(0, 10) + ".";
+        for (const auto& d : drives) {
+            if (d.location.controller && startsWith(*d.location.controller, prefix)) {
+                s.drive = d.id;
+                s.device = d.kernelName;
+                s.pciAddress = d.location.controller;
+                break;
+            }
+        }
+        auto adapter = attrU64(dir, "adapter");
+        if (s.drive) s.status = "occupied";
+        else if (adapter && *adapter == 0) s.status = "empty";
+        else if (pathExists(ctx.paths.sys / "bus" / "pci" / "devices" / (prefix + "0"))) {
+            s.status = "occupied";
+            s.pciAddress = prefix + "0";
+            s.device = "pci " + prefix + "0";
+        } else {
+            s.status = "empty";
+        }
+        e.slots.push_back(std::move(s));
+    }
+    if (e.slots.empty()) return std::nullopt;
+    std::sort(e.slots.begin(), e.slots.end(), [](const Slot& a, const Slot& b) { return a.index < b.index; });
+    e.health = Health::OK;
+    for (auto& g : garbage) notes.push_back(std::move(g));
+    return e;
+}
+
+} // namespace raidmon

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The whole scan: drives first (everything else joins onto them), then enclosures, PCIe slots and
+// md arrays, then the evidence each gives about the drives, then the verdict.
+#include <raidmon/inventory.hpp>
+
+#include <map>
+
+#include "common.hpp"
+#include "core/strutil.hpp"
+
+namespace raidmon {
+
+namespace {
+
+void join(Inventory& inv) {
+    std::map<std::string, Drive*> byId;
+    for (auto& d : inv.drives) byId[d.id] = &d;
+
+    for (const auto& e : inv.enclosures) {
+        for (const auto& s : e.slots) {
+            if (!s.drive) continue;
+            auto it = byId.find(*s.drive);
+            if (it == byId.end()) continue;
+            Drive& d = *it->second;
+            d.location.enclosure = e.id;
+            d.location.slot = s.index;
+            d.location.label = s.label;
+            std::string where = (e.kind == "pcie-slots" ? "" : e.id + " ") + s.label.value_or("slot " + std::to_string(s.index));
+            if (s.status) {
+                auto st = detail::toLower(*s.status);
+                if (st == "critical" || st == "unrecoverable") {
+                    d.health = worse(d.health, Health::Critical);
+                    d.reasons.push_back("the enclosure reports its bay (" + where + ") as '" + *s.status + "'");
+                } else if (st == "noncritical") {
+                    d.health = worse(d.health, Health::Warning);
+                    d.reasons.push_back("the enclosure reports its bay (" + where + ") as '" + *s.status + "'");
+                }
+            }
+            if (s.fault && *s.fault) {
+                d.health = worse(d.health, Health::Warning);
+                d.reasons.push_back("the fault light of its bay (" + where + ") is on");
+            }
+        }
+    }
+
+    for (const auto& a : inv.arrays) {
+        for (const auto& m : a.members) {
+            if (!m.drive) continue;
+            auto it = byId.find(*m.drive);
+            if (it == byId.end()) continue;
+            Drive& d = *it->second;
+            if (m.role == "faulty") {
+                d.state = DriveState::failed;
+                d.health = Health::Critical;
+                d.reasons.push_back(a.name + " has marked " + m.device.value_or("it") + " faulty: replace this drive");
+            } else if (m.role == "rebuilding" || m.role == "replacement") {
+                if (d.state == DriveState::online) d.state = DriveState::rebuilding;
+            } else if (m.role == "spare") {
+                if (d.state == DriveState::online) d.state = DriveState::spare;
+            }
+            if (m.errors && *m.errors > 0 && m.role != "faulty")
+                d.reasons.push_back(a.name + " corrected " + std::to_string(*m.errors) + " read error(s) on " +
+                                    m.device.value_or("it") + " by rewriting from redundancy");
+        }
+    }
+}
+
+} // namespace
+
+void evaluateHealth(Inventory& inv) {
+    Health h = Health::OK;
+    std::vector<std::string> reasons;
+    auto take = [&](Health eh, const std::vector<std::string>& rs) {
+        if (eh == Health::OK) return;
+        h = worse(h, eh);
+        for (const auto& r : rs) reasons.push_back(r);
+    };
+    for (const auto& a : inv.arrays) take(a.health, a.reasons);
+    for (const auto& c : inv.controllers) take(c.health, c.reasons);
+    for (const auto& e : inv.enclosures) take(e.health, e.reasons);
+    for (const auto& d : inv.drives) {
+        if (d.health == Health::Unknown) continue;  // no evidence either way: not a finding
+        std::vector<std::string> rs;
+        for (const auto& r : d.reasons) rs.push_back(d.kernelName.value_or(d.id) + ": " + r);
+        take(d.health, rs);
+    }
+    inv.health = h;
+    inv.reasons = std::move(reasons);
+}
+
+Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
+    if (!ctx.devices) return fail(errc::invalid_argument, "scanInventory: the Context has no device source");
+    Inventory inv;
+    inv.host = readHost(ctx);
+    auto drives = scanDrives(ctx, inv.notes);
+    if (!drives) return tl::unexpected(drives.error());
+    inv.drives = std::move(*drives);
+
+    bool partial = false;
+    if (auto c = scanControllers(ctx)) inv.controllers = std::move(*c);
+    else {
+        inv.notes.push_back("controllers: " + c.error().message);
+        partial = true;
+    }
+    if (auto e = scanEnclosures(ctx, inv.drives, inv.notes)) inv.enclosures = std::move(*e);
+    else {
+        inv.notes.push_back("enclosures: " + e.error().message);
+        partial = true;
+    }
+    if (auto p = scanPciSlots(ctx, inv.drives, inv.notes)) inv.enclosures.push_back(std::move(*p));
+    if (auto a = scanMdArrays(ctx, inv.drives, inv.notes)) inv.arrays = std::move(*a);
+    else {
+        inv.notes.push_back("md arrays: " + a.error().message);
+        partial = true;
+    }
+    if (opts.crossCheckMdstat && !inv.arrays.empty()) {
+        detail::mdCrossCheck(ctx, inv.arrays, inv.notes);
+    }
+    if (opts.probeSignatures) probeSignatures(ctx, inv.drives, inv.notes);
+    join(inv);
+    evaluateHealth(inv);
+    if (partial) {
+        inv.health = worse(inv.health, Health::Unknown);
+        inv.reasons.push_back("part of the scan failed; see notes");
+    }
+    return inv;
+}
+
+} // namespace raidmon

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// What each drive carries: RAID superblocks, LVM, filesystems, partition tables. From udev's
+// database when it has probed the device (its blkid builtin), else libblkid on the device node,
+// read-only, and only for a node under the Context's /dev that really is this block device.
+#include <raidmon/inventory.hpp>
+
+#include <blkid/blkid.h>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <map>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "common.hpp"
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon {
+
+using namespace detail;
+
+namespace {
+
+std::optional<Signature> fromUdev(const DeviceRecord& rec) {
+    Signature s;
+    s.device = rec.sysname;
+    if (auto t = rec.property("ID_FS_TYPE"); t && !t->empty()) {
+        s.type = *t;
+        s.usage = rec.property("ID_FS_USAGE");
+        s.uuid = rec.property("ID_FS_UUID");
+        s.label = rec.property("ID_FS_LABEL");
+        return s;
+    }
+    if (auto pt = rec.property("ID_PART_TABLE_TYPE"); pt && !pt->empty()) {
+        s.type = *pt;
+        s.usage = "partition_table";
+        s.uuid = rec.property("ID_PART_TABLE_UUID");
+        return s;
+    }
+    return std::nullopt;
+}
+
+/// Open a block device node for probing, refusing anything that is not exactly the expected device
+/// under the Context's /dev (tests run as root: a wrong path must never reach a real disk).
+Result<int> openBlockNode(const Context& ctx, const std::string& devnode, const fs::path& sysDir) {
+    if (ctx.deviceIo == DeviceIo::none) return fail(errc::refused, devnode + ": device I/O is off");
+    auto rel = fs::path(devnode).lexically_normal().lexically_relative(ctx.paths.dev.lexically_normal());
+    if (rel.empty() || rel.native().starts_with(".."))
+        return fail(errc::refused, devnode + ": not under " + ctx.paths.dev.string());
+    auto devno = attr(sysDir, "dev");
+    if (!devno) return fail(errc::device_gone, (sysDir / "dev").string() + ": unreadable");
+    auto parts = split(*devno, ':');
+    auto maj = parts.size() == 2 ? parseInt<unsigned>(parts[0]) : std::nullopt;
+    auto min = parts.size() == 2 ? parseInt<unsigned>(parts[1]) : std::nullopt;
+    if (!maj || !min) return fail(errc::parse_error, (sysDir / "dev").string() + ": not MAJOR:MINOR: " + quoteForError(*devno));
+    int fd = ::open(devnode.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return fail(fromErrno(errno), devnode + ": " + std::strerror(errno));
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || major(st.st_rdev) != *maj || minor(st.st_rdev) != *min) {
+        ::close(fd);
+        return fail(errc::refused, devnode + ": is not block device " + *devno + "; not probed");
+    }
+    return fd;
+}
+
+std::optional<Signature> probeNode(const Context& ctx, const std::string& name, const std::string& devnode,
+                                   const fs::path& sysDir, std::vector<std::string>& notes, bool& probed) {
+    probed = false;
+    auto fd = openBlockNode(ctx, devnode, sysDir);
+    if (!fd) {
+        if (!fd.error().is(errc::refused) || ctx.deviceIo != DeviceIo::none)
+            ctx.logAt(LogLevel::debug, "blkid probe skipped device=" + name + " reason=" + fd.error().message);
+        if (fd.error().is(errc::permission_denied))
+            notes.push_back("cannot look for RAID or filesystem signatures on " + name + ": " + fd.error().message);
+        return std::nullopt;
+    }
+    std::optional<Signature> sig;
+    blkid_probe pr = blkid_new_probe();
+    if (pr && blkid_probe_set_device(pr, *fd, 0, 0) == 0) {
+        blkid_probe_enable_superblocks(pr, 1);
+        blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
+        blkid_probe_enable_partitions(pr, 1);
+        blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+        int rc = blkid_do_safeprobe(pr);
+        probed = rc >= 0 || rc == -2;
+        if (rc == 0) {
+            auto get = [&](const char* key) -> std::optional<std::string> {
+                const char* v = nullptr;
+                if (blkid_probe_lookup_value(pr, key, &v, nullptr) == 0 && v) return printable(v);
+                return std::nullopt;
+            };
+            Signature s;
+            s.device = name;
+            if (auto t = get("TYPE")) {
+                s.type = *t;
+                s.usage = get("USAGE");
+                s.uuid = get("UUID");
+                s.label = get("LABEL");
+                sig = s;
+            } else if (auto pt = get("PTTYPE")) {
+                s.type = *pt;
+                s.usage = "partition_table";
+                s.uuid = get("PTUUID");
+                sig = s;
+            }
+        } else if (rc == -2) {
+            notes.push_back(name + ": ambivalent signatures (more than one superblock type): check before reuse");
+        }
+    }
+    if (pr) blkid_free_probe(pr);
+    ::close(*fd);
+    return sig;
+}
+
+std::string roleOf(const Drive& d, const std::vector<Signature>& sigs, bool mdHolder) {
+    if (mdHolder) return "md-member";
+    for (const auto& s : sigs) {
+        if (s.type == "linux_raid_member") return "md-member";
+        if (s.type == "isw_raid_member" || s.type == "ddf_raid_member" || s.type == "lsi_mega_raid_member" ||
+            s.type == "adaptec_raid_member" || s.type == "hpt45x_raid_member" || s.type == "promise_fasttrack_raid_member")
+            return "hw-raid-member";
+        if (s.type == "LVM2_member") return "lvm-pv";
+        if (s.type == "zfs_member") return "zfs-member";
+        if (s.type == "ceph_bluestore") return "ceph-osd";
+    }
+    for (const auto& s : sigs)
+        if (s.usage && *s.usage == "filesystem") return "filesystem";
+    for (const auto& s : sigs)
+        if (s.usage && *s.usage == "partition_table") return "partitioned";
+    (void)d;
+    return sigs.empty() ? "unused" : "other";
+}
+
+} // namespace
+
+void probeSignatures(const Context& ctx, std::vector<Drive>& drives, std::vector<std::string>& notes) {
+    auto all = ctx.devices->enumerate("block");
+    std::map<std::string, DeviceRecord> bySys;
+    if (all)
+        for (auto& r : *all) bySys.emplace(realDir(r.syspath).string(), std::move(r));
+    for (auto& d : drives) {
+        if (!d.sysPath) continue;
+        fs::path dir(*d.sysPath);
+        std::vector<std::pair<std::string, fs::path>> devices = {{d.kernelName.value_or(""), dir}};
+        for (const auto& n : listDir(dir))
+            if (pathExists(dir / n / "partition")) devices.emplace_back(n, dir / n);
+        bool mdHolder = false;
+        bool unknown = false;
+        std::vector<Signature> sigs;
+        for (const auto& [name, sys] : devices) {
+            for (const auto& h : listDir(sys / "holders"))
+                if (startsWith(h, "md")) mdHolder = true;
+            auto it = bySys.find(sys.string());
+            std::optional<Signature> sig;
+            bool udevProbed = false;
+            if (it != bySys.end()) {
+                sig = fromUdev(it->second);
+                // udev's blkid builtin sets ID_FS_TYPE="" when it probed and found nothing.
+                udevProbed = sig.has_value() || it->second.property("ID_FS_TYPE").has_value() ||
+                             it->second.property("ID_PART_TABLE_TYPE").has_value() ||
+                             it->second.property("ID_PART_ENTRY_TYPE").has_value();
+            }
+            if (!udevProbed && !sig) {
+                std::string node = it != bySys.end() && !it->second.devnode.empty() ? it->second.devnode
+                                                                                      : (ctx.paths.dev / name).string();
+                bool probed = false;
+                if (ctx.deviceIo != DeviceIo::none) sig = probeNode(ctx, name, node, sys, notes, probed);
+                if (!probed) unknown = true;
+            }
+            if (sig) sigs.push_back(std::move(*sig));
+        }
+        d.signatures = std::move(sigs);
+        if (!unknown || mdHolder || !d.signatures.empty()) d.role = roleOf(d, d.signatures, mdHolder);
+    }
+}
+
+} // namespace raidmon
