@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "common.hpp"
+#include "core/devnode.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 
@@ -42,33 +43,10 @@ std::optional<Signature> fromUdev(const DeviceRecord& rec) {
     return std::nullopt;
 }
 
-/// Open a block device node for probing, refusing anything that is not exactly the expected device
-/// under the Context's /dev (tests run as root: a wrong path must never reach a real disk).
-Result<int> openBlockNode(const Context& ctx, const std::string& devnode, const fs::path& sysDir) {
-    if (ctx.deviceIo == DeviceIo::none) return fail(errc::refused, devnode + ": device I/O is off");
-    auto rel = fs::path(devnode).lexically_normal().lexically_relative(ctx.paths.dev.lexically_normal());
-    if (rel.empty() || rel.native().starts_with(".."))
-        return fail(errc::refused, devnode + ": not under " + ctx.paths.dev.string());
-    auto devno = attr(sysDir, "dev");
-    if (!devno) return fail(errc::device_gone, (sysDir / "dev").string() + ": unreadable");
-    auto parts = split(*devno, ':');
-    auto maj = parts.size() == 2 ? parseInt<unsigned>(parts[0]) : std::nullopt;
-    auto min = parts.size() == 2 ? parseInt<unsigned>(parts[1]) : std::nullopt;
-    if (!maj || !min) return fail(errc::parse_error, (sysDir / "dev").string() + ": not MAJOR:MINOR: " + quoteForError(*devno));
-    int fd = ::open(devnode.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) return fail(fromErrno(errno), devnode + ": " + std::strerror(errno));
-    struct stat st{};
-    if (::fstat(fd, &st) != 0 || !S_ISBLK(st.st_mode) || major(st.st_rdev) != *maj || minor(st.st_rdev) != *min) {
-        ::close(fd);
-        return fail(errc::refused, devnode + ": is not block device " + *devno + "; not probed");
-    }
-    return fd;
-}
-
 std::optional<Signature> probeNode(const Context& ctx, const std::string& name, const std::string& devnode,
                                    const fs::path& sysDir, std::vector<std::string>& notes, bool& probed) {
     probed = false;
-    auto fd = openBlockNode(ctx, devnode, sysDir);
+    auto fd = openDeviceNode(ctx, devnode, sysDir, NodeKind::block);
     if (!fd) {
         if (!fd.error().is(errc::refused) || ctx.deviceIo != DeviceIo::none)
             ctx.logAt(LogLevel::debug, "blkid probe skipped device=" + name + " reason=" + fd.error().message);
@@ -78,7 +56,7 @@ std::optional<Signature> probeNode(const Context& ctx, const std::string& name, 
     }
     std::optional<Signature> sig;
     blkid_probe pr = blkid_new_probe();
-    if (pr && blkid_probe_set_device(pr, *fd, 0, 0) == 0) {
+    if (pr && blkid_probe_set_device(pr, fd->get(), 0, 0) == 0) {
         blkid_probe_enable_superblocks(pr, 1);
         blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_USAGE | BLKID_SUBLKS_UUID | BLKID_SUBLKS_LABEL);
         blkid_probe_enable_partitions(pr, 1);
@@ -110,7 +88,6 @@ std::optional<Signature> probeNode(const Context& ctx, const std::string& name, 
         }
     }
     if (pr) blkid_free_probe(pr);
-    ::close(*fd);
     return sig;
 }
 
