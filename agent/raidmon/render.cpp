@@ -96,9 +96,11 @@ void renderDrive(std::ostream& os, const Drive& d, const std::string& indent) {
 
 void renderArray(std::ostream& os, const Array& a, const std::string& indent) {
     os << indent << pad(a.name, 7) << pad(val(a.level, "?"), 8) << pad(a.state, 11);
-    if (a.raidDisks) os << a.activeDisks.value_or(0) << "/" << *a.raidDisks << " in sync";
-    if (a.redundancyLeft) os << ", redundancy left " << *a.redundancyLeft;
-    if (a.sizeBytes) os << ", " << human(*a.sizeBytes);
+    std::vector<std::string> parts;
+    if (a.raidDisks) parts.push_back(std::to_string(a.activeDisks.value_or(0)) + "/" + std::to_string(*a.raidDisks) + " in sync");
+    if (a.redundancyLeft) parts.push_back("redundancy left " + std::to_string(*a.redundancyLeft));
+    if (a.sizeBytes) parts.push_back(human(*a.sizeBytes));
+    for (std::size_t i = 0; i < parts.size(); ++i) os << (i ? ", " : "") << parts[i];
     if (a.health != Health::OK) os << "  " << upper(a.health);
     os << '\n';
     if (a.operation) {
@@ -119,7 +121,7 @@ void renderArray(std::ostream& os, const Array& a, const std::string& indent) {
         for (const auto& m : a.members) {
             os << ' ' << (m.device ? *m.device : std::string("(missing)"));
             if (m.slot) os << '[' << *m.slot << ']';
-            if (m.role != "active") os << '(' << m.role << ')';
+            if (m.role != "active" && m.role != "missing") os << '(' << m.role << ')';
         }
         os << '\n';
     }

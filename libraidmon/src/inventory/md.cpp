@@ -4,6 +4,7 @@
 #include <raidmon/mdstat.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common.hpp"
@@ -28,7 +29,7 @@ std::string mdadmUuid(std::string_view u) {
 }
 
 ArrayMember readMember(const fs::path& mdDir, const std::string& devName, const std::vector<Drive>& drives,
-                       std::vector<std::string>& garbage) {
+                       const std::map<std::string, int>& rdSlots, std::vector<std::string>& garbage) {
     fs::path mdev = mdDir / devName;
     ArrayMember m;
     m.device = devName.substr(4);  // "dev-sda1" -> "sda1"
@@ -41,6 +42,9 @@ ArrayMember readMember(const fs::path& mdDir, const std::string& devName, const 
     if (auto slot = attr(mdev, "slot"); slot && *slot != "none") {
         if (auto n = parseInt<int>(*slot)) m.slot = *n;
         else garbage.push_back((mdev / "slot").string() + ": not a slot number: " + quoteForError(*slot));
+    } else if (!slot) {
+        // Older kernels and some recordings have no dev-*/slot: md's rdN -> dev-X links say it.
+        if (auto it = rdSlots.find(devName); it != rdSlots.end()) m.slot = it->second;
     }
     m.errors = attrU64(mdev, "errors", 10, &garbage);
     if (has("faulty")) m.role = "faulty";
@@ -110,7 +114,11 @@ Result<std::vector<Array>> scanMdArrays(const Context& ctx, const std::vector<Dr
         }
         a.level = normalizeMdLevel(attr(md, "level").value_or(""));
         a.metadata = attr(md, "metadata_version");
-        if (auto n = attrU64(md, "raid_disks", 10, &garbage)) a.raidDisks = static_cast<int>(std::min<std::uint64_t>(*n, 4096));
+        // During a reshape md prints "NEW (OLD)", e.g. "11 (10)": the new count is the one being built.
+        if (auto rd = attr(md, "raid_disks")) {
+            if (auto n = parseLeadingInt<int>(*rd); n && *n >= 0 && *n <= 4096) a.raidDisks = *n;
+            else garbage.push_back((md / "raid_disks").string() + ": not a number: " + quoteForError(*rd));
+        }
         if (auto sz = attrU64(dir, "size", 10, &garbage); sz && *sz > 0) a.sizeBytes = *sz * 512ULL;
         if (auto u = attr(md, "uuid")) a.uuid = mdadmUuid(*u);
         else if (auto mu = rec.property("MD_UUID")) a.uuid = mdadmUuid(*mu);
@@ -120,8 +128,13 @@ Result<std::vector<Array>> scanMdArrays(const Context& ctx, const std::vector<Dr
         if (a.level == "raid10")
             if (auto layout = attrU64(md, "layout", 10, &garbage)) copies = raid10Copies(*layout);
 
+        std::map<std::string, int> rdSlots;  // "dev-sda" -> N from md/rdN links
         for (const auto& n : listDir(md))
-            if (startsWith(n, "dev-")) a.members.push_back(readMember(md, n, drives, garbage));
+            if (startsWith(n, "rd"))
+                if (auto idx = parseInt<int>(std::string_view(n).substr(2)))
+                    if (auto t = linkTarget(md / n)) rdSlots[fs::path(*t).filename().string()] = *idx;
+        for (const auto& n : listDir(md))
+            if (startsWith(n, "dev-")) a.members.push_back(readMember(md, n, drives, rdSlots, garbage));
         std::sort(a.members.begin(), a.members.end(), [](const ArrayMember& x, const ArrayMember& y) {
             return std::pair(x.slot.value_or(1 << 30), x.device.value_or("")) < std::pair(y.slot.value_or(1 << 30), y.device.value_or(""));
         });

@@ -2,6 +2,7 @@
 #include "md_logic.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "core/strutil.hpp"
 
@@ -43,7 +44,25 @@ std::optional<std::string> mdOperationKind(std::string_view syncAction) {
     return std::nullopt;  // idle, frozen, none
 }
 
+namespace {
+// A member md has failed but that is still attached: the array runs without it; it must be
+// removed (mdadm --remove) and replaced. Say so even when the array itself is not degraded (a
+// spare already took its place).
+void noteFaultyMembers(Array& a) {
+    for (const auto& m : a.members) {
+        if (m.role != "faulty") continue;
+        if (a.health == Health::OK) a.health = Health::Warning;
+        a.reasons.push_back(a.name + ": member " + m.device.value_or("?") + " has failed and is still attached; replace it");
+    }
+}
+} // namespace
+
 void classifyMdArray(Array& a, int missing, std::optional<int> copies) {
+    classifyMdState(a, missing, copies);
+    if (a.state != "inactive") noteFaultyMembers(a);
+}
+
+void classifyMdState(Array& a, int missing, std::optional<int> copies) {
     a.reasons.clear();
     const std::string level = a.level.value_or("");
     const bool inactive = a.arrayState && (*a.arrayState == "inactive" || *a.arrayState == "clear");
@@ -86,7 +105,12 @@ void classifyMdArray(Array& a, int missing, std::optional<int> copies) {
         if (running && (op == "recovery" || op == "reshape")) {
             a.state = op == "reshape" ? "reshaping" : "rebuilding";
             a.health = Health::Warning;
-            std::string pct = a.operation->percent ? " (" + std::to_string(static_cast<int>(*a.operation->percent)) + "%)" : "";
+            std::string pct;
+            if (a.operation->percent) {
+                char buf[24];
+                std::snprintf(buf, sizeof buf, " (%.1f%%)", *a.operation->percent);
+                pct = buf;
+            }
             a.reasons.push_back(a.name + " is " + (op == "reshape" ? "reshaping" : "rebuilding") + pct + ": " +
                                 std::to_string(missing) + " member(s) not in sync yet");
         } else {

@@ -26,6 +26,9 @@ std::optional<int> raid10Copies(unsigned long layout);
 /// activeDisks, arrayState, operation). `missing` is how many slots have no working member.
 void classifyMdArray(Array& a, int missing, std::optional<int> copies);
 
+/// The state/health part of classifyMdArray(), without the per-member findings.
+void classifyMdState(Array& a, int missing, std::optional<int> copies);
+
 /// The model's operation kind for md's sync_action word ("recover" -> "recovery", "idle" -> nullopt).
 std::optional<std::string> mdOperationKind(std::string_view syncAction);
 

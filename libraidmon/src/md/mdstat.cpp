@@ -217,18 +217,22 @@ Array toArray(const MdstatArray& s) {
         if (m.journal) am.flags.push_back("journal");
         a.members.push_back(std::move(am));
     }
+    // [n/m] is md's own count (raid_disks, raid_disks - degraded); the map only says which slots
+    // are not in sync. During a reshape that adds disks the two differ: the new slots show '_'
+    // without being "missing" from the array's point of view, so the count comes from [n/m].
     int missing = 0;
+    if (s.raidDisks && s.workingDisks) missing = std::max(*s.raidDisks - *s.workingDisks, 0);
     if (s.statusMap) {
+        int holes = 0;
         for (std::size_t i = 0; i < s.statusMap->size(); ++i)
             if ((*s.statusMap)[i] == '_') {
                 ArrayMember am;
                 am.role = "missing";
                 am.slot = static_cast<int>(i);
                 a.members.push_back(std::move(am));
-                ++missing;
+                ++holes;
             }
-    } else if (s.raidDisks && s.workingDisks) {
-        missing = std::max(*s.raidDisks - *s.workingDisks, 0);
+        if (!s.raidDisks || !s.workingDisks) missing = holes;
     }
     classifyMdArray(a, missing, std::nullopt);
     return a;
