@@ -173,7 +173,10 @@ Result<std::vector<Array>> scanMdArrays(const Context& ctx, const std::vector<Dr
         if (auto deg = attrU64(md, "degraded", 10, &garbage)) missing = static_cast<int>(std::min<std::uint64_t>(*deg, 4096));
         else if (a.raidDisks) missing = *a.raidDisks - static_cast<int>(filled.size());
         if (a.raidDisks) {
-            for (int s = 0; s < *a.raidDisks; ++s)
+            // Only as many "missing" entries as md counts: members whose slot is unknown (old
+            // kernels, recordings) must not turn into phantom holes.
+            int toAdd = missing;
+            for (int s = 0; s < *a.raidDisks && toAdd > 0; ++s)
                 // A faulty or rebuilding member already stands for its hole; only empty slots get a "missing" entry.
                 if (!filled.count(s) && std::none_of(a.members.begin(), a.members.end(),
                                                      [&](const ArrayMember& m) { return m.slot == s; })) {
@@ -181,6 +184,7 @@ Result<std::vector<Array>> scanMdArrays(const Context& ctx, const std::vector<Dr
                     m.role = "missing";
                     m.slot = s;
                     a.members.push_back(std::move(m));
+                    --toAdd;
                 }
             a.activeDisks = *a.raidDisks - missing;
         }
