@@ -162,7 +162,7 @@ def block_disk(d, path, name, disk, major_minor, parent, more_attrs=()):
              ("queue/rotational", "1" if disk.get("rpm", 0) > 1 else "0")] + list(more_attrs)
     links = [("device", rel(path, parent))]
     props = [("SUBSYSTEM", "block"), ("DEVTYPE", "disk"), ("DEVNAME", "/dev/" + name),
-             ("MAJOR", str(maj)), ("MINOR", str(minr))]
+             ("MAJOR", str(maj)), ("MINOR", str(minr))] + udev_blkid(disk, disk.get("_md_uuid"))
     for h in disk.get("_holders", []):
         links.append(("holders/" + h, rel(path + "/holders", "/devices/virtual/block/" + h)))
     attrs, links, _ = apply_faults(attrs, links, [], disk.get("faults", {}).get("block"))
@@ -172,7 +172,7 @@ def block_disk(d, path, name, disk, major_minor, parent, more_attrs=()):
         ppath = path + "/" + pname
         plinks = [("holders/" + h, rel(ppath + "/holders", "/devices/virtual/block/" + h)) for h in part.get("_holders", [])]
         d.dev(ppath, [("SUBSYSTEM", "block"), ("DEVTYPE", "partition"), ("DEVNAME", "/dev/" + pname),
-                      ("MAJOR", str(maj)), ("MINOR", str(minr + i))],
+                      ("MAJOR", str(maj)), ("MINOR", str(minr + i))] + udev_blkid(part, part.get("_md_uuid"), True),
               [("dev", "%d:%d" % (maj, minr + i)), ("size", str(int(part["bytes"]) // 512)), ("partition", str(i)),
                ("start", "2048")], plinks, node=pname)
 
@@ -183,6 +183,18 @@ SD_MAJORS = [8, 65, 66, 67, 68, 69, 70, 71, 128, 129, 130, 131, 132, 133, 134, 1
 
 def sd_devnum(index):
     return SD_MAJORS[index // 16], (index % 16) * 16
+
+
+def udev_blkid(dev, md_uuid, partition=False):
+    """What udev's rules (60-persistent-storage.rules, blkid builtin) put in its database."""
+    props = [("ID_PATH", "testbed")]
+    if md_uuid:
+        props += [("ID_FS_TYPE", "linux_raid_member"), ("ID_FS_USAGE", "raid"), ("ID_FS_UUID", md_uuid)]
+    elif dev.get("partitions") and not partition:
+        props += [("ID_PART_TABLE_TYPE", "gpt")]
+    elif dev.get("fs"):
+        props += [("ID_FS_TYPE", dev["fs"]), ("ID_FS_USAGE", "filesystem")]
+    return props
 
 
 def disk_name(i):
@@ -227,9 +239,16 @@ def build(spec, out):
     sg_index = 0
     # md membership first: block devices need their holders links.
     member_of = {}
+    md_uuid_of = {}
     for md in spec.get("md", []):
         for m in md["members"]:
             member_of.setdefault(m["dev"], []).append(md["name"])
+            md_uuid_of[m["dev"]] = md["uuid"]
+
+    def mark(dev, name, pfx):
+        dev["_md_uuid"] = md_uuid_of.get(name)
+        for i, part in enumerate(dev.get("partitions", []), 1):
+            part["_md_uuid"] = md_uuid_of.get(name + pfx + str(i))
 
     for pci in spec.get("pci", []):
         bridge = pci.get("bridge", "pci0000:00")
@@ -294,6 +313,7 @@ def build(spec, out):
                     disk["_holders"] = member_of.get(name, [])
                     for i, part in enumerate(disk.get("partitions", []), 1):
                         part["_holders"] = member_of.get(name + str(i), [])
+                    mark(disk, name, "")
                     scsi_disk(d, disk["_sdev"], name, disk, disk["_sdev"].rsplit("/", 1)[1], spec,
                               sd_devnum(disk["_index"]))
                     disks_by_name[name] = disk
@@ -311,6 +331,7 @@ def build(spec, out):
                 disk["_holders"] = member_of.get(name, [])
                 for i, part in enumerate(disk.get("partitions", []), 1):
                     part["_holders"] = member_of.get(name + str(i), [])
+                mark(disk, name, "")
                 scsi_disk(d, sdev, name, disk, "%d:0:0:0" % hostn, spec, sd_devnum(idx))
                 disks_by_name[name] = disk
         elif kind == "nvme":
@@ -327,6 +348,7 @@ def build(spec, out):
             c["_holders"] = member_of.get(name, [])
             for i, part in enumerate(c.get("partitions", []), 1):
                 part["_holders"] = member_of.get(name + "p%d" % i, [])
+            mark(c, name, "p")
             nsp = ctrl + "/" + name
             block_disk(d, nsp, name, c, (259, n * 8), ctrl, [("wwid", c["wwid"]), ("nsid", "1")])
             disks_by_name[name] = c

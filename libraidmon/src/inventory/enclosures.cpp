@@ -4,6 +4,7 @@
 #include <raidmon/inventory.hpp>
 
 #include <algorithm>
+#include <array>
 #include <map>
 
 #include "common.hpp"
@@ -113,7 +114,14 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
         for (auto& g : garbage) notes.push_back(std::move(g));
         out.push_back(std::move(e));
     }
-    std::sort(out.begin(), out.end(), [](const Enclosure& a, const Enclosure& b) { return a.scsiAddress < b.scsiAddress; });
+    // By SCSI address H:C:T:L, numerically ("1:0:60:0" before "1:0:160:0").
+    auto hctl = [](const Enclosure& e) {
+        std::array<unsigned long, 4> v{};
+        auto parts = split(e.scsiAddress.value_or(""), ':');
+        for (std::size_t i = 0; i < parts.size() && i < 4; ++i) v[i] = parseInt<unsigned long>(parts[i]).value_or(0);
+        return v;
+    };
+    std::sort(out.begin(), out.end(), [&](const Enclosure& a, const Enclosure& b) { return hctl(a) < hctl(b); });
     return out;
 }
 

@@ -135,9 +135,12 @@ void probeSignatures(const Context& ctx, std::vector<Drive>& drives, std::vector
             if (it != bySys.end()) {
                 sig = fromUdev(it->second);
                 // udev's blkid builtin sets ID_FS_TYPE="" when it probed and found nothing.
-                udevProbed = sig.has_value() || it->second.property("ID_FS_TYPE").has_value() ||
-                             it->second.property("ID_PART_TABLE_TYPE").has_value() ||
-                             it->second.property("ID_PART_ENTRY_TYPE").has_value();
+                // Absence means "nothing found" only if udev processed the device: its rules run the
+                // blkid builtin for every disk and partition and always set ID_PATH or DEVLINKS.
+                const auto& r = it->second;
+                udevProbed = sig.has_value() || r.property("ID_FS_TYPE").has_value() ||
+                             r.property("ID_PART_TABLE_TYPE").has_value() || r.property("ID_PATH").has_value() ||
+                             r.property("DEVLINKS").has_value();
             }
             if (!udevProbed && !sig) {
                 std::string node = it != bySys.end() && !it->second.devnode.empty() ? it->second.devnode

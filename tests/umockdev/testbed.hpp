@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+// The project's umockdev harness: a process that owns a testbed (a fake /sys and /dev that real
+// libudev, real file I/O and real uevent delivery see) and runs the real raidmon binaries in it.
+// The process must run under umockdev's preload (umockdev-wrapper or LD_PRELOAD); children
+// inherit it.
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+typedef struct _UMockdevTestbed UMockdevTestbed;
+
+namespace raidmon::test {
+
+struct RunResult {
+    int exitStatus = -1;  ///< exit code, or 128+signal
+    std::string out;
+    std::string err;
+};
+
+class Testbed {
+public:
+    /// Load `dir`/description.umockdev and copy `dir`/extra/* into the testbed root.
+    /// Throws std::runtime_error when not under umockdev's preload or the description is bad.
+    explicit Testbed(const std::filesystem::path& dir);
+    Testbed(const Testbed&) = delete;
+    Testbed& operator=(const Testbed&) = delete;
+    ~Testbed();
+
+    /// The testbed root (its sys/ and dev/ replace /sys and /dev for this process and children).
+    [[nodiscard]] std::filesystem::path root() const;
+
+    /// Run a program (argv[0] a path) with "@TB@" in any argument replaced by root(); capture
+    /// its output. Kills it after `timeout`.
+    RunResult run(std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+
+    /// Set a sysfs attribute of a device ("/sys/devices/...") and optionally announce it.
+    void setAttribute(const std::string& syspath, const std::string& name, const std::string& value);
+    /// Send a uevent ("add", "remove", "change") for a device.
+    void uevent(const std::string& syspath, const std::string& action);
+
+    [[nodiscard]] UMockdevTestbed* handle() const { return tb_; }
+
+private:
+    UMockdevTestbed* tb_ = nullptr;
+};
+
+/// Where the generated testbeds live (build/testbeds/<name>).
+std::filesystem::path testbedDir(const std::string& name);
+
+} // namespace raidmon::test
