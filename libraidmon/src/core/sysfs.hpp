@@ -23,6 +23,7 @@ inline constexpr std::size_t kMaxPseudoFile = 1 << 20;
 /// Errors: not_found (file absent but its directory exists), device_gone (directory gone too),
 /// permission_denied, io_error; the message names the path.
 Result<std::string> readFile(const fs::path& path);
+Result<std::string> readFile(const char* path);
 
 /// Read a text attribute, trimmed of whitespace and NUL padding.
 Result<std::string> readAttr(const fs::path& dir, std::string_view name);
@@ -44,7 +45,8 @@ std::optional<std::int64_t> attrI64(const fs::path& dir, std::string_view name,
 std::optional<std::string> linkTarget(const fs::path& link);
 
 /// Resolve a symlink to an absolute, lexically normal path WITHOUT requiring the target to exist
-/// (sysfs links may dangle during hot-unplug). nullopt if `link` is not a symlink.
+/// (sysfs links may dangle during hot-unplug). The link's directory must be a real path (no
+/// symlinked components), as every syspath is. nullopt if `link` is not a symlink.
 std::optional<fs::path> resolveLink(const fs::path& link);
 
 /// Resolve all symlinks in an existing path (realpath); nullopt if it does not exist.

@@ -27,6 +27,14 @@ const Drive* findDriveByPath(const std::vector<Drive>& drives, const std::filesy
 /// Real path of a device directory (resolving /sys/block/sda and similar links).
 std::filesystem::path realDir(const std::filesystem::path& p);
 
+/// The readers over an already enumerated "block" subsystem (scanInventory enumerates once).
+std::vector<Drive> drivesFrom(const Context& ctx, const std::vector<DeviceRecord>& blockDevs,
+                              std::vector<std::string>& notes);
+std::vector<Array> mdArraysFrom(const Context& ctx, const std::vector<DeviceRecord>& blockDevs,
+                                const std::vector<Drive>& drives, std::vector<std::string>& notes);
+void signaturesFrom(const Context& ctx, const std::vector<DeviceRecord>& blockDevs, std::vector<Drive>& drives,
+                    std::vector<std::string>& notes);
+
 /// Compare md arrays read from sysfs with /proc/mdstat; disagreements become notes.
 void mdCrossCheck(const Context& ctx, const std::vector<Array>& arrays, std::vector<std::string>& notes);
 

@@ -130,7 +130,7 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
     if (startsWith(parent.filename().string(), "nvme-subsys")) {
         for (const auto& n : listDir(parent))
             if (startsWith(n, "nvme") && !startsWith(n, "nvme-") && pathExists(parent / n / "serial")) {
-                ctrl = realDir(parent / n);
+                if (auto c = resolveLink(parent / n)) ctrl = *c;
                 break;
             }
     }
@@ -157,7 +157,7 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
             d.reasons.push_back("NVMe controller state '" + *st + "'");
         }
     }
-    d.location.controller = owningPciFunction(realDir(ctrl));
+    d.location.controller = owningPciFunction(ctrl);
 }
 
 } // namespace
@@ -175,8 +175,13 @@ std::string makeDriveId(const Drive& d) {
 Result<std::vector<Drive>> scanDrives(const Context& ctx, std::vector<std::string>& notes) {
     auto devs = ctx.devices->enumerate("block");
     if (!devs) return tl::unexpected(devs.error());
+    return detail::drivesFrom(ctx, *devs, notes);
+}
+
+std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<DeviceRecord>& devs,
+                                      std::vector<std::string>& notes) {
     std::vector<Drive> out;
-    for (const auto& rec : *devs) {
+    for (const auto& rec : devs) {
         if (rec.devtype == "partition") continue;
         if (skipByName(rec.sysname)) continue;
         fs::path dir(rec.syspath);
@@ -190,10 +195,10 @@ Result<std::vector<Drive>> scanDrives(const Context& ctx, std::vector<std::strin
             notes.push_back(rec.sysname + ": its device link " + (dir / "device").string() + " dangles (hot-unplug in progress?); skipped");
             continue;
         }
-        fs::path parent = realDir(*parentLink);
+        fs::path parent = *parentLink;
         Drive d;
         d.kernelName = rec.sysname;
-        d.sysPath = realDir(dir).string();
+        d.sysPath = dir.string();
         d.devnode = rec.devnode.empty() ? std::optional<std::string>() : std::optional<std::string>(rec.devnode);
         if (!d.devnode) d.devnode = (ctx.paths.dev / rec.sysname).string();
 

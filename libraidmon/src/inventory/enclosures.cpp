@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <set>
 
 #include "common.hpp"
 #include "core/strutil.hpp"
@@ -38,7 +39,7 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
     if (!devs) return tl::unexpected(devs.error());
     std::vector<Enclosure> out;
     for (const auto& rec : *devs) {
-        fs::path dir = realDir(rec.syspath);
+        fs::path dir = rec.syspath;
         if (!pathExists(dir / "components")) {
             notes.push_back(rec.sysname + ": enclosure vanished during the scan; skipped");
             continue;
@@ -74,7 +75,7 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
             s.active = boolAttr(comp, "active");
             if (auto ps = attr(comp, "power_status")) s.power = *ps == "on";
             if (auto link = resolveLink(comp / "device")) {
-                if (const Drive* d = findDriveByPath(drives, realDir(*link))) {
+                if (const Drive* d = findDriveByPath(drives, *link)) {
                     s.drive = d->id;
                     s.device = d->kernelName;
                 } else if (!pathExists(*link)) {
@@ -85,21 +86,6 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
                 }
             }
             e.slots.push_back(std::move(s));
-        }
-        // The disk side: /sys/block/sdX/device/enclosure_device:<component> (ses.c links both ways).
-        for (const auto& d : drives) {
-            if (!d.sysPath) continue;
-            fs::path scsiDev = fs::path(*d.sysPath).parent_path().parent_path();
-            for (const auto& n : listDir(scsiDev)) {
-                if (!startsWith(n, "enclosure_device:")) continue;
-                auto target = resolveLink(scsiDev / n);
-                if (!target) continue;
-                for (auto& s : e.slots)
-                    if (!s.drive && s.sysPath && realDir(*target).string() == *s.sysPath) {
-                        s.drive = d.id;
-                        s.device = d.kernelName;
-                    }
-            }
         }
         std::sort(e.slots.begin(), e.slots.end(), [](const Slot& a, const Slot& b) { return a.index < b.index; });
         e.health = Health::OK;
@@ -113,6 +99,28 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
         }
         for (auto& g : garbage) notes.push_back(std::move(g));
         out.push_back(std::move(e));
+    }
+    // The disk side: /sys/block/sdX/device/enclosure_device:<component> (ses.c links both ways),
+    // for drives whose slot has no device link. One pass over the drives for all enclosures.
+    std::map<std::string, Slot*> bySysPath;
+    std::set<std::string> placed;
+    for (auto& e : out)
+        for (auto& s : e.slots) {
+            if (s.sysPath) bySysPath[*s.sysPath] = &s;
+            if (s.drive) placed.insert(*s.drive);
+        }
+    for (const auto& d : drives) {
+        if (!d.sysPath || placed.count(d.id) || d.protocol == Protocol::NVMe) continue;
+        fs::path scsiDev = fs::path(*d.sysPath).parent_path().parent_path();
+        for (const auto& n : listDir(scsiDev)) {
+            if (!startsWith(n, "enclosure_device:")) continue;
+            auto target = resolveLink(scsiDev / n);
+            if (!target) continue;
+            if (auto it = bySysPath.find(target->string()); it != bySysPath.end() && !it->second->drive) {
+                it->second->drive = d.id;
+                it->second->device = d.kernelName;
+            }
+        }
     }
     // By SCSI address H:C:T:L, numerically ("1:0:60:0" before "1:0:160:0").
     auto hctl = [](const Enclosure& e) {

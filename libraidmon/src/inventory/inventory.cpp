@@ -92,9 +92,10 @@ Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
     if (!ctx.devices) return fail(errc::invalid_argument, "scanInventory: the Context has no device source");
     Inventory inv;
     inv.host = readHost(ctx);
-    auto drives = scanDrives(ctx, inv.notes);
-    if (!drives) return tl::unexpected(drives.error());
-    inv.drives = std::move(*drives);
+    // One enumeration of the block subsystem serves drives, md arrays and signatures.
+    auto blockDevs = ctx.devices->enumerate("block");
+    if (!blockDevs) return tl::unexpected(blockDevs.error());
+    inv.drives = detail::drivesFrom(ctx, *blockDevs, inv.notes);
 
     bool partial = false;
     if (auto c = scanControllers(ctx)) inv.controllers = std::move(*c);
@@ -108,15 +109,11 @@ Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
         partial = true;
     }
     if (auto p = scanPciSlots(ctx, inv.drives, inv.notes)) inv.enclosures.push_back(std::move(*p));
-    if (auto a = scanMdArrays(ctx, inv.drives, inv.notes)) inv.arrays = std::move(*a);
-    else {
-        inv.notes.push_back("md arrays: " + a.error().message);
-        partial = true;
-    }
+    inv.arrays = detail::mdArraysFrom(ctx, *blockDevs, inv.drives, inv.notes);
     if (opts.crossCheckMdstat && !inv.arrays.empty()) {
         detail::mdCrossCheck(ctx, inv.arrays, inv.notes);
     }
-    if (opts.probeSignatures) probeSignatures(ctx, inv.drives, inv.notes);
+    if (opts.probeSignatures) detail::signaturesFrom(ctx, *blockDevs, inv.drives, inv.notes);
     join(inv);
     evaluateHealth(inv);
     if (partial) {

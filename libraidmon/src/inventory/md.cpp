@@ -54,7 +54,7 @@ ArrayMember readMember(const fs::path& mdDir, const std::string& devName, const 
     else if (m.slot) m.role = "rebuilding";  // a slot but not yet in sync: recovery onto it
     else m.role = "spare";
     if (auto blk = resolveLink(mdev / "block")) {
-        if (const Drive* d = findDriveByPath(drives, realDir(*blk))) m.drive = d->id;
+        if (const Drive* d = findDriveByPath(drives, *blk)) m.drive = d->id;
         m.device = blk->filename().string();
     }
     return m;
@@ -96,10 +96,15 @@ void detail::mdCrossCheck(const Context& ctx, const std::vector<Array>& arrays, 
 Result<std::vector<Array>> scanMdArrays(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes) {
     auto devs = ctx.devices->enumerate("block");
     if (!devs) return tl::unexpected(devs.error());
+    return detail::mdArraysFrom(ctx, *devs, drives, notes);
+}
+
+std::vector<Array> detail::mdArraysFrom(const Context& ctx, const std::vector<DeviceRecord>& devs,
+                                        const std::vector<Drive>& drives, std::vector<std::string>& notes) {
     std::vector<Array> out;
-    for (const auto& rec : *devs) {
+    for (const auto& rec : devs) {
         if (rec.devtype == "partition") continue;
-        fs::path dir = realDir(rec.syspath);
+        fs::path dir = rec.syspath;
         fs::path md = dir / "md";
         if (!pathExists(md)) continue;
         std::vector<std::string> garbage;

@@ -114,9 +114,17 @@ std::string roleOf(const Drive& d, const std::vector<Signature>& sigs, bool mdHo
 
 void probeSignatures(const Context& ctx, std::vector<Drive>& drives, std::vector<std::string>& notes) {
     auto all = ctx.devices->enumerate("block");
-    std::map<std::string, DeviceRecord> bySys;
-    if (all)
-        for (auto& r : *all) bySys.emplace(realDir(r.syspath).string(), std::move(r));
+    if (!all) {
+        notes.push_back("signatures: " + all.error().message);
+        return;
+    }
+    detail::signaturesFrom(ctx, *all, drives, notes);
+}
+
+void detail::signaturesFrom(const Context& ctx, const std::vector<DeviceRecord>& all, std::vector<Drive>& drives,
+                            std::vector<std::string>& notes) {
+    std::map<std::string, const DeviceRecord*> bySys;
+    for (const auto& r : all) bySys.emplace(r.syspath, &r);
     for (auto& d : drives) {
         if (!d.sysPath) continue;
         fs::path dir(*d.sysPath);
@@ -133,17 +141,17 @@ void probeSignatures(const Context& ctx, std::vector<Drive>& drives, std::vector
             std::optional<Signature> sig;
             bool udevProbed = false;
             if (it != bySys.end()) {
-                sig = fromUdev(it->second);
+                sig = fromUdev(*it->second);
                 // udev's blkid builtin sets ID_FS_TYPE="" when it probed and found nothing.
                 // Absence means "nothing found" only if udev processed the device: its rules run the
                 // blkid builtin for every disk and partition and always set ID_PATH or DEVLINKS.
-                const auto& r = it->second;
+                const auto& r = *it->second;
                 udevProbed = sig.has_value() || r.property("ID_FS_TYPE").has_value() ||
                              r.property("ID_PART_TABLE_TYPE").has_value() || r.property("ID_PATH").has_value() ||
                              r.property("DEVLINKS").has_value();
             }
             if (!udevProbed && !sig) {
-                std::string node = it != bySys.end() && !it->second.devnode.empty() ? it->second.devnode
+                std::string node = it != bySys.end() && !it->second->devnode.empty() ? it->second->devnode
                                                                                       : (ctx.paths.dev / name).string();
                 bool probed = false;
                 if (ctx.deviceIo != DeviceIo::none) sig = probeNode(ctx, name, node, sys, notes, probed);

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <libudev.h>
 
+#include "core/sysfs.hpp"
+
 namespace raidmon {
 namespace {
 
@@ -62,14 +64,29 @@ public:
 
     Result<std::vector<DeviceRecord>> enumerate(std::string_view subsystem) override {
         if (!udev_) return fail(errc::io_error, "libudev: udev_new failed");
+        std::vector<DeviceRecord> out;
+        if (!subsystem.empty()) {
+            // The subsystem's directory lists exactly its devices (what lsblk reads for "block").
+            // Listing it ourselves and asking libudev for each device halves libudev's cost:
+            // its enumerator builds every device once to match it, and we would build it again.
+            std::string sub(subsystem);
+            for (const std::string& base : {"/sys/class/" + sub, "/sys/bus/" + sub + "/devices"}) {
+                auto names = detail::listDir(base);
+                for (const auto& n : names) {
+                    auto target = detail::resolveLink(std::filesystem::path(base) / n);
+                    if (!target) continue;
+                    // A device listed a moment ago may be gone by now: skip it (sd-device does the same).
+                    UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), target->c_str()));
+                    if (d) out.push_back(toRecord(d.get()));
+                }
+            }
+            return out;  // an absent subsystem (no enclosures on this host) lists nothing
+        }
         UdevPtr<udev_enumerate> en(udev_enumerate_new(udev_.get()));
         if (!en) return fail(errc::io_error, "libudev: udev_enumerate_new failed");
-        if (!subsystem.empty()) udev_enumerate_add_match_subsystem(en.get(), std::string(subsystem).c_str());
         if (int rc = udev_enumerate_scan_devices(en.get()); rc < 0)
-            return fail(errc::io_error, "libudev: enumerating '" + std::string(subsystem) + "': " + std::strerror(-rc));
-        std::vector<DeviceRecord> out;
+            return fail(errc::io_error, std::string("libudev: enumerating devices: ") + std::strerror(-rc));
         for (auto* e = udev_enumerate_get_list_entry(en.get()); e; e = udev_list_entry_get_next(e)) {
-            // A device listed by the scan may be gone by now: skip it (sd-device does the same).
             UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), udev_list_entry_get_name(e)));
             if (d) out.push_back(toRecord(d.get()));
         }
