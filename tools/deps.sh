@@ -1,0 +1,25 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Install what raidmon needs to build, test and demonstrate, on Debian 12 (as root).
+# Idempotent: packages already installed are left as they are.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+PKGS=(
+  # build
+  build-essential cmake pkg-config python3
+  # libraidmon and the tools
+  libudev-dev libblkid-dev libsgutils2-dev libnvme-dev libatasmart-dev nlohmann-json3-dev libexpected-dev
+  libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libcurl4-openssl-dev libmosquitto-dev
+  pybind11-dev python3-dev
+  # tests and benchmarks: Boost.Test, umockdev (testbeds), real tools used side by side
+  libboost-test-dev umockdev libumockdev-dev libbenchmark-dev util-linux smartmontools mdadm
+)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "tools/deps.sh: installing ${missing[*]}"
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
