@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Build the guest's initramfs: static busybox, mdadm, the real raidmon binaries with the shared
+# libraries they load (their absolute paths kept, so the build tree's RPATH still works), the
+# kernel modules for the emulated hardware, and /init (tests/vm/init) plus one scenario script.
+#   build-initramfs.sh CACHE SCENARIO.sh OUT.cpio.zst BINARY...
+set -euo pipefail
+CACHE=$1 SCENARIO=$2 OUT=$3
+shift 3
+HERE=$(cd "$(dirname "$0")" && pwd)
+KVER=$(cat "$CACHE/kernel.ready")
+KROOT=$CACHE/kernel
+R=$(mktemp -d)
+trap 'rm -rf "$R"' EXIT
+mkdir -p "$R"/{bin,sbin,usr/bin,usr/sbin,lib,lib64,proc,sys,dev,run,tmp,etc/mdadm,root,var/lib/raidmon}
+
+cp /bin/busybox "$R/bin/busybox"
+for a in $(/bin/busybox --list); do [ -e "$R/bin/$a" ] || ln -s busybox "$R/bin/$a"; done
+for a in modprobe insmod lsmod depmod poweroff reboot halt; do ln -sf ../bin/busybox "$R/sbin/$a"; done
+
+copy_with_libs() {  # copy_with_libs SOURCE DEST-IN-GUEST
+  mkdir -p "$R/$(dirname "$2")"
+  cp -L "$1" "$R/$2"
+  ldd "$1" | awk '/=>/ {print $3} /^\t\// {print $1}' | while read -r lib; do
+    [ -f "$lib" ] || continue
+    mkdir -p "$R/$(dirname "$lib")"
+    [ -e "$R/$lib" ] || cp -L "$lib" "$R/$lib"
+  done
+}
+copy_with_libs "$(command -v mdadm)" /sbin/mdadm
+for b in "$@"; do copy_with_libs "$b" "/bin/$(basename "$b")"; done
+
+echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
+echo 'root:x:0:' > "$R/etc/group"
+echo 'DEVICE partitions' > "$R/etc/mdadm/mdadm.conf"
+# A machine-id as systemd writes it: the host identity the panel keys on.
+echo 5f0c2d9e8b7a4c3d9e1f2a3b4c5d6e7f > "$R/etc/machine-id"
+echo raidmon-vm > "$R/etc/hostname"
+
+# Kernel modules: the closure over modules.dep of what the emulated hardware needs.
+MD=$KROOT/lib/modules/$KVER
+WANT="md-mod raid1 raid456 raid10 libahci ahci sd_mod sg scsi_mod nvme nvme-core virtio_pci virtio_scsi
+      ses enclosure crc32c_generic crct10dif_generic crc64_rocksoft_generic"
+declare -A SEEN
+add_mod() {
+  [ -n "${SEEN[$1]:-}" ] && return
+  SEEN[$1]=1
+  local d
+  for d in $(grep "^$1:" "$MD/modules.dep" | cut -d: -f2-); do add_mod "$d"; done
+}
+for m in $WANT; do
+  p=$(grep -E "(^|/)(${m}|${m//-/_})\.ko(\.[a-z]+)?:" "$MD/modules.dep" | head -1 | cut -d: -f1)
+  [ -n "$p" ] || { echo "kernel $KVER has no module $m" >&2; exit 1; }
+  add_mod "$p"
+done
+RM=$R/lib/modules/$KVER
+for p in "${!SEEN[@]}"; do mkdir -p "$RM/$(dirname "$p")"; cp "$MD/$p" "$RM/$p"; done
+cp "$MD"/modules.builtin "$MD"/modules.order "$RM/"
+busybox depmod -b "$R" "$KVER"
+
+cp "$HERE/init" "$R/init"
+cp "$SCENARIO" "$R/scenario.sh"
+chmod +x "$R/init" "$R/scenario.sh"
+(cd "$R" && find . | cpio -o -H newc --quiet) | zstd -q -9 -T0 -f -o "$OUT"

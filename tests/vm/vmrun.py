@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Host side of the vm tier: boot Debian's kernel under QEMU (TCG) with the test hardware, stream
+the guest's serial console, act on its requests through QMP, collect the files it sends, then run
+the scenario's host-side checks.
+
+    vmrun.py --cache DIR --initrd FILE --scenario NAME --out DIR [--timeout S]
+
+Hardware: 4 virtio-scsi disks (serial VSCSI-D0..3), 2 NVMe controllers each on its own PCIe root
+port (NVME-D0, NVME-D1), 2 AHCI disks (AHCI-D0, AHCI-D1), SMBIOS identity; spares that the guest
+can ask to hot-plug. Exit: 0 pass, 1 fail, 77 when QEMU cannot start here (skipped, loudly).
+"""
+import argparse
+import base64
+import importlib.util
+import json
+import os
+import pathlib
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+class QMP:
+    """Minimal QMP client: commands are serialised; events are logged."""
+
+    def __init__(self, path, log, proc):
+        self.log = log
+        for _ in range(200):
+            if proc.poll() is not None:
+                raise RuntimeError("QEMU exited (status %d) before its QMP socket was up" % proc.returncode)
+            try:
+                self.sock = socket.socket(socket.AF_UNIX)
+                self.sock.connect(path)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("QMP socket never appeared")
+        self.f = self.sock.makefile("rw")
+        json.loads(self.f.readline())
+        self.replies = []
+        self.cv = threading.Condition()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._reader, daemon=True).start()
+        self.cmd("qmp_capabilities")
+
+    def _reader(self):
+        try:
+            for line in self.f:
+                msg = json.loads(line)
+                if "event" in msg:
+                    self.log("QMP event %s %s" % (msg["event"], json.dumps(msg.get("data", {}))))
+                else:
+                    with self.cv:
+                        self.replies.append(msg)
+                        self.cv.notify_all()
+        except (OSError, ValueError):
+            pass
+
+    def cmd(self, name, **args):
+        with self.lock:
+            self.f.write(json.dumps({"execute": name, "arguments": args}) + "\n")
+            self.f.flush()
+            with self.cv:
+                self.cv.wait_for(lambda: self.replies, timeout=30)
+                reply = self.replies.pop(0) if self.replies else {"error": "timeout"}
+        if name != "qmp_capabilities":
+            self.log("QMP %s %s -> %s" % (name, json.dumps(args), json.dumps(reply)))
+        return reply
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cache", required=True, type=pathlib.Path)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--scenario", required=True)
+    ap.add_argument("--out", required=True, type=pathlib.Path)
+    ap.add_argument("--timeout", type=float, default=600)
+    a = ap.parse_args()
+    out = a.out
+    out.mkdir(parents=True, exist_ok=True)
+    for f in out.iterdir():  # results of an earlier run, not the initramfs we are given
+        if f.is_file() and f.resolve() != pathlib.Path(a.initrd).resolve():
+            f.unlink()
+    t0 = time.time()
+    logf = open(out / "console.log", "w")
+
+    def log(line):
+        s = "%7.2f %s" % (time.time() - t0, line)
+        print(s, flush=True)
+        logf.write(s + "\n")
+        logf.flush()
+
+    kver = (a.cache / "kernel.ready").read_text().strip()
+    images = out / "images"
+    images.mkdir(exist_ok=True)
+
+    def disk(node, name, size="64M"):
+        img = images / (name + ".img")
+        subprocess.run(["truncate", "-s", "0", str(img)], check=True)
+        subprocess.run(["truncate", "-s", size, str(img)], check=True)
+        return ["-blockdev", "driver=file,filename=%s,node-name=%s-f" % (img, node),
+                "-blockdev", "driver=raw,file=%s-f,node-name=%s" % (node, node)]
+
+    qmp_path = str(out / "qmp.sock")
+    if os.path.exists(qmp_path):
+        os.unlink(qmp_path)
+    args = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
+            "-m", "512M", "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
+            "-monitor", "none", "-no-reboot", "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+            "-kernel", str(a.cache / "kernel" / "boot" / ("vmlinuz-" + kver)), "-initrd", a.initrd,
+            "-append", "console=ttyS0 loglevel=3 panic=-1",
+            "-smbios", "type=1,manufacturer=raidmon-test,product=VM-12,serial=VM-0042-SERIAL,"
+                       "uuid=c0ffee00-0000-4000-8000-000000000042",
+            "-smbios", "type=2,serial=VM-BOARD-0042",
+            "-smbios", "type=3,asset=ASSET-VM-42",
+            "-device", "virtio-scsi-pci,id=scsi0"]
+    for i in range(4):
+        args += disk("vs%d" % i, "vscsi%d" % i)
+        args += ["-device", "scsi-hd,bus=scsi0.0,scsi-id=%d,lun=0,drive=vs%d,id=vscsi%d,product=VSCSI-D%d,"
+                            "serial=VSCSI-D%d" % (i, i, i, i, i)]
+    for i in range(2):
+        args += disk("ah%d" % i, "ahci%d" % i)
+        args += ["-device", "ide-hd,bus=ide.%d,drive=ah%d,id=ahci%d,model=AHCI-D%d-MODEL,serial=AHCI-D%d" % (i, i, i, i, i)]
+    for i in range(2):
+        args += ["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d,bus=pcie.0" % (i, i + 1, i + 1)]
+        args += disk("nv%d" % i, "nvme%d" % i)
+        args += ["-device", "nvme,bus=rp%d,drive=nv%d,id=nvme%d,serial=NVME-D%d" % (i, i, i, i)]
+    spares = {
+        "vscsi-r1": ("vsr1", dict(driver="scsi-hd", bus="scsi0.0", lun=0, id="vscsi-r1", product="VSCSI-R1",
+                                  serial="VSCSI-R1", **{"scsi-id": 5})),
+        "nvme-r1": ("nvr1", dict(driver="nvme", bus="rp1", id="nvme-r1", serial="NVME-R1")),
+    }
+    for name in spares:
+        img = images / (name + ".img")
+        subprocess.run(["truncate", "-s", "0", str(img)], check=True)
+        subprocess.run(["truncate", "-s", "64M", str(img)], check=True)
+
+    log("QEMU: " + " ".join(args))
+    try:
+        p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    except OSError as e:
+        print("vm tier: SKIPPED: cannot start QEMU: %s" % e, file=sys.stderr)
+        return 77
+    try:
+        qmp = QMP(qmp_path, log, p)
+    except RuntimeError as e:
+        p.kill()
+        log("HOST: %s; QEMU said: %s" % (e, p.stdout.read().decode(errors="replace")))
+        return 1
+    timer = threading.Timer(a.timeout, lambda: (log("HOST: timeout after %.0fs, killing QEMU" % a.timeout), p.kill()))
+    timer.daemon = True
+    timer.start()
+
+    result = None
+    qmp_failures = 0
+    receiving = None
+    chunks = []
+    for raw in p.stdout:
+        line = raw.decode(errors="replace").rstrip("\r\n")
+        if receiving is not None:
+            if line == "@@END":
+                (out / receiving).write_bytes(base64.b64decode("".join(chunks)))
+                log("HOST: received %s (%d bytes)" % (receiving, (out / receiving).stat().st_size))
+                receiving = None
+            else:
+                chunks.append(line.strip())
+            continue
+        log(line)
+        if line.startswith("@@FILE "):
+            receiving = pathlib.Path(line.split(None, 1)[1]).name
+            chunks = []
+        elif line.startswith("@@REQ "):
+            what = line.split()[1:]
+            if what[0] == "unplug":
+                qmp_failures += "error" in qmp.cmd("device_del", id=what[1])
+            elif what[0] == "plug":
+                node, dev = spares[what[1]]
+                qmp_failures += "error" in qmp.cmd("blockdev-add", driver="raw", **{"node-name": node},
+                                                   file={"driver": "file", "filename": str(images / (what[1] + ".img"))})
+                qmp_failures += "error" in qmp.cmd("device_add", drive=node, **dev)
+            elif what[0] == "smartwarn":
+                qmp_failures += "error" in qmp.cmd("qom-set", path="/machine/peripheral/" + what[1],
+                                                   property="smart_critical_warning", value=int(what[2], 0))
+            else:
+                log("HOST: unknown request %s" % what)
+                qmp_failures += 1
+        elif line.startswith("@@RESULT"):
+            result = line
+        elif line.startswith("@@DONE"):
+            break
+    try:
+        qmp.cmd("quit")
+    except Exception:  # QEMU may already be gone
+        pass
+    try:
+        p.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        p.kill()
+    timer.cancel()
+
+    failures = []
+
+    def expect(cond, what):
+        log("HOST CHECK %s %s" % ("ok" if cond else "FAILED", what))
+        if not cond:
+            failures.append(what)
+
+    expect(result == "@@RESULT PASS", "guest checks passed (%s)" % result)
+    expect(qmp_failures == 0, "every QMP request succeeded")
+    spec = importlib.util.spec_from_file_location("checks", HERE / "scenarios" / (a.scenario + "_check.py"))
+    if result is not None and spec and spec.loader and (HERE / "scenarios" / (a.scenario + "_check.py")).exists():
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        try:
+            mod.check(out, expect)
+        except Exception as e:  # a missing file or field is a failure with its reason
+            expect(False, "host checks raised %r" % e)
+    log("HOST: scenario %s %s in %.1fs" % (a.scenario, "PASSED" if not failures else "FAILED", time.time() - t0))
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
