@@ -12,8 +12,9 @@ namespace {
 
 std::string val(const std::optional<std::string>& s, const char* dash = "-") { return s ? *s : dash; }
 
+// Left-justify in a column of width w, always leaving at least one space before the next column.
 std::string pad(std::string s, std::size_t w) {
-    if (s.size() < w) s.append(w - s.size(), ' ');
+    s.append(s.size() < w ? w - s.size() : 1, ' ');
     return s;
 }
 
