@@ -310,6 +310,8 @@ Result<Drive> readScsi(const Context& ctx, Drive d) {
 } // namespace
 
 Result<Drive> readSmartNative(const Context& ctx, const Drive& drive) {
+    if (ctx.deviceIo == DeviceIo::none)
+        return fail(errc::refused, drive.devnode.value_or(drive.id) + ": device I/O is off; native SMART needs the device node");
     Result<Drive> r = fail(errc::unsupported, drive.id + ": no native SMART reader for protocol " + std::string(toString(drive.protocol)) +
                                                   " (use smartctl: --via smartctl)");
     switch (drive.protocol) {

@@ -94,8 +94,10 @@ inline constexpr std::array kFactors = {
     Factor{Signal::pending, Health::Warning, true, 16.0, "[PWB07] probational counts: 16x within 60 days"},
     Factor{Signal::offlineUncorrectable, Health::Warning, true, 39.0, "[PWB07] first scan error: 39x within 60 days"},
     Factor{Signal::reportedUncorrect, Health::Warning, false, 18.3, "[BB16] five-stat likelihood ratio 76.7/4.2"},
-    Factor{Signal::commandTimeouts, Health::Warning, false, 18.3, "[BB16] five-stat likelihood ratio 76.7/4.2"},
-    Factor{Signal::crcErrors, Health::Warning, false, 1.0, "interface (cable/backplane) errors; not a media signal in [BB16]"},
+    // [BB16] watches 188 but publishes no figure for it alone, and the counter also counts timeouts
+    // caused by cabling, power management and host resets: reported, not scored.
+    Factor{Signal::commandTimeouts, Health::OK, false, 1.0, "[BB16] watched, no separate figure; not media-specific"},
+    Factor{Signal::crcErrors, Health::OK, false, 1.0, "interface (cable/backplane) errors, a lifetime count; not a media signal in [BB16]"},
     Factor{Signal::lastSelfTestFailed, Health::Critical, true, 39.0, "a self-test read failure is a scan error: [PWB07] 39x"},
     Factor{Signal::olderSelfTestFailed, Health::Warning, false, 39.0, "a self-test read failure is a scan error: [PWB07] 39x"},
     Factor{Signal::errorLog, Health::OK, false, 1.0, "not a predictor in [BB16]; informational"},

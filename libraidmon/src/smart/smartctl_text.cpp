@@ -20,7 +20,8 @@ std::optional<std::uint64_t> byteCount(std::string_view v) {
     std::string digits;
     for (char c : v.substr(0, end)) {
         if (c >= '0' && c <= '9') digits.push_back(c);
-        else if (c != ',' && c != '.' && c != ' ' && c != '\'') return std::nullopt;
+        // locale thousands separators: ',' '.' ' ' '\'' and UTF-8 ones (U+00A0, U+202F)
+        else if (c != ',' && c != '.' && c != ' ' && c != '\'' && static_cast<unsigned char>(c) < 0x80) return std::nullopt;
     }
     return parseInt<std::uint64_t>(digits);
 }
@@ -33,7 +34,7 @@ std::optional<std::uint64_t> groupedInt(std::string_view v) {
     std::string digits;
     for (char c : v) {
         if (c >= '0' && c <= '9') digits.push_back(c);
-        else if (c != ',' && c != '.') return std::nullopt;
+        else if (c != ',' && c != '.' && static_cast<unsigned char>(c) < 0x80) return std::nullopt;
     }
     return parseInt<std::uint64_t>(digits);
 }
