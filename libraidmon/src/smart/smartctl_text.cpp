@@ -304,6 +304,17 @@ struct TextParser {
             failAt("output ends before the information section (truncated?)");
         if (!error && !sawDataSection && !smartUnavailable)
             failAt("output ends before the SMART data section (truncated?)");
+        // -a/-x always print these once SMART is available; their absence means the capture was cut
+        if (!error && sawDataSection && !smartUnavailable) {
+            if (d.protocol == Protocol::SATA && s.attributes.empty() && !s.passed)
+                failAt("output ends before the SMART health result (truncated?)");
+            else if (d.protocol == Protocol::SATA && s.attributes.empty())
+                failAt("output ends before the attribute table (truncated?)");
+            else if (d.protocol == Protocol::NVMe && !s.nvme)
+                failAt("output ends before the NVMe SMART/Health log (truncated?)");
+            else if ((d.protocol == Protocol::SAS || d.protocol == Protocol::SCSI) && !s.passed && !s.temperatureC)
+                failAt("output ends before the SCSI health status (truncated?)");
+        }
         if (error) return fail(errc::parse_error, *error);
 
         if (selfTestFailures > 0 || (s.selfTest && s.selfTest->lastResult)) {
