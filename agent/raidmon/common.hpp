@@ -40,6 +40,7 @@ using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 
 // The subcommands (one cmd_<name>.cpp each).
 void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
+void registerSmart(CLI::App& app, Globals& globals, int& exitCode);
 void registerStatus(CLI::App& app, Globals& globals, int& exitCode);
 
 } // namespace raidmon::cli

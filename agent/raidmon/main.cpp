@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     // One line per subcommand (keep sorted).
     const Register commands[] = {
         registerDecode,
+        registerSmart,
         registerStatus,
     };
     for (auto reg : commands) reg(app, g, exitCode);

@@ -94,6 +94,12 @@ struct Smart {
     std::optional<SelfTest> selfTest;
     std::vector<SmartAttribute> attributes;
     std::optional<std::string> source;  ///< "smartctl-json", "smartctl-text", "nvme-cli", "sg_io", "nvme-ioctl"
+    /// smartctl's exit status when the data came from smartctl (smartctl(8) "RETURN VALUES": bit 3
+    /// disk failing, bit 4 prefail attribute at/below threshold, bit 6 error log, bit 7 self-test errors).
+    std::optional<int> smartctlExitStatus;
+    /// Endurance used, percent of the rated life (SCSI Solid State Media log page 11h, or ATA
+    /// device statistics); NVMe drives carry it in nvme.percentageUsed.
+    std::optional<int> enduranceUsedPct;
 };
 
 /// @brief Failure-risk estimate (see docs on risk tables).

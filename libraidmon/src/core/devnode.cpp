@@ -40,8 +40,16 @@ Result<Fd> openDeviceNode(const Context& ctx, const std::string& devnode, const 
         return fail(errc::parse_error, (sysDir / "dev").string() + ": not MAJOR:MINOR: " + quoteForError(*devno));
     Fd fd(::open(devnode.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
     if (fd.get() < 0) return fail(fromErrno(errno), devnode + ": " + std::strerror(errno));
-    struct stat st{};
+    struct stat st{}, byPath{};
     if (::fstat(fd.get(), &st) != 0) return fail(errc::io_error, devnode + ": fstat: " + std::strerror(errno));
+    // The type and number come from stat() of the path, checked to be the very file that was
+    // opened (same st_dev/st_ino, so no swap between the two calls). On a real /dev both agree;
+    // umockdev's preload emulates device nodes in stat() but not in fstat().
+    if (::stat(devnode.c_str(), &byPath) != 0) return fail(fromErrno(errno), devnode + ": stat: " + std::strerror(errno));
+    if (byPath.st_dev != st.st_dev || byPath.st_ino != st.st_ino)
+        return fail(errc::refused, devnode + ": changed while it was opened; not used");
+    st.st_mode = byPath.st_mode;
+    st.st_rdev = byPath.st_rdev;
     bool typeOk = kind == NodeKind::block ? S_ISBLK(st.st_mode) : S_ISCHR(st.st_mode);
     if (!typeOk || major(st.st_rdev) != *maj || minor(st.st_rdev) != *min)
         return fail(errc::refused, devnode + ": is not " + (kind == NodeKind::block ? "block" : "character") +

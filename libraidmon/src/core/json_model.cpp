@@ -62,6 +62,8 @@ Json toJsonValue(const Smart& s) {
                              {"when_failed", opt(a.whenFailed)}, {"prefailure", opt(a.prefailure)}});
     j["attributes"] = attrs;
     j["source"] = opt(s.source);
+    j["smartctl_exit_status"] = opt(s.smartctlExitStatus);
+    j["endurance_used_pct"] = opt(s.enduranceUsedPct);
     return j;
 }
 

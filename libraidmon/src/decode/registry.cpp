@@ -6,6 +6,7 @@
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "md/mdstat_decoder.hpp"
+#include "smart/decoders.hpp"
 
 namespace raidmon::detail {
 
@@ -13,6 +14,9 @@ std::span<const DecoderEntry> decoders() {
     // One line per decoder. Keep the more specific formats before the more general ones.
     static constexpr std::array table = {
         DecoderEntry{"mdstat", &detectMdstat, &decodeMdstat},
+        DecoderEntry{"smartctl-json", &detectSmartctlJson, &decodeSmartctlJson},
+        DecoderEntry{"smartctl-text", &detectSmartctlText, &decodeSmartctlText},
+        DecoderEntry{"nvme-cli-smart-log", &detectNvmeCliSmartLog, &decodeNvmeCliSmartLog},
     };
     return table;
 }
