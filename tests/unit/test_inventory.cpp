@@ -20,15 +20,22 @@ const std::string kHba = "pci0000:00/0000:00:01.0/0000:01:00.0";
 const std::string kNvmePci = "pci0000:00/0000:00:03.0/0000:02:00.0";
 
 std::vector<unsigned char> vpd80(const std::string& serial) {
-    std::vector<unsigned char> p = {0x00, 0x80, 0x00, static_cast<unsigned char>(serial.size())};
-    p.insert(p.end(), serial.begin(), serial.end());
+    std::vector<unsigned char> p(4 + serial.size());
+    p[1] = 0x80;
+    p[3] = static_cast<unsigned char>(serial.size());
+    for (std::size_t i = 0; i < serial.size(); ++i) p[4 + i] = static_cast<unsigned char>(serial[i]);
     return p;
 }
 
 std::vector<unsigned char> vpd83Naa(const std::vector<unsigned char>& naa) {
-    std::vector<unsigned char> p = {0x00, 0x83, 0x00, static_cast<unsigned char>(4 + naa.size()),
-                                    0x01, 0x03, 0x00, static_cast<unsigned char>(naa.size())};
-    p.insert(p.end(), naa.begin(), naa.end());
+    // one designator: code set binary, association LU, type NAA (SPC-5 7.7.6)
+    std::vector<unsigned char> p(8 + naa.size());
+    p[1] = 0x83;
+    p[3] = static_cast<unsigned char>(4 + naa.size());
+    p[4] = 0x01;
+    p[5] = 0x03;
+    p[7] = static_cast<unsigned char>(naa.size());
+    for (std::size_t i = 0; i < naa.size(); ++i) p[8 + i] = naa[i];
     return p;
 }
 

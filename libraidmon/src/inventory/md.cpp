@@ -99,7 +99,7 @@ Result<std::vector<Array>> scanMdArrays(const Context& ctx, const std::vector<Dr
     return detail::mdArraysFrom(ctx, *devs, drives, notes);
 }
 
-std::vector<Array> detail::mdArraysFrom(const Context& ctx, const std::vector<DeviceRecord>& devs,
+std::vector<Array> detail::mdArraysFrom(const Context& /*ctx*/, const std::vector<DeviceRecord>& devs,
                                         const std::vector<Drive>& drives, std::vector<std::string>& notes) {
     std::vector<Array> out;
     for (const auto& rec : devs) {
