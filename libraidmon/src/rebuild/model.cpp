@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
+#include <charconv>
 #include <limits>
 #include <string>
 #include <vector>
@@ -45,15 +45,40 @@ constexpr int kMaxPanels = 16;
 struct Member {
     int slot = 0;
     double beta = 1, eta = 1, mult = 1, age = 0, w0 = 0;
-    double lambdaT = 0, survT = 1;     // Lambda(T), exp(-Lambda(T))
+    double lambdaT = 0, survT = 1, failT = 0;  // Lambda(T), exp(-Lambda(T)), 1 - exp(-Lambda(T))
     double muExp = 0, psiExp = 0;      // exposed reads: Poisson mean and share holding known sectors
     double muRead = 0, psiRead = 0;    // normal reads
     double known = 0;                  // known-unreadable sectors
+    double noUreAll = 1;               // exp(-muExp)
+    std::array<double, 7> binom{};     // C(beta, 1..7), for growth()
 };
+
+// Below this u the binomial series for (1+u)^beta - 1 is used: seven terms leave a relative error
+// below |C(beta,8)/beta| u^7 < 1e-12 for the shapes seen in practice (beta < 10), and it avoids a
+// pow/expm1 per member and quadrature node (a rebuild window is hours, a drive's age years).
+constexpr double kSeriesLimit = 0.01;
+
+void prepareSeries(Member& m) {
+    double c = 1;
+    for (std::size_t i = 0; i < m.binom.size(); ++i) {
+        c *= (m.beta - static_cast<double>(i)) / static_cast<double>(i + 1);
+        m.binom[i] = c;
+    }
+}
+
+/// (1+u)^beta - 1 = sum over i >= 1 of C(beta, i) u^i, accurate for small u.
+double growth(const Member& m, double u) {
+    if (u < kSeriesLimit) {
+        double sum = 0;
+        for (std::size_t i = m.binom.size(); i-- > 0;) sum = (sum + m.binom[i]) * u;  // Horner
+        return sum;
+    }
+    return std::expm1(m.beta * std::log1p(u));
+}
 
 double cumulativeHazard(const Member& m, double t) {
     if (t <= 0) return 0;
-    if (m.age > 0) return m.mult * m.w0 * std::expm1(m.beta * std::log1p(t / m.age));
+    if (m.age > 0) return m.mult * m.w0 * growth(m, t / m.age);
     return m.mult * std::pow(t / m.eta, m.beta);
 }
 
@@ -77,7 +102,7 @@ double poissonBinomialTail(const std::vector<Member>& ms, int atLeast, std::vect
     dp.assign(K + 1, 0.0);  // dp[j] = P(exactly j so far), dp[K] = P(at least K)
     dp[0] = 1;
     for (const auto& m : ms) {
-        const double p = -std::expm1(-m.lambdaT);
+        const double p = m.failT;
         dp[K] += dp[K - 1] * p;
         for (std::size_t j = K - 1; j > 0; --j) dp[j] = dp[j] * (1 - p) + dp[j - 1] * p;
         dp[0] *= 1 - p;
@@ -87,7 +112,7 @@ double poissonBinomialTail(const std::vector<Member>& ms, int atLeast, std::vect
 
 /// Scratch space reused across nodes.
 struct Work {
-    std::vector<double> F, weight, surv, noUre, pa, pb, qa, qb, dp;
+    std::vector<double> F, weight, surv, noUre, pa, pb, qa, qb, dp, noUreAtNode;
 };
 
 /// Adds sum_i weight_i * ([z^{r-1}] prod_{j!=i} (F_j z + S_j) - [z^{r-1}] prod_{j!=i} (F_j z + S_j g_j))
@@ -97,12 +122,12 @@ struct Work {
 double raceTerm(const std::vector<Member>& ms, int r, Work& w) {
     const std::size_t s = ms.size(), R = static_cast<std::size_t>(r);
     auto at = [R](std::vector<double>& v, std::size_t row, std::size_t d) -> double& { return v[row * R + d]; };
-    w.pa.assign((s + 1) * R, 0.0);
-    w.pb.assign((s + 1) * R, 0.0);
-    w.qa.assign((s + 1) * R, 0.0);
-    w.qb.assign((s + 1) * R, 0.0);
-    at(w.pa, 0, 0) = at(w.pb, 0, 0) = 1;
-    at(w.qa, s, 0) = at(w.qb, s, 0) = 1;
+    // Rows 1..s of the prefix (0..s-1 of the suffix) are fully overwritten below; only the
+    // boundary rows need initialising.
+    for (auto* v : {&w.pa, &w.pb, &w.qa, &w.qb}) v->resize((s + 1) * R);
+    for (std::size_t d = 0; d < R; ++d) {
+        at(w.pa, 0, d) = at(w.pb, 0, d) = at(w.qa, s, d) = at(w.qb, s, d) = d == 0 ? 1 : 0;
+    }
     for (std::size_t j = 0; j < s; ++j) {  // prefix products, truncated to degree r-1
         const double F = w.F[j], Sa = w.surv[j], Sb = w.surv[j] * w.noUre[j];
         for (std::size_t d = 0; d < R; ++d) {
@@ -147,6 +172,27 @@ double exposedSectorLoss(const std::vector<Member>& ms, int r, double D, double 
         bool singular = false;  // t^(beta-1) density at the start for a new drive with beta < 1
         for (const auto& m : ms) singular |= (m.age + lo <= 0 && m.beta < 1);
         const double width = (hi - lo) / panels;
+        // One plain panel over the read: the nodes are symmetric (x and 1-x), so
+        // exp(-mu x) = exp(-mu) / exp(-mu (1-x)) halves the exponentials of the no-URE factors.
+        const bool symmetric = reading && panels == 1 && !singular;
+        constexpr std::size_t Q = kGlNode.size();
+        if (symmetric) {
+            w.noUreAtNode.resize(s * Q);
+            for (std::size_t j = 0; j < s; ++j) {
+                const Member& m = ms[j];
+                for (std::size_t q = 0; q < Q / 2; ++q) {
+                    const double x = 0.5 * (kGlNode[q] + 1);
+                    if (m.known > 0) {
+                        w.noUreAtNode[j * Q + q] = noUreAfter(m, x);
+                        w.noUreAtNode[j * Q + Q - 1 - q] = noUreAfter(m, 1 - x);
+                    } else {
+                        const double lowHalf = std::exp(-m.muExp * (1 - x));
+                        w.noUreAtNode[j * Q + q] = lowHalf;
+                        w.noUreAtNode[j * Q + Q - 1 - q] = m.noUreAll / lowHalf;
+                    }
+                }
+            }
+        }
         for (int p = 0; p < panels; ++p) {
             const double a = lo + p * width;
             for (std::size_t q = 0; q < kGlNode.size(); ++q) {
@@ -163,12 +209,19 @@ double exposedSectorLoss(const std::vector<Member>& ms, int r, double D, double 
                 for (std::size_t j = 0; j < s; ++j) {
                     const Member& m = ms[j];
                     const double u = m.age + tau;
-                    const double wv = std::pow(u / m.eta, m.beta);
-                    const double L = m.mult * (wv - m.w0);
+                    double wv, L;
+                    if (m.age > 0) {
+                        const double g = growth(m, tau / m.age);
+                        wv = m.w0 * (1 + g);
+                        L = m.mult * m.w0 * g;
+                    } else {
+                        wv = std::pow(u / m.eta, m.beta);
+                        L = m.mult * wv;
+                    }
                     const double e = std::exp(-L);
                     w.F[j] = 1 - e;
                     w.weight[j] = dtau * m.mult * m.beta * wv / u * e;
-                    w.noUre[j] = noUreAfter(m, x);
+                    w.noUre[j] = symmetric ? w.noUreAtNode[j * Q + q] : noUreAfter(m, x);
                 }
                 total += raceTerm(ms, r, w);
             }
@@ -223,23 +276,18 @@ GroupOutcome evaluateGroup(const std::vector<Member>& ms, int r, double D, doubl
 
 // ---- formatting for reasons -------------------------------------------------------------------
 
+std::string formatted(double v, std::chars_format fmt, int precision) {
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, v, fmt, precision);
+    return std::string(buf, r.ptr);
+}
+
+std::string num(double v) { return formatted(v, std::chars_format::general, 3); }
+std::string fixed1(double v) { return formatted(v, std::chars_format::fixed, 1); }
+
 std::string pct(double p) {
-    char buf[32];
     if (p > 0 && p < 1e-4) return "<0.01 %";
-    std::snprintf(buf, sizeof buf, "%.3g %%", p * 100);
-    return buf;
-}
-
-std::string num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", v);
-    return buf;
-}
-
-std::string fixed1(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    return buf;
+    return num(p * 100) + " %";
 }
 
 std::string bytes(double b) {
@@ -317,12 +365,16 @@ Result<void> validate(const RebuildInput& in) {
     if (!(t.riskyMultiplier >= 1 && std::isfinite(t.riskyMultiplier))) return bad("thresholds.riskyMultiplier: must be >= 1");
     for (std::size_t i = 0; i < in.members.size(); ++i) {
         const auto& m = in.members[i];
-        const std::string f = "members[" + std::to_string(i) + "].";
+        struct Field {  // built only when a message needs it
+            std::size_t i;
+            std::string operator+(const char* name) const { return "members[" + std::to_string(i) + "]." + name; }
+        } f{i};
         if (!(std::isfinite(m.capacityBytes) && m.capacityBytes > 0)) return bad(f + "capacityBytes: must be a finite number > 0 (got " + num(m.capacityBytes) + ")");
         if (!finiteNonNeg(m.ageHours)) return bad(f + "ageHours: must be a finite number >= 0 (got " + num(m.ageHours) + ")");
         if (!(std::isfinite(m.multiplier) && m.multiplier > 0)) return bad(f + "multiplier: must be a finite number > 0 (got " + num(m.multiplier) + ")");
-        if (m.hazard)
-            if (auto ok = checkHazard(*m.hazard, f + "hazard"); !ok) return ok;
+        if (m.hazard && !(m.hazard->shape > 0 && m.hazard->scaleHours > 0 && std::isfinite(m.hazard->shape) &&
+                          std::isfinite(m.hazard->scaleHours)))
+            return checkHazard(*m.hazard, f + "hazard");
         if (m.ureRate && !(*m.ureRate > 0 && *m.ureRate < 1)) return bad(f + "ureRate: must be in (0, 1) per bit");
     }
     return {};
@@ -454,8 +506,10 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
         m.mult = mi.multiplier;
         m.age = mi.ageHours;
         m.w0 = std::pow(m.age / m.eta, m.beta);
+        prepareSeries(m);
         m.lambdaT = cumulativeHazard(m, res.windowHours);
         m.survT = std::exp(-m.lambdaT);
+        m.failT = -std::expm1(-m.lambdaT);
         m.known = static_cast<double>(mi.knownUnreadableSectors);
     }
     auto fullReadMean = [&](std::size_t i) {
@@ -467,16 +521,20 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
 
     std::vector<std::vector<Member>> groups;
     std::vector<int> groupR;
+    groups.reserve(plan->groups.size());
+    groupR.reserve(plan->groups.size());
     std::vector<int> roleOf(in.members.size(), 0);  // 0 other, 1 failed, 2 critical
     for (std::size_t i = 0; i < in.members.size(); ++i)
         if (in.members[i].failed) roleOf[i] = 1;
     for (const auto& g : plan->groups) {
         std::vector<Member> ms;
+        ms.reserve(g.members.size());
         for (const auto& cm : g.members) {
             const auto i = static_cast<std::size_t>(cm.slot);
             Member m = all[i];
             const double full = fullReadMean(i);
             m.muExp = full * cm.exposedFraction * remaining;
+            m.noUreAll = std::exp(-m.muExp);
             m.psiExp = cm.exposedFraction * remaining;
             m.muRead = full * cm.readFraction * remaining;
             m.psiRead = cm.readFraction * remaining;
@@ -515,6 +573,8 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
     const Member* riskiest = nullptr;
     double riskiestShare = 0;
     std::vector<Member> critical;
+    critical.reserve(in.members.size());
+    res.members.reserve(in.members.size());
     for (std::size_t i = 0; i < in.members.size(); ++i) {
         const auto& mi = in.members[i];
         const Member& m = all[i];
@@ -524,7 +584,7 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
         r.ageHours = mi.ageHours;
         r.multiplier = mi.multiplier;
         r.reasons = mi.reasons;
-        if (roleOf[i] != 1) r.pFail = -std::expm1(-m.lambdaT);
+        if (roleOf[i] != 1) r.pFail = m.failT;
         if (roleOf[i] == 2) {
             r.readBytes = mi.capacityBytes * m.psiRead;
             r.expectedUres = m.muRead + m.known * m.psiRead;
