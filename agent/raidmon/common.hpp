@@ -38,4 +38,11 @@ void printError(std::string_view message);
 /// A subcommand: registers its options on `app`; the callback it installs sets `exitCode`.
 using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 
+/// `raidmon predict` (cmd_predict.cpp).
+void registerPredict(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon plan ARRAY [--assume-failed DRIVE]` (cmd_plan.cpp; needs raidmon::scanInventory).
+void registerPlan(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon safe-to-remove DRIVE|SLOT` (cmd_plan.cpp; needs raidmon::scanInventory).
+void registerSafeToRemove(CLI::App& app, Globals& globals, int& exitCode);
+
 } // namespace raidmon::cli

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
 
     int exitCode = 0;
     const Register commands[] = {
-        nullptr,
+        registerPredict,
     };
     for (auto reg : commands)
         if (reg) reg(app, g, exitCode);

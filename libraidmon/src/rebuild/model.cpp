@@ -283,11 +283,12 @@ std::string formatted(double v, std::chars_format fmt, int precision) {
 }
 
 std::string num(double v) { return formatted(v, std::chars_format::general, 3); }
+std::string num4(double v) { return formatted(v, std::chars_format::general, 4); }
 std::string fixed1(double v) { return formatted(v, std::chars_format::fixed, 1); }
 
 std::string pct(double p) {
     if (p > 0 && p < 1e-4) return "<0.01 %";
-    return num(p * 100) + " %";
+    return num4(p * 100) + " %";
 }
 
 std::string bytes(double b) {
