@@ -50,6 +50,7 @@ struct Member {
     double muRead = 0, psiRead = 0;    // normal reads
     double known = 0;                  // known-unreadable sectors
     double noUreAll = 1;               // exp(-muExp)
+    double noUreReadP = 1;             // noUreRead(), cached
     std::array<double, 7> binom{};     // C(beta, 1..7), for growth()
 };
 
@@ -58,12 +59,33 @@ struct Member {
 // pow/expm1 per member and quadrature node (a rebuild window is hours, a drive's age years).
 constexpr double kSeriesLimit = 0.01;
 
+constexpr std::array<double, 7> kInverse{1.0, 1.0 / 2, 1.0 / 3, 1.0 / 4, 1.0 / 5, 1.0 / 6, 1.0 / 7};
+
 void prepareSeries(Member& m) {
     double c = 1;
     for (std::size_t i = 0; i < m.binom.size(); ++i) {
-        c *= (m.beta - static_cast<double>(i)) / static_cast<double>(i + 1);
+        c *= (m.beta - static_cast<double>(i)) * kInverse[i];
         m.binom[i] = c;
     }
+}
+
+// Window hazards are small (a few percent at most in practice); for |L| below this, exp(-L) and
+// 1 - exp(-L) come from their Taylor series (seven terms: error below L^8/8! < 3e-21), which is
+// much cheaper than the library call evaluated per member and quadrature node.
+constexpr double kSmallHazard = 0.01;
+
+/// exp(-L) for L >= 0.
+double survival(double L) {
+    if (L < kSmallHazard)
+        return 1 + -L * (1 + -L * (0.5 + -L * (1.0 / 6 + -L * (1.0 / 24 + -L * (1.0 / 120 + -L * (1.0 / 720 + -L / 5040))))));
+    return std::exp(-L);
+}
+
+/// 1 - exp(-L) for L >= 0, accurate for small L.
+double failure(double L) {
+    if (L < kSmallHazard)
+        return L * (1 - L * (0.5 - L * (1.0 / 6 - L * (1.0 / 24 - L * (1.0 / 120 - L * (1.0 / 720 - L / 5040))))));
+    return -std::expm1(-L);
 }
 
 /// (1+u)^beta - 1 = sum over i >= 1 of C(beta, i) u^i, accurate for small u.
@@ -121,6 +143,24 @@ struct Work {
 /// unreadable sector in what is left to read.
 double raceTerm(const std::vector<Member>& ms, int r, Work& w) {
     const std::size_t s = ms.size(), R = static_cast<std::size_t>(r);
+    if (R == 1) {  // degree 0: plain leave-one-out products, prefix stored, suffix on the way back
+        w.pa.resize(s);
+        w.pb.resize(s);
+        double a = 1, b = 1;
+        for (std::size_t j = 0; j < s; ++j) {
+            w.pa[j] = a;
+            w.pb[j] = b;
+            a *= w.surv[j];
+            b *= w.surv[j] * w.noUre[j];
+        }
+        double sum = 0, qa = 1, qb = 1;
+        for (std::size_t j = s; j-- > 0;) {
+            sum += w.weight[j] * (w.pa[j] * qa - w.pb[j] * qb);
+            qa *= w.surv[j];
+            qb *= w.surv[j] * w.noUre[j];
+        }
+        return sum;
+    }
     auto at = [R](std::vector<double>& v, std::size_t row, std::size_t d) -> double& { return v[row * R + d]; };
     // Rows 1..s of the prefix (0..s-1 of the suffix) are fully overwritten below; only the
     // boundary rows need initialising.
@@ -218,7 +258,7 @@ double exposedSectorLoss(const std::vector<Member>& ms, int r, double D, double 
                         wv = std::pow(u / m.eta, m.beta);
                         L = m.mult * wv;
                     }
-                    const double e = std::exp(-L);
+                    const double e = survival(L);
                     w.F[j] = 1 - e;
                     w.weight[j] = dtau * m.mult * m.beta * wv / u * e;
                     w.noUre[j] = symmetric ? w.noUreAtNode[j * Q + q] : noUreAfter(m, x);
@@ -233,7 +273,7 @@ double exposedSectorLoss(const std::vector<Member>& ms, int r, double D, double 
             // Before the read starts nothing depends on the failure time: weight_i = F_i(D).
             for (std::size_t j = 0; j < s; ++j) {
                 w.F[j] = 0;  // unused at degree 0
-                w.weight[j] = -std::expm1(-cumulativeHazard(ms[j], D));
+                w.weight[j] = failure(cumulativeHazard(ms[j], D));
                 w.noUre[j] = noUreAfter(ms[j], 0);
             }
             total += raceTerm(ms, r, w);
@@ -509,8 +549,8 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
         m.w0 = std::pow(m.age / m.eta, m.beta);
         prepareSeries(m);
         m.lambdaT = cumulativeHazard(m, res.windowHours);
-        m.survT = std::exp(-m.lambdaT);
-        m.failT = -std::expm1(-m.lambdaT);
+        m.survT = survival(m.lambdaT);
+        m.failT = failure(m.lambdaT);
         m.known = static_cast<double>(mi.knownUnreadableSectors);
     }
     auto fullReadMean = [&](std::size_t i) {
@@ -539,6 +579,7 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
             m.psiExp = cm.exposedFraction * remaining;
             m.muRead = full * cm.readFraction * remaining;
             m.psiRead = cm.readFraction * remaining;
+            m.noUreReadP = cm.readFraction == cm.exposedFraction && m.known == 0 ? m.noUreAll : noUreRead(m);
             all[i] = m;
             roleOf[i] = 2;
             ms.push_back(m);
@@ -556,7 +597,7 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
         pClean *= 1 - o.loss - o.sector;
         for (const auto& m : groups[g]) {
             pNoSecond *= m.survT;
-            pNoUre *= noUreRead(m);
+            pNoUre *= m.noUreReadP;
             riskTotal += m.lambdaT + m.muExp + m.known * m.psiExp;
         }
     }
@@ -589,7 +630,7 @@ Result<RebuildResult> evaluateRebuild(const RebuildInput& in) {
         if (roleOf[i] == 2) {
             r.readBytes = mi.capacityBytes * m.psiRead;
             r.expectedUres = m.muRead + m.known * m.psiRead;
-            r.pUre = 1 - noUreRead(m);
+            r.pUre = 1 - m.noUreReadP;
             r.riskShare = riskTotal > 0 ? (m.lambdaT + m.muExp + m.known * m.psiExp) / riskTotal : 0;
             critical.push_back(m);
             if (r.riskShare > riskiestShare) {
