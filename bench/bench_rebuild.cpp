@@ -38,8 +38,8 @@ void BM_RebuildRaid6x24(benchmark::State& state) {
 }
 BENCHMARK(BM_RebuildRaid6x24);
 
-// The same evaluation's numerical core, without the operator-facing sentences: shows how the time
-// splits between the model and the text.
+// Reference: a computation of a few nanoseconds whose time shows how loaded the shared machine was
+// when the figure above was taken (docs/PERFORMANCE.md compares it with a quiet run).
 void BM_Raid6MttdlChain(benchmark::State& state) {
     for (auto _ : state) {
         auto r = raidmon::mttdlChain(24, 2, 1e6, 24, 0.3);
