@@ -42,5 +42,11 @@ using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
 void registerSmart(CLI::App& app, Globals& globals, int& exitCode);
 void registerStatus(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon predict` (cmd_predict.cpp).
+void registerPredict(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon plan ARRAY [--assume-failed DRIVE]` (cmd_plan.cpp; needs raidmon::scanInventory).
+void registerPlan(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon safe-to-remove DRIVE|SLOT` (cmd_plan.cpp; needs raidmon::scanInventory).
+void registerSafeToRemove(CLI::App& app, Globals& globals, int& exitCode);
 
 } // namespace raidmon::cli
