@@ -417,6 +417,9 @@ def build(spec, out):
     mdstat.append("unused devices: <none>")
     if spec.get("md") is not None:
         files["proc/mdstat"] = "\n".join(mdstat) + "\n"
+        # md's rebuild rate limits, KiB/s per device (the kernel's defaults unless the spec says)
+        files["proc/sys/dev/raid/speed_limit_min"] = "%d\n" % spec.get("speed_limit_min", 1000)
+        files["proc/sys/dev/raid/speed_limit_max"] = "%d\n" % spec.get("speed_limit_max", 200000)
 
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, "description.umockdev"), "w") as f:
