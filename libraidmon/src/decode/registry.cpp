@@ -5,6 +5,7 @@
 
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
+#include "ctl/decoders.hpp"
 #include "md/mdstat_decoder.hpp"
 
 namespace raidmon::detail {
@@ -13,6 +14,13 @@ std::span<const DecoderEntry> decoders() {
     // One line per decoder. Keep the more specific formats before the more general ones.
     static constexpr std::array table = {
         DecoderEntry{"mdstat", &detectMdstat, &decodeMdstat},
+        DecoderEntry{"storcli-json", &detectStorcliJson, &decodeStorcliJson},
+        DecoderEntry{"storcli-text", &detectStorcliText, &decodeStorcliText},
+        DecoderEntry{"storcli-events", &detectStorcliEvents, &decodeStorcliEvents},
+        DecoderEntry{"megacli", &detectMegacli, &decodeMegacli},
+        DecoderEntry{"ssacli", &detectSsacli, &decodeSsacli},
+        DecoderEntry{"cciss_vol_status", &detectCcissVolStatus, &decodeCcissVolStatus},
+        DecoderEntry{"arcconf", &detectArcconf, &decodeArcconf},
     };
     return table;
 }
