@@ -21,6 +21,11 @@ std::span<const DecoderEntry> decoders() {
         DecoderEntry{"ssacli", &detectSsacli, &decodeSsacli},
         DecoderEntry{"cciss_vol_status", &detectCcissVolStatus, &decodeCcissVolStatus},
         DecoderEntry{"arcconf", &detectArcconf, &decodeArcconf},
+        DecoderEntry{"sas-ircu", &detectSasIrcu, &decodeSasIrcu},
+        DecoderEntry{"mdadm-detail", &detectMdadmDetail, &decodeMdadmDetail},
+        DecoderEntry{"mdadm-examine", &detectMdadmExamine, &decodeMdadmExamine},
+        DecoderEntry{"lsscsi", &detectLsscsi, &decodeLsscsi},
+        DecoderEntry{"proc-scsi", &detectProcScsi, &decodeProcScsi},
     };
     return table;
 }
