@@ -161,8 +161,11 @@ Result<std::vector<ControllerTree>> parseJson(std::string_view input) {
         ControllerTree t;
         t.status = *st;
         if (auto idx = jnum(member(st, "Controller")); idx && *idx < 1000) t.index = static_cast<int>(*idx);
-        if (const Json* rd = member(&c, "Response Data")) {
-            if (!rd->is_object()) return fail(errc::parse_error, where + ": \"Response Data\" is not an object");
+        if (const Json* rd = member(&c, "Response Data"); rd && rd->is_array()) {
+            t.sections.emplace("Response Data", *rd);  // "show rebuild": a table of drives
+            flatten(*rd, t);
+        } else if (rd) {
+            if (!rd->is_object()) return fail(errc::parse_error, where + ": \"Response Data\" is neither an object nor a table");
             for (auto it = rd->begin(); it != rd->end(); ++it)
                 if (!it->is_object() && !it->is_array()) t.scalars[it.key()] = *it;
             flatten(*rd, t);
