@@ -120,7 +120,7 @@ void renderArray(std::ostream& os, const Array& a, const std::string& indent) {
     if (!a.members.empty()) {
         os << indent << "       members:";
         for (const auto& m : a.members) {
-            os << ' ' << (m.device ? *m.device : std::string("(missing)"));
+            os << ' ' << (m.device ? *m.device : m.drive ? *m.drive : std::string("(missing)"));
             if (m.slot) os << '[' << *m.slot << ']';
             if (m.role != "active" && m.role != "missing") os << '(' << m.role << ')';
         }

@@ -20,6 +20,7 @@ namespace raidmon {
 struct ScanOptions {
     bool probeSignatures = true;  ///< look for RAID/LVM/filesystem signatures (udev db, else libblkid)
     bool crossCheckMdstat = true; ///< compare md sysfs with /proc/mdstat and note disagreements
+    bool hardwareRaid = true;     ///< run the RAID controllers' tools (controllers.hpp) through ctx.runner
 };
 
 /// @brief Hostname, machine-id and DMI identity. Placeholder DMI strings ("To Be Filled By O.E.M.",

@@ -118,6 +118,19 @@ struct Signature {
     std::optional<std::string> label;
 };
 
+/// @brief What a RAID controller's own tool says about a drive behind it (storcli, MegaCli, ssacli,
+/// arcconf, sas*ircu). Counters are the controller's, not the drive's SMART attributes.
+struct ControllerDriveInfo {
+    std::optional<std::string> state;  ///< the tool's own word: "UBad", "Onln", "Dedicated Hot-Spare", "Ready (RDY)"
+    std::optional<std::uint64_t> mediaErrors;         ///< storcli/MegaCli "Media Error Count"; arcconf "Media Failures"
+    std::optional<std::uint64_t> otherErrors;         ///< storcli/MegaCli "Other Error Count"
+    std::optional<std::uint64_t> predictiveFailures;  ///< storcli/MegaCli "Predictive Failure Count"; arcconf "Predictive Failures"
+    std::optional<bool> smartAlert;                   ///< storcli "S.M.A.R.T alert flagged by drive"; arcconf "S.M.A.R.T. warnings" > 0
+    std::optional<int> temperatureC;                  ///< as the controller reports it
+    std::optional<bool> foreign;                      ///< carries a foreign (another controller's) configuration
+    std::optional<std::string> address;  ///< the tool's own address: storcli "/c0/e252/s3", ssacli "1I:1:3", arcconf "0 3" (channel device), sas*ircu "1:0"
+};
+
 /// @brief A physical drive.
 struct Drive {
     std::string id;  ///< stable identity: "wwn-0x..." else "MODEL_SERIAL"; kernel name only as a last resort
@@ -144,6 +157,7 @@ struct Drive {
     std::vector<Signature> signatures;
     std::optional<std::string> role;  ///< "md-member", "lvm-pv", "filesystem", "partitioned", "unused", "hw-raid-member"
     std::vector<std::string> reasons; ///< why health is what it is
+    std::optional<ControllerDriveInfo> controllerView;  ///< set for drives seen through a RAID controller's tool
 };
 
 /// @brief A member of an array.

@@ -100,6 +100,19 @@ Json toJsonValue(const Drive& d) {
            {"signatures", sigs},
            {"reasons", strings(d.reasons)},
            {"syspath", opt(d.sysPath)}};
+    if (d.controllerView) {
+        const auto& v = *d.controllerView;
+        j["controller_view"] = Json{{"state", opt(v.state)},
+                                    {"media_errors", opt(v.mediaErrors)},
+                                    {"other_errors", opt(v.otherErrors)},
+                                    {"predictive_failures", opt(v.predictiveFailures)},
+                                    {"smart_alert", opt(v.smartAlert)},
+                                    {"temperature_c", opt(v.temperatureC)},
+                                    {"foreign", opt(v.foreign)},
+                                    {"address", opt(v.address)}};
+    } else {
+        j["controller_view"] = nullptr;
+    }
     return j;
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
+#include "ctl/decoders.hpp"
 #include "md/mdstat_decoder.hpp"
 #include "smart/decoders.hpp"
 
@@ -17,6 +18,18 @@ std::span<const DecoderEntry> decoders() {
         DecoderEntry{"smartctl-json", &detectSmartctlJson, &decodeSmartctlJson},
         DecoderEntry{"smartctl-text", &detectSmartctlText, &decodeSmartctlText},
         DecoderEntry{"nvme-cli-smart-log", &detectNvmeCliSmartLog, &decodeNvmeCliSmartLog},
+        DecoderEntry{"storcli-json", &detectStorcliJson, &decodeStorcliJson},
+        DecoderEntry{"storcli-text", &detectStorcliText, &decodeStorcliText},
+        DecoderEntry{"storcli-events", &detectStorcliEvents, &decodeStorcliEvents},
+        DecoderEntry{"megacli", &detectMegacli, &decodeMegacli},
+        DecoderEntry{"ssacli", &detectSsacli, &decodeSsacli},
+        DecoderEntry{"cciss_vol_status", &detectCcissVolStatus, &decodeCcissVolStatus},
+        DecoderEntry{"arcconf", &detectArcconf, &decodeArcconf},
+        DecoderEntry{"sas-ircu", &detectSasIrcu, &decodeSasIrcu},
+        DecoderEntry{"mdadm-detail", &detectMdadmDetail, &decodeMdadmDetail},
+        DecoderEntry{"mdadm-examine", &detectMdadmExamine, &decodeMdadmExamine},
+        DecoderEntry{"lsscsi", &detectLsscsi, &decodeLsscsi},
+        DecoderEntry{"proc-scsi", &detectProcScsi, &decodeProcScsi},
     };
     return table;
 }

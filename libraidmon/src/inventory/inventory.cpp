@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "core/strutil.hpp"
+#include "ctl/merge.hpp"
 
 namespace raidmon {
 
@@ -113,6 +114,9 @@ Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
     if (opts.crossCheckMdstat && !inv.arrays.empty()) {
         detail::mdCrossCheck(ctx, inv.arrays, inv.notes);
     }
+    // Hardware RAID: the controllers' own tools (storcli, ssacli, arcconf, sas*ircu) add the
+    // arrays and the drives the kernel cannot see. Missing tools become notes.
+    if (opts.hardwareRaid) detail::mergeHardwareRaid(ctx, inv);
     if (opts.probeSignatures) detail::signaturesFrom(ctx, *blockDevs, inv.drives, inv.notes);
     join(inv);
     evaluateHealth(inv);
