@@ -19,7 +19,7 @@ std::string pad(std::string s, std::size_t w) {
 }
 
 std::string driveSummary(const Drive& d) {
-    std::string s = val(d.kernelName, "?");
+    std::string s = val(d.kernelName, "-");  // "-": behind a RAID controller, no kernel device
     s = pad(s, 8);
     s += pad(std::string(toString(d.protocol)), 7);
     std::string vm = d.vendor && d.vendor != "ATA" && d.model && d.model->find(*d.vendor) == std::string::npos

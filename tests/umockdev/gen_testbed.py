@@ -352,8 +352,27 @@ def build(spec, out):
             nsp = ctrl + "/" + name
             block_disk(d, nsp, name, c, (259, n * 8), ctrl, [("wwid", c["wwid"]), ("nsid", "1")])
             disks_by_name[name] = c
-        elif kind == "virtio":
-            pass
+        elif kind == "raid":
+            # A hardware RAID controller: the kernel sees only its virtual disks (megaraid_sas puts
+            # them on SCSI channel 2); the physical drives are visible to the controller's tool only.
+            hostn = pci["scsi_host"]
+            hpath = path + "/host%d" % hostn
+            d.dev(hpath, [("SUBSYSTEM", "scsi"), ("DEVTYPE", "scsi_host")])
+            d.dev(hpath + "/scsi_host/host%d" % hostn, [("SUBSYSTEM", "scsi_host")],
+                  [("proc_name", pci["driver"]), ("unique_id", str(hostn + 1))])
+            for i, vd in enumerate(pci.get("virtual_disks", [])):
+                name = vd.get("name") or disk_name(sd_index)
+                idx = sd_index
+                sd_index += 1
+                hctl = "%d:%d:%d:0" % (hostn, pci.get("vd_channel", 2), i)
+                sdev = hpath + "/target%s/%s" % (hctl.rsplit(":", 1)[0], hctl)
+                vd["protocol"] = "SAS"
+                vd["_sg"] = sg_index
+                sg_index += 1
+                vd["_holders"] = member_of.get(name, [])
+                mark(vd, name, "")
+                scsi_disk(d, sdev, name, vd, hctl, spec, sd_devnum(idx))
+                disks_by_name[name] = vd
 
     for slot in spec.get("pci_slots", []):
         base = "sys/bus/pci/slots/%s/" % slot["name"]

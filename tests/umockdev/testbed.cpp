@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+extern char** environ;
+
 namespace raidmon::test {
 
 namespace fs = std::filesystem;
@@ -48,10 +50,28 @@ void Testbed::uevent(const std::string& syspath, const std::string& action) {
     umockdev_testbed_uevent(tb_, syspath.c_str(), action.c_str());
 }
 
-RunResult Testbed::run(std::vector<std::string> argv, std::chrono::milliseconds timeout) {
+RunResult Testbed::run(std::vector<std::string> argv, std::chrono::milliseconds timeout,
+                       const std::vector<std::string>& env) {
     const std::string r = root().string();
     for (auto& a : argv)
         for (auto pos = a.find("@TB@"); pos != std::string::npos; pos = a.find("@TB@", pos + r.size())) a.replace(pos, 4, r);
+    // Everything the child needs is built before fork(): the testbed has a worker thread, so the
+    // child may only call async-signal-safe functions.
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    std::vector<std::string> envStore;
+    for (char** e = environ; *e; ++e) {
+        std::string kv(*e);
+        auto key = kv.substr(0, kv.find('=') + 1);
+        bool overridden = false;
+        for (const auto& o : env) overridden = overridden || o.rfind(key, 0) == 0;
+        if (!overridden) envStore.push_back(std::move(kv));
+    }
+    for (const auto& o : env) envStore.push_back(o);
+    std::vector<char*> cenv;
+    for (auto& kv : envStore) cenv.push_back(kv.data());
+    cenv.push_back(nullptr);
     int out[2], err[2];
     if (::pipe(out) != 0 || ::pipe(err) != 0) throw std::runtime_error("pipe failed");
     pid_t pid = ::fork();
@@ -61,10 +81,7 @@ RunResult Testbed::run(std::vector<std::string> argv, std::chrono::milliseconds 
         ::dup2(err[1], 2);
         ::close(out[0]);
         ::close(err[0]);
-        std::vector<char*> cargv;
-        for (auto& a : argv) cargv.push_back(a.data());
-        cargv.push_back(nullptr);
-        ::execv(cargv[0], cargv.data());
+        ::execve(cargv[0], cargv.data(), cenv.data());
         ::_exit(127);
     }
     ::close(out[1]);

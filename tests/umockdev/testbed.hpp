@@ -34,7 +34,9 @@ public:
 
     /// Run a program (argv[0] a path) with "@TB@" in any argument replaced by root(); capture
     /// its output. Kills it after `timeout`.
-    RunResult run(std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(30));
+    /// `env` entries ("KEY=VALUE") are added to (or replace in) the inherited environment.
+    RunResult run(std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(30),
+                  const std::vector<std::string>& env = {});
 
     /// Set a sysfs attribute of a device ("/sys/devices/...") and optionally announce it.
     void setAttribute(const std::string& syspath, const std::string& name, const std::string& value);

@@ -52,3 +52,23 @@ BOOST_AUTO_TEST_CASE(hex_roundtrip_and_printable) {
     BOOST_TEST(underscoreSpaces(" WDC  WD40 ") == "WDC_WD40");
     BOOST_TEST(humanBytes(4000787030016ULL) == "4.0 TB");
 }
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "core/sysfs.hpp"
+
+BOOST_AUTO_TEST_CASE(resolve_link_is_lexical_and_drops_a_trailing_slash) {
+    namespace fs = std::filesystem;
+    auto dir = fs::temp_directory_path() / ("raidmon-link-" + std::to_string(::getpid()));
+    fs::create_directories(dir / "a" / "b");
+    fs::create_symlink("../../x/0:2:0:0/", dir / "a" / "b" / "dev");
+    fs::create_symlink("../dangling", dir / "a" / "gone");
+    auto r = resolveLink(dir / "a" / "b" / "dev");
+    BOOST_REQUIRE(r.has_value());
+    BOOST_TEST(r->string() == (dir / "x" / "0:2:0:0").string());
+    BOOST_TEST(r->filename().string() == "0:2:0:0");
+    BOOST_TEST(resolveLink(dir / "a" / "gone")->string() == (dir / "dangling").string());  // need not exist
+    BOOST_TEST(!resolveLink(dir / "a").has_value());  // not a link
+    fs::remove_all(dir);
+}

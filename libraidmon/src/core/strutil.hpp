@@ -64,6 +64,17 @@ std::vector<std::string_view> splitWs(std::string_view s);
 /// Split text into lines (LF or CRLF), keeping a last line without newline.
 std::vector<std::string_view> lines(std::string_view s);
 
+// The three above return views into their argument: calling them on a temporary std::string
+// (e.g. `split(x.value_or(""), ':')`) would leave every view dangling. Make that a compile error.
+template <typename T>
+concept TemporaryString = std::is_same_v<std::remove_cvref_t<T>, std::string> && !std::is_lvalue_reference_v<T>;
+template <TemporaryString T>
+std::vector<std::string_view> split(T&&, char) = delete;
+template <TemporaryString T>
+std::vector<std::string_view> splitWs(T&&) = delete;
+template <TemporaryString T>
+std::vector<std::string_view> lines(T&&) = delete;
+
 /// Printable ASCII copy of untrusted bytes: non-printables become '?', then trimmed.
 std::string printable(std::string_view s);
 /// Escape for a one-line error message: shows at most `max` characters, quoted.

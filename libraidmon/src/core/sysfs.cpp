@@ -111,7 +111,10 @@ std::optional<fs::path> resolveLink(const fs::path& link) {
     // (syspaths), so no component of the base is itself a link. This avoids a realpath() walk of
     // 10-15 components for every link, which dominated the scan's cost on large hosts.
     if (target.is_relative()) target = link.parent_path() / target;
-    return target.lexically_normal();
+    target = target.lexically_normal();
+    // "dir/" (a link written with a trailing slash, as umockdev writes some) names "dir".
+    if (!target.has_filename() && target.has_relative_path()) target = target.parent_path();
+    return target;
 }
 
 std::optional<fs::path> realPath(const fs::path& p) {

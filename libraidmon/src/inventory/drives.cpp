@@ -160,6 +160,24 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
     d.location.controller = owningPciFunction(ctrl);
 }
 
+// A logical volume of a hardware RAID controller, as the SCSI host driver exposes it (the physical
+// drives behind it are seen through the controller's tool). Conventions of the Linux drivers:
+// megaraid_sas puts virtual disks on channel 2 (MEGASAS_MAX_PD_CHANNELS) and system/JBOD drives on
+// 0-1; hpsa and smartpqi report logical drives with the INQUIRY product "LOGICAL VOLUME"; aacraid
+// exposes containers on channel 0 and hides physical drives on channel 1+.
+bool isRaidVolume(const fs::path& scsiDev, const Drive& d) {
+    const std::string name = scsiDev.filename().string();  // split() returns views into it
+    auto hctl = split(name, ':');
+    if (hctl.size() != 4) return false;
+    fs::path host = scsiDev.parent_path().parent_path();
+    auto proc = attr(host / "scsi_host" / host.filename(), "proc_name");
+    if (!proc) return false;
+    if (*proc == "megaraid_sas" || *proc == "megaraid") return hctl[1] == "2";
+    if (*proc == "hpsa" || *proc == "smartpqi" || *proc == "cciss") return d.model && *d.model == "LOGICAL VOLUME";
+    if (*proc == "aacraid") return hctl[1] == "0";
+    return false;
+}
+
 } // namespace
 
 std::string makeDriveId(const Drive& d) {
@@ -220,6 +238,13 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
             if (auto type = attrU64(parent, "type"); type && *type != 0 && *type != 14) continue;
             readScsiDisk(d, parent, notes);
             d.location.controller = owningPciFunction(parent);
+            if (isRaidVolume(parent, d)) {
+                // Not a drive: a RAID controller's virtual disk. No media of its own.
+                d.role = "hw-raid-volume";
+                d.media.reset();
+                rotational.reset();
+                d.rotationRpm.reset();
+            }
         } else if (psub == "virtio") {
             d.protocol = Protocol::Virtio;
             d.serial = textAttr(dir, "serial");

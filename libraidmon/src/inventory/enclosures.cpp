@@ -125,7 +125,8 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
     // By SCSI address H:C:T:L, numerically ("1:0:60:0" before "1:0:160:0").
     auto hctl = [](const Enclosure& e) {
         std::array<unsigned long, 4> v{};
-        auto parts = split(e.scsiAddress.value_or(""), ':');
+        const std::string addr = e.scsiAddress.value_or("");
+        auto parts = split(addr, ':');
         for (std::size_t i = 0; i < parts.size() && i < 4; ++i) v[i] = parseInt<unsigned long>(parts[i]).value_or(0);
         return v;
     };

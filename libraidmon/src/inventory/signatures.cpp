@@ -160,6 +160,7 @@ void detail::signaturesFrom(const Context& ctx, const std::vector<DeviceRecord>&
             if (sig) sigs.push_back(std::move(*sig));
         }
         d.signatures = std::move(sigs);
+        if (d.role == "hw-raid-volume") continue;  // what it is decides its role, not what it holds
         if (!unknown || mdHolder || !d.signatures.empty()) d.role = roleOf(d, d.signatures, mdHolder);
     }
 }
