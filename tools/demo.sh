@@ -24,5 +24,14 @@ say "raidmon status --json: the failed drive, as a panel receives it"
 run "$RAIDMON" status --json --no-device-io --proc @TB@/proc --etc @TB@/etc |
   python3 -c 'import json,sys; j=json.load(sys.stdin); d=[x for x in j["drives"] if x["state"]=="failed"][0]; print(json.dumps({"host": {k: j["host"][k] for k in ("hostname","machine_id")} | {"product_serial": j["host"]["dmi"]["product_serial"]}, "drive": {k: d[k] for k in ("id","serial","model","health","state","location","reasons")}}, indent=2))' || true
 
+say "raidmon safe-to-remove: the failed drive in bay 3, then a healthy one in bay 4"
+set +e
+run "$RAIDMON" safe-to-remove Slot03 --no-device-io --proc @TB@/proc --etc @TB@/etc
+run "$RAIDMON" safe-to-remove Slot04 --no-device-io --proc @TB@/proc --etc @TB@/etc
+set -e
+
+say "raidmon plan md0: will the rebuild onto a new disk succeed?"
+run "$RAIDMON" plan md0 --no-device-io --proc @TB@/proc --etc @TB@/etc | sed -n '1,12p'
+
 say "raidmon decode: a /proc/mdstat captured on another machine"
 "$RAIDMON" decode tests/data/mdstat/mdstat-raid1-resync-DELAYED-recovery-pr28.txt
