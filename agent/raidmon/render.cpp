@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "render.hpp"
 
+#include <raidmon/units.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -56,18 +58,7 @@ std::string leds(const Slot& s) {
 
 } // namespace
 
-std::string human(std::uint64_t bytes) {
-    static constexpr const char* units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
-    double v = static_cast<double>(bytes);
-    int u = 0;
-    while (v >= 1000.0 && u < 6) {
-        v /= 1000.0;
-        ++u;
-    }
-    char buf[32];
-    std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
-    return buf;
-}
+std::string human(std::uint64_t bytes) { return formatSize(bytes); }
 
 std::string humanDuration(std::uint64_t s) {
     char buf[32];

@@ -8,6 +8,8 @@
 /// rates, durations and percentages. Every parser demands an explicit unit, so that "3" is never
 /// silently read as bytes, terabytes or hours.
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include <raidmon/error.hpp>
@@ -20,6 +22,10 @@ namespace raidmon {
 /// PiB, powers of 1024). Units are case-sensitive except for the SI "k"/"K".
 /// @param[in] text e.g. "3TB", "2.5 TiB", "512B"
 /// @return bytes; invalid_argument for a missing or unknown unit, a negative or non-finite number.
+/// @brief A size for people, SI with one decimal: "4.0 TB", "512 B" (the inverse of parseSize
+/// up to rounding). Never fails.
+std::string formatSize(std::uint64_t bytes);
+
 Result<double> parseSize(std::string_view text);
 
 /// @brief A rate: a size per second, "150MB/s", "200000KiB/s" (also accepts "/sec").

@@ -141,7 +141,7 @@ std::string humanBytes(std::uint64_t bytes) {
     }
     char buf[32];
     if (u == 0)
-        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+        std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));  // exact below 1 kB
     else
         std::snprintf(buf, sizeof buf, "%.1f %s", v, units[u]);
     return buf;

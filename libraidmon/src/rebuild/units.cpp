@@ -104,4 +104,6 @@ Result<double> parsePositive(std::string_view text) {
     return *v;
 }
 
+std::string formatSize(std::uint64_t bytes) { return detail::humanBytes(bytes); }
+
 } // namespace raidmon
