@@ -158,6 +158,7 @@ struct Drive {
     std::optional<std::string> role;  ///< "md-member", "lvm-pv", "filesystem", "partitioned", "unused", "hw-raid-member"
     std::vector<std::string> reasons; ///< why health is what it is
     std::optional<ControllerDriveInfo> controllerView;  ///< set for drives seen through a RAID controller's tool
+    std::optional<std::uint32_t> nvmeNamespace;  ///< NVMe namespace id (nsid); several share one serial
 };
 
 /// @brief A member of an array.

@@ -113,6 +113,7 @@ Json toJsonValue(const Drive& d) {
     } else {
         j["controller_view"] = nullptr;
     }
+    j["nvme_namespace"] = opt(d.nvmeNamespace);
     return j;
 }
 

@@ -134,6 +134,8 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
                 break;
             }
     }
+    if (auto nsid = attrU64(blockDir, "nsid"); nsid && *nsid > 0 && *nsid <= 0xffffffffULL)
+        d.nvmeNamespace = static_cast<std::uint32_t>(*nsid);
     d.model = textAttr(ctrl, "model");
     d.serial = textAttr(ctrl, "serial");
     d.firmware = textAttr(ctrl, "firmware_rev");
@@ -185,8 +187,11 @@ std::string makeDriveId(const Drive& d) {
         if (startsWith(*d.wwn, "0x")) return "wwn-" + *d.wwn;
         return *d.wwn;  // "eui.0025..." is already a namespaced id
     }
-    if (d.model && d.serial) return underscoreSpaces(*d.model) + "_" + underscoreSpaces(*d.serial);
-    if (d.serial) return "serial-" + underscoreSpaces(*d.serial);
+    // Namespaces of one NVMe controller share its model and serial: the namespace id tells them
+    // apart (the first keeps the plain form, as udev's nvme-<model>_<serial> link does).
+    std::string ns = d.nvmeNamespace && *d.nvmeNamespace > 1 ? "_ns" + std::to_string(*d.nvmeNamespace) : "";
+    if (d.model && d.serial) return underscoreSpaces(*d.model) + "_" + underscoreSpaces(*d.serial) + ns;
+    if (d.serial) return "serial-" + underscoreSpaces(*d.serial) + ns;
     return "name-" + d.kernelName.value_or("unknown");
 }
 

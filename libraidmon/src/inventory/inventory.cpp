@@ -118,6 +118,16 @@ Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
     // arrays and the drives the kernel cannot see. Missing tools become notes.
     if (opts.hardwareRaid) detail::mergeHardwareRaid(ctx, inv);
     if (opts.probeSignatures) detail::signaturesFrom(ctx, *blockDevs, inv.drives, inv.notes);
+    // Two drives must never share an id: the panel would merge them. Cloned or blank serials
+    // (some USB bridges, firmware bugs) do happen; keep the first, qualify the others.
+    std::map<std::string, int> seen;
+    for (auto& d : inv.drives) {
+        if (++seen[d.id] == 1) continue;
+        std::string original = d.id;
+        d.id += "#" + d.kernelName.value_or(std::to_string(seen[original]));
+        inv.notes.push_back(d.kernelName.value_or("?") + " reports the same identity as another drive (" + original +
+                            "): listed as " + d.id + "; check for a cloned or blank serial");
+    }
     join(inv);
     evaluateHealth(inv);
     if (partial) {
