@@ -23,8 +23,14 @@ copy_with_libs() {  # copy_with_libs SOURCE DEST-IN-GUEST
   cp -L "$1" "$R/$2"
   ldd "$1" | awk '/=>/ {print $3} /^\t\// {print $1}' | while read -r lib; do
     [ -f "$lib" ] || continue
-    mkdir -p "$R/$(dirname "$lib")"
-    [ -e "$R/$lib" ] || cp -L "$lib" "$R/$lib"
+    case $lib in
+      /lib/*|/lib64/*|/usr/lib/*|/usr/lib64/*) dst=$lib ;;
+      # A library of the build tree (libraidmon): its path may lie under /tmp, which the guest
+      # mounts over; put it where the loader looks by default.
+      *) dst=/usr/lib/$(basename "$lib") ;;
+    esac
+    mkdir -p "$R/$(dirname "$dst")"
+    [ -e "$R/$dst" ] || cp -L "$lib" "$R/$dst"
   done
 }
 copy_with_libs "$(command -v mdadm)" /sbin/mdadm
