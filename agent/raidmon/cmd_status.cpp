@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // raidmon status: the host tree with health; exit 0 OK, 1 warning, 2 critical, 3 unknown.
+#include <filesystem>
 #include <iostream>
 
 #include <raidmon/inventory.hpp>
 #include <raidmon/json.hpp>
+#include <raidmon/led.hpp>
 
 #include "common.hpp"
 #include "render.hpp"
@@ -27,6 +29,14 @@ int runStatus(const Globals& g, const StatusOptions& o) {
         printError("status: " + inv.error().message);
         if (g.json) std::cout << R"({"health":"Unknown","error":)" << '"' << "scan failed" << "\"}\n";
         return exitCode(Health::Unknown);
+    }
+    // Slot memory: where every drive sits, so its bay can be lit after it dies or is pulled.
+    // The default state directory is used only once it exists (packaging creates it); an explicit
+    // --state-dir is created.
+    std::error_code ec;
+    const std::filesystem::path stateDir = g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir;
+    if (!g.stateDir.empty() || std::filesystem::is_directory(stateDir, ec)) {
+        if (auto mem = rememberSlots(ctx, stateDir, *inv); !mem) printError("status: slot memory not updated: " + mem.error().message);
     }
     if (g.json)
         std::cout << toJson(*inv, 2) << '\n';
