@@ -138,7 +138,7 @@ int runLocate(const Globals& g, const LocateOptions& o) {
         j["slot"] = c.bay.slot;
         j["label"] = c.bay.label ? Json(*c.bay.label) : Json(nullptr);
         j["drive"] = c.bay.drive ? Json(*c.bay.drive) : Json(nullptr);
-        j["drive_present"] = !c.bay.fromMemory;
+        j["from_slot_memory"] = c.bay.fromMemory;
         j["pattern"] = std::string(toString(c.pattern));
         j["backend"] = c.backend;
         j["target"] = c.target;

@@ -61,10 +61,11 @@ BOOST_AUTO_TEST_CASE(slots_from_status_descriptor_and_additional_pages) {
             BOOST_TEST((s.slotNumber == i));  // page 0Ah DEVICE SLOT NUMBER
         }
     }
-    // sg_ses --join: SLOT 15 [0,14] has an expander's SAS address on its phy
-    BOOST_REQUIRE((*slots)[14].sasAddresses.size() == 1u);
-    BOOST_TEST((*slots)[14].sasAddresses[0] == "0x5001517e85c3efff");
-    BOOST_TEST((*slots)[0].sasAddresses.empty());
+    // sg_ses --join: SLOT 19 [0,18] holds an end device (the drive), SAS address 0x5000c5003011cb29;
+    // slots 13-16 report an expander (0x5001517e85c3efff) on their phy, which is not a drive.
+    BOOST_REQUIRE((*slots)[18].sasAddresses.size() == 1u);
+    BOOST_TEST((*slots)[18].sasAddresses[0] == "0x5000c5003011cb29");
+    for (int i : {0, 12, 13, 14, 15, 23}) BOOST_TEST((*slots)[static_cast<std::size_t>(i)].sasAddresses.empty());
 }
 
 BOOST_AUTO_TEST_CASE(control_page_round_trip) {

@@ -93,7 +93,7 @@ void lightsExactly(Testbed& tb, const std::string& what, const std::string& expe
         BOOST_REQUIRE(!j.is_discarded());
         BOOST_TEST(j["backend"] == "ses-sysfs");
         BOOST_TEST(j["verified"] == true);
-        BOOST_TEST(j["drive_present"] == !vanished);
+        BOOST_TEST(j["from_slot_memory"] == vanished);
         BOOST_TEST(!j["expires_at"].is_null());
         auto diff = changed(before, lights(tb));
         BOOST_REQUIRE(diff.size() == 1u);
@@ -195,6 +195,8 @@ BOOST_AUTO_TEST_CASE(nvme2_pcie_attention_and_a_lease_that_expires_between_runs)
     // a one-second lease, and a later invocation turning the light off
     BOOST_REQUIRE(tb.run(cli({"locate", "nvme0n1", "on", "--for", "1s"})).exitStatus == 0);
     BOOST_TEST(slurp(att0) == "2");
+    auto human = tb.run(cli({"status"}));
+    BOOST_TEST(human.out.find("Lights set by raidmon\n  pcie:0 PCIe slot 0  locate via pcie-attention") != std::string::npos);
     auto listed = tb.run(cli({"leds"}, true));
     Json lj = Json::parse(listed.out, nullptr, false);
     BOOST_REQUIRE(!lj.is_discarded());

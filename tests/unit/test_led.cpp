@@ -6,11 +6,14 @@
 #define BOOST_TEST_MODULE led
 #include <boost/test/unit_test.hpp>
 
+#include <map>
+
 #include <raidmon/led.hpp>
 
 #include "fake_runner.hpp"
 #include "led/backends.hpp"
 #include "led/ses_codec.hpp"
+#include "led/ses_scan.hpp"
 #include "ses_capture.hpp"
 #include "sysfs_builder.hpp"
 
@@ -375,7 +378,7 @@ private:
 BOOST_AUTO_TEST_CASE(ses_sg_backend_selects_one_element_and_reads_it_back) {
     auto enc = std::make_unique<FakeEnclosure>(true);
     FakeEnclosure* raw = enc.get();
-    auto b = detail::makeSesSgBackend(std::move(enc), {18, std::string("SLOT 19")});
+    auto b = detail::makeSesSgBackend(std::move(enc), {18, std::string("SLOT 19"), std::nullopt});
     BOOST_TEST(b->target() == "/dev/sg7|slot=18");
     BOOST_TEST((b->get(detail::Indicator::locate).value() == std::optional<bool>(false)));
     auto r = b->set(detail::Indicator::locate, true);
@@ -389,16 +392,16 @@ BOOST_AUTO_TEST_CASE(ses_sg_backend_selects_one_element_and_reads_it_back) {
     BOOST_REQUIRE(b->set(detail::Indicator::rebuild, true));  // an array device slot has rebuild
     BOOST_TEST((b->get(detail::Indicator::locate).value() == std::optional<bool>(true)));  // kept
     // by descriptor when the enclosure gives no slot numbers for the key
-    auto byName = detail::makeSesSgBackend(std::make_unique<FakeEnclosure>(true), {std::nullopt, std::string("SLOT 03")});
+    auto byName = detail::makeSesSgBackend(std::make_unique<FakeEnclosure>(true), {std::nullopt, std::string("SLOT 03"), std::nullopt});
     BOOST_REQUIRE(byName->set(detail::Indicator::fault, true));
-    auto none = detail::makeSesSgBackend(std::make_unique<FakeEnclosure>(true), {std::nullopt, std::string("SLOT 99")});
+    auto none = detail::makeSesSgBackend(std::make_unique<FakeEnclosure>(true), {std::nullopt, std::string("SLOT 99"), std::nullopt});
     auto nf = none->get(detail::Indicator::locate);
     BOOST_REQUIRE(!nf);
     BOOST_TEST(nf.error().message.find("/dev/sg7|descriptor=SLOT 99") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(ses_sg_write_the_enclosure_ignores_is_reported) {
-    auto b = detail::makeSesSgBackend(std::make_unique<FakeEnclosure>(false), {4, std::nullopt});
+    auto b = detail::makeSesSgBackend(std::make_unique<FakeEnclosure>(false), {4, std::nullopt, std::nullopt});
     auto r = b->set(detail::Indicator::locate, true);
     BOOST_REQUIRE(!r);
     BOOST_TEST(r.error().message.find("ses-sg: /dev/sg7|slot=4") != std::string::npos);
@@ -462,4 +465,43 @@ BOOST_AUTO_TEST_CASE(server_identify_through_ipmitool_with_a_lease) {
     BOOST_REQUIRE(!bad);
     BOOST_TEST(bad.error().is(errc::command_failed));
     BOOST_TEST(bad.error().message.find("ipmitool chassis identify force") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_enclosure_the_kernel_did_not_bind_is_read_from_its_pages) {
+    auto p = raidmon::test::sesCapturePages();
+    auto cfg = detail::ses::parseConfiguration(p[1]);
+    BOOST_REQUIRE(cfg);
+    auto slots = detail::ses::parseSlots(*cfg, p[2], p[7], p[0x0a]);
+    BOOST_REQUIRE(slots);
+    // the capture's drive, in SLOT 19, has this SAS address (the expander's, on slots 13-16, is no drive)
+    std::map<std::string, std::string> bySas{{"0x5000c5003011cb29", "wwn-0x5000c5003011cb28"},
+                                             {"0x5001517e85c3efff", "wwn-0x5001517e85c3efff"}};
+    Enclosure e = detail::sesEnclosureFromPages(*cfg, *slots, bySas, "0:0:9:0", "/sys/devices/x/0:0:9:0");
+    BOOST_TEST(e.kind == "ses-sg");
+    BOOST_TEST(e.id == "0xd5b401503fc0ec16");
+    BOOST_TEST(e.vendor.value_or("") == "Areca");
+    BOOST_REQUIRE(e.slots.size() == 24u);
+    BOOST_TEST(e.slots[18].index == 18);
+    BOOST_TEST(e.slots[18].label.value_or("") == "SLOT 19");
+    BOOST_TEST(e.slots[18].drive.value_or("") == "wwn-0x5000c5003011cb28");
+    for (const auto& s : e.slots)
+        if (s.index != 18) BOOST_TEST(!s.drive);
+    BOOST_TEST(e.slots[18].status.value_or("") == "OK");
+    BOOST_TEST(e.slots[0].status.value_or("") == "Not installed");
+    BOOST_TEST((e.slots[0].locate == std::optional<bool>(false)));
+    BOOST_TEST(toString(e.health) == "OK");
+
+    // its lights go through SG_IO only, and only with device I/O allowed
+    LedHost h;
+    h.sb.dir("sys/devices/x/0:0:9:0/scsi_generic/sg4");
+    e.sysPath = (h.sb.root() / "sys/devices/x/0:0:9:0").string();
+    h.inv.enclosures.push_back(e);
+    auto backends = detail::backendsFor(h.ctx, h.inv, h.bay("0xd5b401503fc0ec16:18"));
+    BOOST_REQUIRE(backends.size() == 1u);
+    BOOST_TEST(backends[0]->name() == "ses-sg");
+    BOOST_TEST(backends[0]->target() == (h.sb.root() / "dev/sg4").string() + "|slot=18");
+    auto c = setSlotLed(h.ctx, h.inv, h.bay("0xd5b401503fc0ec16:SLOT 19"), LedPattern::locate, h.opts());
+    BOOST_REQUIRE(!c);
+    BOOST_TEST(c.error().is(errc::unsupported));
+    BOOST_TEST(c.error().message.find("device I/O is off") != std::string::npos);
 }

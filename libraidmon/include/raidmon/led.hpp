@@ -159,12 +159,15 @@ struct LedChange {
 
 /// @brief Show `pattern` on a bay's lights through the first backend that can, read it back,
 /// and record (or drop) the lease in `opts.stateDir`/leds.json.
+/// Pattern off turns off the lights raidmon owns (through the backend that set them) and any
+/// locate light; a fault or rebuild light another component set stays on unless `opts.force`,
+/// and is listed in LedChange::conflicts. Lighting a fault light that is already on does not take
+/// it over (a note says so) unless `opts.force`.
 /// @return the change; unsupported if no backend reaches the bay with that pattern (the message
-///         lists what was tried); io_error/permission_denied/device_gone naming the file, or
-///         command_failed naming the command, when a write fails or does not read back; refused
-///         if a fault light another component set would have to be turned off without `force`
-///         (only the parts raidmon owns are changed then: see LedChange::conflicts instead for
-///         pattern off); the errors of the state files.
+///         lists what each backend said); io_error/permission_denied/device_gone/parse_error
+///         naming the backend and the file, or command_failed naming the command, when a write
+///         fails or does not read back; refused if a lease's target is outside ctx.paths; the
+///         errors of loadLeases() and of writing the lease file.
 Result<LedChange> setSlotLed(const Context& ctx, const Inventory& inv, const Bay& bay, LedPattern pattern,
                              const LedOptions& opts = {});
 

@@ -247,7 +247,9 @@ public:
     SesSg(std::unique_ptr<SesTransport> t, SesElementKey key) : t_(std::move(t)), key_(std::move(key)) {}
     std::string name() const override { return "ses-sg"; }
     std::string target() const override {
-        return t_->node() + (key_.slotNumber ? "|slot=" + std::to_string(*key_.slotNumber) : "|descriptor=" + key_.descriptor.value_or(""));
+        if (key_.slotNumber) return t_->node() + "|slot=" + std::to_string(*key_.slotNumber);
+        if (key_.descriptor) return t_->node() + "|descriptor=" + *key_.descriptor;
+        return t_->node() + "|element=" + std::to_string(key_.element.value_or(-1));
     }
     bool supports(Indicator) const override { return true; }
     Result<std::optional<bool>> get(Indicator i) override {
@@ -297,7 +299,8 @@ private:
         if (!slots) return tl::unexpected(Error(slots.error().code, name() + ": " + t_->node() + ": " + slots.error().message));
         auto it = std::find_if(slots->begin(), slots->end(), [&](const ses::SlotElement& e) {
             if (key_.slotNumber && e.slotNumber) return *e.slotNumber == *key_.slotNumber;
-            return key_.descriptor && e.descriptor && *e.descriptor == *key_.descriptor;
+            if (key_.descriptor && e.descriptor) return *e.descriptor == *key_.descriptor;
+            return key_.element && e.index == *key_.element;
         });
         if (it == slots->end()) return fail(errc::not_found, name() + ": " + target() + ": no such slot element in the enclosure");
         return State{std::move(*cfg), std::move(*p2), *it};
@@ -369,8 +372,11 @@ Result<std::unique_ptr<LedBackend>> backendFromLease(const Context& ctx, const L
             if (!key.slotNumber) return refuse("bad slot number");
         } else if (startsWith(parts[1], "descriptor=")) {
             key.descriptor = std::string(parts[1].substr(11));
+        } else if (startsWith(parts[1], "element=")) {
+            key.element = parseInt<int>(parts[1].substr(8));
+            if (!key.element) return refuse("bad element index");
         } else {
-            return refuse("no slot=N or descriptor=TEXT");
+            return refuse("no slot=N, descriptor=TEXT or element=N");
         }
         auto sgName = fs::path(node).filename();
         return makeSesSgBackend(makeSgTransport(ctx, node, ctx.paths.sys / "class" / "scsi_generic" / sgName), std::move(key));
@@ -413,6 +419,14 @@ std::vector<std::unique_ptr<LedBackend>> backendsFor(const Context& ctx, const I
                 out.push_back(makeSesSgBackend(makeSgTransport(ctx, (ctx.paths.dev / sg).string(), sesDev / "scsi_generic" / sg),
                                                std::move(key)));
             }
+        }
+    } else if (enc->kind == "ses-sg" && enc->sysPath) {
+        // Not bound by the kernel: SG_IO is the only way to its lights.
+        const fs::path dev = *enc->sysPath;
+        for (const auto& sg : listDir(dev / "scsi_generic")) {
+            SesElementKey key{slot->index, slot->label, slot->index};
+            out.push_back(makeSesSgBackend(makeSgTransport(ctx, (ctx.paths.dev / sg).string(), dev / "scsi_generic" / sg), std::move(key)));
+            break;
         }
     } else if (enc->kind == "pcie-slots" && slot->sysPath) {
         auto address = attr(*slot->sysPath, "address");

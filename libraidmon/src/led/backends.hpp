@@ -55,9 +55,11 @@ std::unique_ptr<SesTransport> makeSgTransport(const Context& ctx, const std::str
 
 /// Which element of an SES enclosure is the bay: by DEVICE SLOT NUMBER (page 0Ah) when the
 /// enclosure gives one, else by element descriptor text (what the kernel names components by).
+/// Failing both, by the element's index over the status page (enclosures with neither page).
 struct SesElementKey {
     std::optional<int> slotNumber;
     std::optional<std::string> descriptor;
+    std::optional<int> element;
 };
 
 /// SES through SG_IO: reads pages 01h, 02h, 07h, 0Ah, writes control page 02h, reads 02h back.

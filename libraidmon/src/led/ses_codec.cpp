@@ -183,10 +183,10 @@ Result<std::vector<SlotElement>> parseSlots(const Configuration& cfg, Bytes stat
                     for (int ph = 0; ph < phys; ++ph) {
                         std::size_t po = a + 8 + std::size_t(ph) * 28;
                         if (po + 28 > a + len) return bad("0Ah", po, "phy descriptor beyond its element descriptor");
-                        bool zero = std::all_of(additional.begin() + static_cast<std::ptrdiff_t>(po + 12),
-                                                additional.begin() + static_cast<std::ptrdiff_t>(po + 20),
-                                                [](std::uint8_t b) { return b == 0; });
-                        if (!zero) it->sasAddresses.push_back("0x" + hex(additional.data() + po + 12, 8));
+                        // DEVICE TYPE (byte 0 bits 6-4) 1 = end device: a drive. Enclosures
+                        // also report expanders here (the Areca capture does on slots 13-16).
+                        if (((additional[po] >> 4) & 0x07) == 1)
+                            it->sasAddresses.push_back("0x" + hex(additional.data() + po + 12, 8));
                     }
                 }
             }

@@ -58,7 +58,7 @@ struct SlotElement {
     bool rebuildRemap = false;          ///< REBUILD/REMAP, byte 1 bit 1 (array device slots only)
     std::optional<std::string> descriptor;  ///< page 07h text ("SLOT 01")
     std::optional<int> slotNumber;      ///< page 0Ah DEVICE SLOT NUMBER (SAS, descriptor type 0)
-    std::vector<std::string> sasAddresses;  ///< page 0Ah SAS ADDRESS of each phy, "0x..." (zero omitted)
+    std::vector<std::string> sasAddresses;  ///< page 0Ah SAS ADDRESS of each phy attached to an end device, "0x..."
 };
 
 /// Decode the slot elements of page 02h (in order), with descriptors from page 07h and SAS data
