@@ -10,6 +10,7 @@
 
 #include <raidmon/led.hpp>
 
+#include "ctl/backend.hpp"
 #include "fake_runner.hpp"
 #include "led/backends.hpp"
 #include "led/ses_codec.hpp"
@@ -504,4 +505,47 @@ BOOST_AUTO_TEST_CASE(an_enclosure_the_kernel_did_not_bind_is_read_from_its_pages
     BOOST_REQUIRE(!c);
     BOOST_TEST(c.error().is(errc::unsupported));
     BOOST_TEST(c.error().message.find("device I/O is off") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(drives_behind_a_raid_controller_are_lit_through_its_tool) {
+    LedHost h;
+    // a MegaRAID drive as the ctl merge reports it: no sysfs bay, the tool's address
+    Enclosure e;
+    e.id = "megaraid:c0/e252";
+    e.kind = "megaraid";
+    Slot s;
+    s.index = 0;
+    s.drive = "SEAGATE_ZL2PVFA8";
+    s.locate = false;
+    e.slots.push_back(s);
+    h.inv.enclosures.push_back(e);
+    Drive d;
+    d.id = "SEAGATE_ZL2PVFA8";
+    d.serial = "ZL2PVFA8";
+    d.location.controller = "megaraid:c0";
+    d.location.enclosure = e.id;
+    d.location.slot = 0;
+    d.controllerView = ControllerDriveInfo{};
+    d.controllerView->address = "/c0/e252/s0";
+    h.inv.drives.push_back(d);
+    const std::string drives = raidmon::test::readData("storcli/storcli-call-eall-sall-show-all-J-m5015.json");
+    const std::string ok = R"({"Controllers":[{"Command Status":{"Controller":0,"Status":"Success","Description":"Start Drive Locate Succeeded."}}]})";
+    h.runner->expect({"storcli64", "/c0/e252/s0", "show", "all", "J"}, drives)
+        .expect({"storcli64", "/c0/e252/s0", "start", "locate", "J"}, ok)
+        .expect({"storcli64", "/c0/e252/s0", "show", "all", "J"}, drives);
+    auto c = setSlotLed(h.ctx, h.inv, h.bay("ZL2PVFA8"), LedPattern::locate, h.opts());
+    BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+    BOOST_TEST(c->backend == "controller");
+    BOOST_TEST(c->target == "megaraid|megaraid:c0|/c0/e252/s0|ZL2PVFA8");
+    // the lease rebuilds the same backend after a restart; a tool that has gone is a failure kept for later
+    h.clock->t += 31min;
+    for (auto tool : detail::ctl::kStorcli)
+        h.runner->expectError({std::string(tool), "/c0/e252/s0", "show", "all", "J"}, errc::not_found,
+                              std::string(tool) + ": not found");
+    auto r = expireLeases(h.ctx, h.state);
+    BOOST_REQUIRE(r);
+    h.runner->verifyDone();
+    BOOST_REQUIRE(r->failures.size() == 1u);
+    BOOST_TEST(r->failures[0].find("controller (megaraid /c0/e252/s0)") != std::string::npos);
+    BOOST_TEST(r->remaining.size() == 1u);
 }
