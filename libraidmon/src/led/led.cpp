@@ -133,6 +133,8 @@ const SlotMemoryEntry* SlotMemory::find(std::string_view key) const {
 }
 
 Result<SlotMemory> rememberSlots(const Context& ctx, const fs::path& stateDir, const Inventory& inv) {
+    auto lock = detail::lockState(stateDir);
+    if (!lock) return tl::unexpected(lock.error());
     auto mem = loadSlotMemory(stateDir);
     if (!mem) return tl::unexpected(mem.error());
     const auto t = now(ctx);
@@ -235,6 +237,8 @@ Result<Bay> resolveBay(const Inventory& inv, const SlotMemory& memory, std::stri
 }
 
 Result<LedChange> setSlotLed(const Context& ctx, const Inventory& inv, const Bay& bay, LedPattern pattern, const LedOptions& opts) {
+    auto lock = detail::lockState(opts.stateDir);
+    if (!lock) return tl::unexpected(lock.error());
     auto leases = loadLeases(opts.stateDir);
     if (!leases) return tl::unexpected(leases.error());
     auto backends = detail::backendsFor(ctx, inv, bay);
@@ -344,6 +348,8 @@ Result<LedChange> setSlotLed(const Context& ctx, const Inventory& inv, const Bay
 }
 
 Result<ExpiryReport> expireLeases(const Context& ctx, const fs::path& stateDir) {
+    auto lock = detail::lockState(stateDir);
+    if (!lock) return tl::unexpected(lock.error());
     auto leases = loadLeases(stateDir);
     if (!leases) return tl::unexpected(leases.error());
     const auto t = now(ctx);
@@ -377,6 +383,8 @@ Result<ExpiryReport> expireLeases(const Context& ctx, const fs::path& stateDir) 
 }
 
 Result<std::vector<std::string>> setServerIdentify(const Context& ctx, bool on, const LedOptions& opts) {
+    auto lock = detail::lockState(opts.stateDir);
+    if (!lock) return tl::unexpected(lock.error());
     auto leases = loadLeases(opts.stateDir);
     if (!leases) return tl::unexpected(leases.error());
     const bool timed = on && opts.duration && *opts.duration <= kIpmiMaxTimedIdentify && opts.duration->count() > 0;

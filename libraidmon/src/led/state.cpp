@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -122,6 +123,23 @@ Result<void> writeFileAtomic(const fs::path& path, std::string_view content) {
     Fd dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dir.get() >= 0) ::fsync(dir.get());
     return {};
+}
+
+StateLock::~StateLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+Result<StateLock> lockState(const fs::path& stateDir) {
+    std::error_code ec;
+    fs::create_directories(stateDir, ec);
+    if (ec) return fail(fromErrno(ec.value()), stateDir.string() + ": cannot create: " + ec.message());
+    const fs::path file = stateDir / "leds.lock";
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return fail(fromErrno(errno), file.string() + ": " + std::strerror(errno));
+    StateLock lock(fd);
+    while (::flock(fd, LOCK_EX) != 0)
+        if (errno != EINTR) return fail(fromErrno(errno), file.string() + ": flock: " + std::strerror(errno));
+    return lock;
 }
 
 fs::path leaseFile(const fs::path& stateDir) { return stateDir / "leds.json"; }

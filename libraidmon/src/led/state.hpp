@@ -18,6 +18,26 @@ namespace raidmon::detail {
 /// Errors: io_error/permission_denied naming the file.
 Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view content);
 
+/// An exclusive lock on a state directory (flock on STATE_DIR/leds.lock), held for one
+/// read-modify-write of its files: the agent's periodic expiry and a CLI locate may run at once.
+class StateLock {
+public:
+    StateLock() = default;
+    explicit StateLock(int fd) : fd_(fd) {}
+    StateLock(const StateLock&) = delete;
+    StateLock& operator=(const StateLock&) = delete;
+    StateLock(StateLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
+    StateLock& operator=(StateLock&&) = delete;
+    ~StateLock();
+
+private:
+    int fd_ = -1;
+};
+
+/// Take the lock (the directory is created if missing); waits for another holder.
+/// Errors: io_error/permission_denied naming the lock file.
+Result<StateLock> lockState(const std::filesystem::path& stateDir);
+
 /// The lease file of a state directory.
 std::filesystem::path leaseFile(const std::filesystem::path& stateDir);
 /// Write the leases (atomically).
