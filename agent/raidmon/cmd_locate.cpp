@@ -250,7 +250,7 @@ void registerLocate(CLI::App& app, Globals& g, int& exitCode) {
     sub->add_option("state", o->onOff, "on or off")->required();
     sub->add_option("--pattern", o->pattern, "locate (default), fault or rebuild");
     sub->add_option("--for", o->duration, "How long the light stays on (e.g. 90s, 30m, 2h); locate defaults to 30m");
-    sub->add_flag("--force", o->force, "Turn off a fault light raidmon did not set");
+    sub->add_flag("--force", o->force, "Turn off (or take over) a fault or rebuild light raidmon did not set");
     sub->callback([&g, &exitCode, o] { exitCode = runLocate(g, *o); });
 }
 

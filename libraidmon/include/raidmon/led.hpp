@@ -161,8 +161,8 @@ struct LedChange {
 /// and record (or drop) the lease in `opts.stateDir`/leds.json.
 /// Pattern off turns off the lights raidmon owns (through the backend that set them) and any
 /// locate light; a fault or rebuild light another component set stays on unless `opts.force`,
-/// and is listed in LedChange::conflicts. Lighting a fault light that is already on does not take
-/// it over (a note says so) unless `opts.force`.
+/// and is listed in LedChange::conflicts. Lighting a fault or rebuild light that is already on does
+/// not take it over (a note says so) unless `opts.force`.
 /// @return the change; unsupported if no backend reaches the bay with that pattern (the message
 ///         lists what each backend said); io_error/permission_denied/device_gone/parse_error
 ///         naming the backend and the file, or command_failed naming the command, when a write

@@ -277,9 +277,10 @@ Result<LedChange> setSlotLed(const Context& ctx, const Inventory& inv, const Bay
             change.verified = b->name() != "ledctl";
             if (!change.verified) change.notes.push_back(b->name() + " cannot read the light back: not verified");
             const LedLease* mine = findLease(*leases, bay.enclosure, bay.slot, pattern);
-            const bool foreign = *ind == Indicator::fault && before->value_or(false) && !mine;
+            const bool foreign = *ind != Indicator::locate && before->value_or(false) && !mine;
             if (foreign && !opts.force) {
-                change.notes.push_back("the fault light was already on, set by another component; raidmon does not take it over");
+                change.notes.push_back("the " + std::string(toString(*ind)) +
+                                       " light was already on, set by another component; raidmon does not take it over");
                 return change;
             }
             std::optional<std::chrono::system_clock::time_point> expires;
