@@ -262,3 +262,32 @@ BOOST_AUTO_TEST_CASE(server_identify_through_a_fake_ipmitool) {
                       "chassis identify 120\nchassis status\n");
     ::setenv("PATH", oldPath.c_str(), 1);
 }
+
+BOOST_AUTO_TEST_CASE(ledctl_as_the_last_resort_through_a_fake_ledctl) {
+    Testbed tb(testbedDir("sas12"));
+    // bay 4 shows no locate/fault attributes (an enclosure the kernel lists without them)
+    auto slot4 = fs::canonical(tb.root() / "sys" / "class" / "enclosure" / "0:0:12:0") / "Slot04";
+    fs::remove(slot4 / "locate");
+    fs::remove(slot4 / "fault");
+    fs::create_directories(tb.root() / "fakebin");
+    const fs::path tool = tb.root() / "fakebin" / "ledctl";
+    {
+        std::ofstream f(tool);
+        f << "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/calls\"\n";
+    }
+    fs::permissions(tool, fs::perms::owner_all);
+    const std::string oldPath = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+    ::setenv("PATH", ((tb.root() / "fakebin").string() + ":" + oldPath).c_str(), 1);
+    auto before = lights(tb);
+    auto on = tb.run(cli({"locate", "sde", "on"}));
+    BOOST_TEST_INFO("stderr: " << on.err);
+    BOOST_TEST(on.exitStatus == 1);  // done, but ledctl cannot read it back
+    BOOST_TEST(on.out.find("via ledctl") != std::string::npos);
+    BOOST_TEST(on.out.find("NOT verified") != std::string::npos);
+    BOOST_TEST(changed(before, lights(tb)).empty());  // no sysfs attribute was touched
+    BOOST_TEST(tb.run(cli({"locate", "sde", "off"})).exitStatus == 1);
+    std::ifstream calls(tb.root() / "fakebin" / "calls");
+    std::string all((std::istreambuf_iterator<char>(calls)), {});
+    BOOST_TEST(all == "--listed-only locate=/dev/sde\n--listed-only locate_off=/dev/sde\n");
+    ::setenv("PATH", oldPath.c_str(), 1);
+}
