@@ -443,7 +443,7 @@ BOOST_AUTO_TEST_CASE(server_identify_through_ipmitool_with_a_lease) {
     auto leases = loadLeases(h.state);
     BOOST_REQUIRE(leases->size() == 1u);
     BOOST_TEST((*leases)[0].enclosure == "server");
-    BOOST_TEST((*leases)[0].backend == "ipmitool");
+    BOOST_TEST((*leases)[0].backend == "ipmi");
     h.clock->t += 31min;
     h.runner->expect({"ipmitool", "chassis", "identify", "0"}, "Chassis identify interval: off\n");
     h.runner->expect({"ipmitool", "chassis", "status"}, "Chassis Identify State : Off\n");

@@ -18,6 +18,7 @@
 ///     pciehp convention: 0 off, 1 on, 2 blink);
 ///  5. `controller`: the RAID controller's own tool (runControllerAction, locate only);
 ///  6. `ledctl`: ledmon's ledctl through Context::runner, when installed.
+/// The server's identify light goes through ipmitool, else the OpenIPMI device /dev/ipmi0.
 /// Every change is read back; a value that does not stick is an error naming the backend and the
 /// file or command.
 ///
@@ -186,9 +187,12 @@ Result<ExpiryReport> expireLeases(const Context& ctx, const std::filesystem::pat
 /// @brief The server's own identify light (chassis identify through `ipmitool` and the BMC).
 /// `on` with a duration of at most 255 s asks the BMC for a timed identify; longer or no duration
 /// turns it on indefinitely ("force") and records a lease so expireLeases() turns it off.
-/// The state is read back from "ipmitool chassis status" when the BMC reports it.
-/// @return notes on what was done; not_found if ipmitool is not installed; command_failed naming
-///         the command if it fails or the state reads back wrong; command_timeout.
+/// The state is read back from "ipmitool chassis status" when the BMC reports it. Without ipmitool,
+/// and when ctx.deviceIo allows, the same IPMI commands go through the OpenIPMI device
+/// (ctx.paths.dev/ipmi0, checked by the library's device-node rules).
+/// @return notes on what was done (e.g. "not verified"); not_found if neither ipmitool nor
+///         /dev/ipmi0 is there; command_failed naming the command or node if it fails or the state
+///         reads back wrong; command_timeout; refused if the device node fails the safety checks.
 Result<std::vector<std::string>> setServerIdentify(const Context& ctx, bool on, const LedOptions& opts = {});
 
 } // namespace raidmon

@@ -4,8 +4,16 @@
 #include <raidmon/led.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <poll.h>
+#include <sys/ioctl.h>
+
+#include <linux/ipmi.h>
 
 #include "backends.hpp"
+#include "core/devnode.hpp"
 #include "core/strutil.hpp"
 #include "state.hpp"
 
@@ -86,12 +94,83 @@ Result<std::optional<bool>> identifyState(const Context& ctx) {
     return std::optional<bool>{};
 }
 
+/// One IPMI request to the local BMC through the OpenIPMI driver (/dev/ipmi0), answer data with
+/// the completion code first. IPMI 2.0: NetFn Chassis 00h; Get Chassis Status 01h, Chassis
+/// Identify 04h.
+Result<std::vector<std::uint8_t>> ipmiRequest(int fd, const std::string& node, std::uint8_t cmd, std::vector<std::uint8_t> data) {
+    ipmi_system_interface_addr si{};
+    si.addr_type = IPMI_SYSTEM_INTERFACE_ADDR_TYPE;
+    si.channel = IPMI_BMC_CHANNEL;
+    ipmi_req req{};
+    req.addr = reinterpret_cast<unsigned char*>(&si);
+    req.addr_len = sizeof si;
+    req.msgid = cmd;
+    req.msg.netfn = 0x00;
+    req.msg.cmd = cmd;
+    req.msg.data_len = static_cast<unsigned short>(data.size());
+    req.msg.data = data.empty() ? nullptr : data.data();
+    const std::string what = node + ": IPMI chassis command " + std::to_string(cmd);
+    if (::ioctl(fd, IPMICTL_SEND_COMMAND, &req) != 0) return fail(fromErrno(errno), what + ": send: " + std::strerror(errno));
+    const auto deadline = std::chrono::steady_clock::now() + kIpmiTimeout;
+    for (;;) {
+        std::array<std::uint8_t, 64> buf{};
+        ipmi_addr from{};
+        ipmi_recv rv{};
+        rv.addr = reinterpret_cast<unsigned char*>(&from);
+        rv.addr_len = sizeof from;
+        rv.msg.data = buf.data();
+        rv.msg.data_len = buf.size();
+        if (::ioctl(fd, IPMICTL_RECEIVE_MSG_TRUNC, &rv) == 0) {
+            if (rv.recv_type != IPMI_RESPONSE_RECV_TYPE || rv.msgid != cmd) continue;  // not our answer
+            if (rv.msg.data_len < 1) return fail(errc::parse_error, what + ": empty response");
+            if (buf[0] != 0) return fail(errc::command_failed, what + ": completion code " + std::to_string(buf[0]));
+            return std::vector<std::uint8_t>(buf.begin(), buf.begin() + std::min<std::size_t>(rv.msg.data_len, buf.size()));
+        }
+        if (errno != EAGAIN && errno != EINTR) return fail(fromErrno(errno), what + ": receive: " + std::strerror(errno));
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0) return fail(errc::command_timeout, what + ": no answer from the BMC");
+        pollfd p{fd, POLLIN, 0};
+        ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 100)));
+    }
+}
+
+/// The identify light through /dev/ipmi0, for hosts without ipmitool.
+Result<std::vector<std::string>> identifyDev(const Context& ctx, bool on, std::optional<std::chrono::seconds> timed) {
+    const std::string node = (ctx.paths.dev / "ipmi0").string();
+    auto fd = detail::openDeviceNode(ctx, node, ctx.paths.sys / "class" / "ipmi" / "ipmi0", detail::NodeKind::character);
+    if (!fd) return tl::unexpected(fd.error());
+    // Chassis Identify: byte 1 interval in seconds, byte 2 bit 0 "force identify on" (IPMI 2.0 28.5).
+    std::vector<std::uint8_t> req = {static_cast<std::uint8_t>(on && timed ? timed->count() : 0),
+                                     static_cast<std::uint8_t>(on && !timed ? 1 : 0)};
+    if (auto r = ipmiRequest(fd->get(), node, 0x04, req); !r) return tl::unexpected(r.error());
+    auto st = ipmiRequest(fd->get(), node, 0x01, {});
+    if (!st) return tl::unexpected(st.error());
+    std::vector<std::string> notes;
+    // Get Chassis Status byte 3 (after the completion code): bit 6 identify state supported,
+    // bits 5-4 state (0 off, 1 timed on, 2 indefinite on).
+    if (st->size() < 4 || !((*st)[3] & 0x40)) {
+        notes.push_back("the BMC does not report the identify state (" + node + "): not verified");
+        return notes;
+    }
+    const bool lit = (((*st)[3] >> 4) & 0x03) != 0;
+    if (lit != on)
+        return fail(errc::command_failed, node + ": Chassis Identify sent, but Get Chassis Status reports the light " + (lit ? "on" : "off"));
+    return notes;
+}
+
 Result<std::vector<std::string>> identify(const Context& ctx, bool on, std::optional<std::chrono::seconds> timed) {
     if (!ctx.runner) return fail(errc::invalid_argument, "identify: the context has no command runner");
     std::string arg = !on ? "0" : timed ? std::to_string(timed->count()) : "force";
     std::vector<std::string> argv = {"ipmitool", "chassis", "identify", arg};
     const std::string cmd = "ipmitool chassis identify " + arg;
     auto r = ctx.runner->run(argv, kIpmiTimeout);
+    if (!r && r.error().is(errc::not_found) && ctx.deviceIo != DeviceIo::none) {
+        // No ipmitool: the OpenIPMI device itself.
+        auto dev = identifyDev(ctx, on, timed);
+        if (dev || !dev.error().is(errc::device_gone)) return dev;
+        return fail(errc::not_found, cmd + ": " + r.error().message + "; and no " + (ctx.paths.dev / "ipmi0").string() +
+                                         " (load ipmi_devintf)");
+    }
     if (!r) return tl::unexpected(Error(r.error().code, cmd + ": " + r.error().message));
     if (r->exitStatus != 0)
         return fail(errc::command_failed, cmd + ": exit status " + std::to_string(r->exitStatus) + ": " +
@@ -362,7 +441,7 @@ Result<ExpiryReport> expireLeases(const Context& ctx, const fs::path& stateDir) 
             continue;
         }
         Result<void> off;
-        if (l.backend == "ipmitool" && l.enclosure == kServerEnclosure) {
+        if (l.backend == "ipmi" && l.enclosure == kServerEnclosure) {
             auto r = identify(ctx, false, std::nullopt);
             if (!r) off = tl::unexpected(r.error());
         } else if (auto b = detail::backendFromLease(ctx, l); !b) {
@@ -395,7 +474,7 @@ Result<std::vector<std::string>> setServerIdentify(const Context& ctx, bool on, 
     if (on && !timed) {
         // "force" stays on until told otherwise: the lease turns it off.
         const auto t = now(ctx);
-        leases->push_back({std::string(kServerEnclosure), 0, std::string("identify"), std::nullopt, LedPattern::locate, "ipmitool",
+        leases->push_back({std::string(kServerEnclosure), 0, std::string("identify"), std::nullopt, LedPattern::locate, "ipmi",
                            "ipmitool chassis identify", t, t + opts.duration.value_or(kDefaultLocateLease), opts.reason});
     } else if (timed) {
         notes->push_back("the BMC turns the light off by itself after " + std::to_string(opts.duration->count()) + " s");
