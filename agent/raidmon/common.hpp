@@ -48,5 +48,11 @@ void registerPredict(CLI::App& app, Globals& globals, int& exitCode);
 void registerPlan(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon safe-to-remove DRIVE|SLOT` (cmd_plan.cpp; needs raidmon::scanInventory).
 void registerSafeToRemove(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon locate DRIVE|SLOT on|off [--pattern P] [--for D] [--force]` (cmd_locate.cpp).
+void registerLocate(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon identify on|off [--for D]`: the server's identify light (cmd_locate.cpp).
+void registerIdentify(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon leds [--expire]`: leases and ownership of the lights raidmon set (cmd_locate.cpp).
+void registerLeds(CLI::App& app, Globals& globals, int& exitCode);
 
 } // namespace raidmon::cli

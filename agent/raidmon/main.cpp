@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
     // One line per subcommand (keep sorted).
     const Register commands[] = {
         registerDecode,
+        registerIdentify,
+        registerLeds,
+        registerLocate,
         registerPlan,
         registerPredict,
         registerSafeToRemove,

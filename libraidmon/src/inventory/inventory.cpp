@@ -8,6 +8,7 @@
 #include "common.hpp"
 #include "core/strutil.hpp"
 #include "ctl/merge.hpp"
+#include "led/ses_scan.hpp"
 
 namespace raidmon {
 
@@ -109,6 +110,8 @@ Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
         inv.notes.push_back("enclosures: " + e.error().message);
         partial = true;
     }
+    // SES enclosures the kernel's ses driver did not bind, through SG_IO (RECEIVE DIAGNOSTIC only).
+    for (auto& e : detail::scanUnboundSes(ctx, inv.drives, inv.notes)) inv.enclosures.push_back(std::move(e));
     if (auto p = scanPciSlots(ctx, inv.drives, inv.notes)) inv.enclosures.push_back(std::move(*p));
     inv.arrays = detail::mdArraysFrom(ctx, *blockDevs, inv.drives, inv.notes);
     if (opts.crossCheckMdstat && !inv.arrays.empty()) {

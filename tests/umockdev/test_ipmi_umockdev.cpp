@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The server identify light through the OpenIPMI device when ipmitool is not installed: a
+// umockdev testbed with /dev/ipmi0 whose ioctl handler plays a BMC (Chassis Identify, Get Chassis
+// Status per IPMI 2.0), real IPMICTL_SEND_COMMAND / IPMICTL_RECEIVE_MSG_TRUNC ioctls.
+#define BOOST_TEST_MODULE ipmi_umockdev
+#include <boost/test/unit_test.hpp>
+
+#include <umockdev.h>
+
+#include <cstring>
+#include <deque>
+#include <sys/ioctl.h>
+
+#include <linux/ipmi.h>
+
+#include <raidmon/led.hpp>
+
+#include "sysfs_builder.hpp"
+
+using namespace raidmon;
+
+namespace {
+
+struct Bmc {
+    int identifyState = 0;  ///< 0 off, 1 timed on, 2 indefinite on
+    bool reportsState = true;
+    std::vector<std::vector<std::uint8_t>> requests;  ///< netfn, cmd, data...
+    std::deque<std::pair<long, std::vector<std::uint8_t>>> answers;
+};
+
+gboolean onIpmi(UMockdevIoctlBase*, UMockdevIoctlClient* client, gpointer user) {
+    auto* b = static_cast<Bmc*>(user);
+    const gulong req = umockdev_ioctl_client_get_request(client);
+    GError* err = nullptr;
+    if (req == IPMICTL_SEND_COMMAND) {
+        UMockdevIoctlData* d = umockdev_ioctl_data_resolve(umockdev_ioctl_client_get_arg(client), 0, sizeof(ipmi_req), &err);
+        auto* r = reinterpret_cast<ipmi_req*>(d->data);
+        std::vector<std::uint8_t> rq = {r->msg.netfn, r->msg.cmd};
+        if (r->msg.data_len) {
+            UMockdevIoctlData* data = umockdev_ioctl_data_resolve(d, offsetof(ipmi_req, msg) + offsetof(ipmi_msg, data), r->msg.data_len, &err);
+            rq.insert(rq.end(), data->data, data->data + r->msg.data_len);
+            g_object_unref(data);
+        }
+        b->requests.push_back(rq);
+        if (rq[0] == 0x00 && rq[1] == 0x04 && rq.size() >= 3) {
+            b->identifyState = rq.size() >= 4 && (rq[3] & 1) ? 2 : rq[2] ? 1 : 0;
+            b->answers.push_back({r->msgid, {0x00}});
+        } else if (rq[0] == 0x00 && rq[1] == 0x01) {
+            std::uint8_t misc = static_cast<std::uint8_t>((b->reportsState ? 0x40 : 0) | (b->identifyState << 4));
+            b->answers.push_back({r->msgid, {0x00, 0x01, 0x00, misc}});
+        } else {
+            b->answers.push_back({r->msgid, {0xc1}});  // invalid command
+        }
+        umockdev_ioctl_client_complete(client, 0, 0);
+        g_object_unref(d);
+        return TRUE;
+    }
+    if (req == IPMICTL_RECEIVE_MSG_TRUNC) {
+        if (b->answers.empty()) {
+            umockdev_ioctl_client_complete(client, -1, EAGAIN);
+            return TRUE;
+        }
+        UMockdevIoctlData* d = umockdev_ioctl_data_resolve(umockdev_ioctl_client_get_arg(client), 0, sizeof(ipmi_recv), &err);
+        auto* rv = reinterpret_cast<ipmi_recv*>(d->data);
+        auto [id, bytes] = b->answers.front();
+        b->answers.pop_front();
+        UMockdevIoctlData* data = umockdev_ioctl_data_resolve(d, offsetof(ipmi_recv, msg) + offsetof(ipmi_msg, data), rv->msg.data_len, &err);
+        std::memcpy(data->data, bytes.data(), std::min<std::size_t>(bytes.size(), rv->msg.data_len));
+        rv->recv_type = IPMI_RESPONSE_RECV_TYPE;
+        rv->msgid = id;
+        rv->msg.data_len = static_cast<unsigned short>(bytes.size());
+        umockdev_ioctl_client_complete(client, 0, 0);
+        g_object_unref(data);
+        g_object_unref(d);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/// ipmitool is not installed.
+class NoTools final : public CommandRunner {
+public:
+    Result<CommandOutput> run(std::span<const std::string> argv, std::chrono::milliseconds) override {
+        return fail(errc::not_found, (argv.empty() ? std::string("?") : argv[0]) + ": not found in PATH");
+    }
+};
+
+struct Bed {
+    UMockdevTestbed* tb = nullptr;
+    UMockdevIoctlBase* handler = nullptr;
+    Bmc bmc;
+    raidmon::test::SysfsBuilder state;
+
+    Bed() {
+        tb = umockdev_testbed_new();
+        BOOST_TEST_REQUIRE(umockdev_in_mock_environment(), "not running under umockdev-wrapper: refusing to touch /dev");
+        const char* desc = "P: /devices/virtual/ipmi/ipmi0\nN: ipmi0\nE: SUBSYSTEM=ipmi\nE: DEVNAME=/dev/ipmi0\nA: dev=239:0\\n\n";
+        GError* err = nullptr;
+        BOOST_TEST_REQUIRE(umockdev_testbed_add_from_string(tb, desc, &err), (err ? err->message : ""));
+        handler = static_cast<UMockdevIoctlBase*>(g_object_new(UMOCKDEV_TYPE_IOCTL_BASE, nullptr));
+        g_signal_connect(handler, "handle-ioctl", G_CALLBACK(onIpmi), &bmc);
+        BOOST_TEST_REQUIRE(umockdev_testbed_attach_ioctl(tb, "/dev/ipmi0", handler, &err), (err ? err->message : ""));
+    }
+    ~Bed() {
+        umockdev_testbed_detach_ioctl(tb, "/dev/ipmi0", nullptr);
+        g_object_unref(handler);
+        g_object_unref(tb);
+    }
+    Context ctx() const {
+        Context c;  // the real paths: under the preload /sys and /dev are the testbed's
+        c.deviceIo = DeviceIo::readOnly;
+        c.runner = std::make_shared<NoTools>();
+        c.clock = makeSystemClock();
+        return c;
+    }
+    LedOptions opts() const {
+        LedOptions o;
+        o.stateDir = state.root() / "state";
+        return o;
+    }
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(ipmi, Bed)
+
+BOOST_AUTO_TEST_CASE(identify_on_off_and_timed_through_dev_ipmi0) {
+    auto on = setServerIdentify(ctx(), true, opts());
+    BOOST_TEST_REQUIRE(on.has_value(), (on ? "" : on.error().message));
+    BOOST_TEST(on->empty());
+    BOOST_TEST(bmc.identifyState == 2);
+    BOOST_REQUIRE(bmc.requests.size() == 2u);
+    BOOST_TEST((bmc.requests[0] == std::vector<std::uint8_t>{0x00, 0x04, 0x00, 0x01}));  // force on
+    BOOST_TEST((bmc.requests[1] == std::vector<std::uint8_t>{0x00, 0x01}));
+    BOOST_TEST(loadLeases(opts().stateDir)->size() == 1u);
+    auto off = setServerIdentify(ctx(), false, opts());
+    BOOST_TEST_REQUIRE(off.has_value(), (off ? "" : off.error().message));
+    BOOST_TEST(bmc.identifyState == 0);
+    BOOST_TEST(loadLeases(opts().stateDir)->empty());
+    auto o = opts();
+    o.duration = std::chrono::seconds(90);
+    auto timed = setServerIdentify(ctx(), true, o);
+    BOOST_TEST_REQUIRE(timed.has_value(), (timed ? "" : timed.error().message));
+    BOOST_TEST((bmc.requests[4] == std::vector<std::uint8_t>{0x00, 0x04, 90, 0x00}));
+    BOOST_TEST(bmc.identifyState == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_bmc_that_does_not_report_the_state_is_not_verified) {
+    bmc.reportsState = false;
+    auto on = setServerIdentify(ctx(), true, opts());
+    BOOST_TEST_REQUIRE(on.has_value(), (on ? "" : on.error().message));
+    BOOST_REQUIRE(on->size() == 1u);
+    BOOST_TEST((*on)[0].find("not verified") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(no_tool_and_device_io_off_is_not_found) {
+    Context c = ctx();
+    c.deviceIo = DeviceIo::none;
+    auto on = setServerIdentify(c, true, opts());
+    BOOST_TEST_REQUIRE(!on.has_value());
+    BOOST_TEST(on.error().is(errc::not_found));
+    BOOST_TEST(bmc.requests.empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
