@@ -28,11 +28,13 @@ int main(int argc, char** argv) {
     // One line per subcommand (keep sorted).
     const Register commands[] = {
         registerDecode,
+        registerEvents,
         registerPlan,
         registerPredict,
         registerSafeToRemove,
         registerSmart,
         registerStatus,
+        registerWatch,
     };
     for (auto reg : commands) reg(app, g, exitCode);
 
