@@ -476,3 +476,43 @@ BOOST_AUTO_TEST_CASE(garbage_config_exit_78_naming_key_and_line) {
     BOOST_TEST(r.exitStatus == 78);
     BOOST_TEST(r.err.find("/nonexistent/panel.token") != std::string::npos, r.err);
 }
+
+BOOST_AUTO_TEST_CASE(full_disk_under_the_outbox_loses_nothing) {
+    // A real full file system: a 1 MiB tmpfs (we run as root in CI) holding the state directory.
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const auto state = t.path / "state";
+    fs::create_directories(state);
+    if (std::system(("mount -t tmpfs -o size=1m raidmon-test " + state.string() + " 2>/dev/null").c_str()) != 0) {
+        BOOST_WARN_MESSAGE(false, "SKIPPED: cannot mount a tmpfs here (not root?); the outbox bound is covered by test_outbox");
+        return;
+    }
+    struct Unmount {
+        fs::path p;
+        ~Unmount() { (void)!std::system(("umount -l " + p.string()).c_str()); }
+    } unmount{state};
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    Child agent(agentArgs(cfg, state, tb), t.path / "agent.log");
+    waitEvents(events, [](const auto& e) { return countType(e, "array.degraded") >= 1; });
+    // Fill the file system.
+    {
+        std::ofstream filler(state / "filler", std::ios::binary);
+        const std::string block(4096, 'x');
+        for (int i = 0; i < 1024 && filler.write(block.data(), block.size()); ++i) {
+        }
+    }
+    for (int i = 1; i <= 6; ++i) toggleMd1(tb, i, 300ms);
+    const std::string log = slurp(t.path / "agent.log");
+    BOOST_TEST(log.find("cannot commit events") != std::string::npos, log);
+    BOOST_TEST(log.find("full") != std::string::npos, log);
+    // Space again: what was held in memory is committed and delivered, in order.
+    fs::remove(state / "filler");
+    auto evs = waitEvents(events, [](const auto& e) { return countType(e, "array.optimal") >= 3; });
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    BOOST_TEST(countType(evs, "array.optimal") >= 3u);
+    BOOST_TEST(countType(evs, "array.degraded") >= 4u);
+    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}

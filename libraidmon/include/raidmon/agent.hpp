@@ -62,7 +62,7 @@ struct AgentConfig {
     std::chrono::seconds smartInterval{3600};             ///< [agent] smart_interval; 0 = off
     bool smartWakeStandby = false;                        ///< [agent] smart_wake_standby
     std::chrono::seconds controllerInterval{300};         ///< [agent] controller_interval; 0 = off
-    std::chrono::milliseconds settle{20};                 ///< [agent] settle: uevent burst coalescing
+    std::chrono::milliseconds settle{0};                  ///< [agent] settle: uevent burst coalescing
     std::size_t outboxMaxEvents = 100000;                 ///< [outbox] max_events
     std::size_t outboxKeepDelivered = 10000;              ///< [outbox] keep_delivered
     bool outboxFsync = true;                              ///< [outbox] fsync
