@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <set>
 #include <thread>
 
 #include <fcntl.h>
@@ -111,6 +112,10 @@ private:
     std::unique_ptr<DeviceMonitor> monitor_;
     std::vector<MdWatch> mdWatches_;
     std::deque<Event> unsaved_;  ///< admitted but not yet committed (the disk was full, ...)
+    /// Block devices a "remove" uevent announced. Trusted over sysfs until a scan no longer sees
+    /// them or an "add" comes: the kernel sends "remove" after the device left sysfs, but a scan
+    /// racing the removal (or umockdev, which needs "remove" sent first) can still find it.
+    std::set<std::string, std::less<>> gone_;
     std::string unsavedError_;
     LineServer control_, metricsServer_;
     AgentMetrics stats_;
@@ -130,6 +135,10 @@ Result<Inventory> Agent::scan() {
     stats_.lastScanSeconds = std::chrono::duration<double>(Clk::now() - t0).count();
     ++stats_.scans;
     if (!inv) return inv;
+    std::erase_if(gone_, [&](const std::string& p) {
+        return std::none_of(inv->drives.begin(), inv->drives.end(), [&](const Drive& d) { return d.sysPath == p; });
+    });
+    std::erase_if(inv->drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
     std::lock_guard lk(poll_.m);
     for (auto& d : inv->drives) {
         auto it = poll_.smart.find(d.id);
@@ -491,7 +500,12 @@ Result<void> Agent::run() {
         }
         if (monitor_ && (fds[monIdx].revents & POLLIN)) {
             std::size_t got = 0;
-            while (auto ev = monitor_->receive()) ++got;
+            while (auto ev = monitor_->receive()) {
+                ++got;
+                if (ev->device.subsystem != "block") continue;
+                if (ev->action == "remove") gone_.insert(ev->device.syspath);
+                else if (ev->action == "add") gone_.erase(ev->device.syspath);
+            }
             stats_.uevents += got;
             if (got) requestRescan(now + cfg_.settle);
         }
