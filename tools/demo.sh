@@ -44,8 +44,9 @@ TOML
 # exercised with uevents in tests/umockdev/test_agent_testbeds.cpp.)
 umockdev-wrapper build/tests/umockdev/tbrun "$TB" -- /bin/sh -c "
   '$RAIDMOND' --config '$DEMO/raidmond.toml' --state-dir '$DEMO/state' --proc @TB@/proc --etc @TB@/etc --no-device-io 2>'$DEMO/agent.log' &
+  pid=\$!
   sleep 2
   '$RAIDMON' events --state-dir '$DEMO/state' --since 0
-  kill %1; wait" || true
-echo "(the panel receives each as CloudEvents JSON; first one:)"
-head -1 "$DEMO/events.jsonl" | python3 -m json.tool | head -30
+  kill \$pid; wait \$pid" || true
+echo "(the panel receives each as CloudEvents JSON; the array.degraded one, with the rebuild recommendation:)"
+grep array.degraded "$DEMO/events.jsonl" | head -1 | python3 -m json.tool | head -60
