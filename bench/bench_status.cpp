@@ -24,7 +24,8 @@ struct Sample {
 double childCpuMs() {
     rusage ru{};
     getrusage(RUSAGE_CHILDREN, &ru);
-    return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
+           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
 Sample once(raidmon::test::Testbed& tb, const std::vector<std::string>& argv, std::size_t& outBytes, int& exitStatus) {

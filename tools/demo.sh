@@ -35,3 +35,27 @@ run "$RAIDMON" plan md0 --no-device-io --proc @TB@/proc --etc @TB@/etc | sed -n 
 
 say "raidmon decode: a /proc/mdstat captured on another machine"
 "$RAIDMON" decode tests/data/mdstat/mdstat-raid1-resync-DELAYED-recovery-pr28.txt
+
+say "raidmond in the same testbed for 2 s: the events it reports at start (failed drive, degraded array) reaching a file sink"
+RAIDMOND="$PWD/build/agent/raidmond/raidmond"
+DEMO=$(mktemp -d)
+trap 'rm -rf "$DEMO"' EXIT
+cat > "$DEMO/raidmond.toml" <<TOML
+[agent]
+heartbeat = 0
+smart_interval = 0
+controller_interval = 0
+[[sink]]
+type = "file"
+path = "$DEMO/events.jsonl"
+TOML
+# tbrun owns the testbed; the agent runs in it for two seconds. (Drive pulls and rebuilds are
+# exercised with uevents in tests/umockdev/test_agent_testbeds.cpp.)
+umockdev-wrapper build/tests/umockdev/tbrun "$TB" -- /bin/sh -c "
+  '$RAIDMOND' --config '$DEMO/raidmond.toml' --state-dir '$DEMO/state' --proc @TB@/proc --etc @TB@/etc --no-device-io 2>'$DEMO/agent.log' &
+  pid=\$!
+  sleep 2
+  '$RAIDMON' events --state-dir '$DEMO/state' --since 0
+  kill \$pid; wait \$pid" || true
+echo "(the panel receives each as CloudEvents JSON; the array.degraded one, with the rebuild recommendation:)"
+grep array.degraded "$DEMO/events.jsonl" | head -1 | python3 -m json.tool | head -60

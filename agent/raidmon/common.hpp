@@ -40,6 +40,10 @@ using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 
 // The subcommands (one cmd_<name>.cpp each).
 void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon events [--since ID|TIME]` (cmd_events.cpp; the agent's control socket).
+void registerEvents(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon watch` (cmd_events.cpp).
+void registerWatch(CLI::App& app, Globals& globals, int& exitCode);
 void registerSmart(CLI::App& app, Globals& globals, int& exitCode);
 void registerStatus(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon predict` (cmd_predict.cpp).

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
     // One line per subcommand (keep sorted).
     const Register commands[] = {
         registerDecode,
+        registerEvents,
         registerIdentify,
         registerLeds,
         registerLocate,
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
         registerSafeToRemove,
         registerSmart,
         registerStatus,
+        registerWatch,
     };
     for (auto reg : commands) reg(app, g, exitCode);
 

@@ -73,7 +73,17 @@ struct SmartOptions {
     std::string deviceType;
     /// Time limit for one smartctl run. smartctl -x on a drive that must spin up takes ~10 s.
     std::chrono::milliseconds timeout = std::chrono::seconds(60);
+    /// Never spin up a sleeping disk: spinning drives (not NVMe, not known SSDs) are read through
+    /// smartctl with `-n standby`, which checks the power mode first (ATA CHECK POWER MODE, SCSI
+    /// REQUEST SENSE) and does nothing if the drive is in standby; readSmart() then fails with
+    /// errc::refused. The native path has no power-mode check, so it is not used for them.
+    bool skipIfStandby = false;
 };
+
+/// smartctl's exit status when `-n standby,N` skipped a sleeping drive (chosen: 255 is not a
+/// combination of smartctl's bits that a real reading produces, bit 0 "command line did not
+/// parse" never comes with the others).
+inline constexpr int kSmartctlStandbyExit = 255;
 
 /// @brief The smartctl -d type raidmon would use for a drive: "megaraid,N" when the drive sits
 /// behind a MegaRAID controller (Location::megaraidDid), "nvme" for NVMe, "sat" for SATA and USB,

@@ -58,6 +58,7 @@ Result<Drive> readSmartWithSmartctl(const Context& ctx, const Drive& drive, cons
     const std::string type = opts.deviceType.empty() ? smartctlDeviceType(drive) : opts.deviceType;
     auto argv = smartctlCommand(drive, type);
     if (!argv) return tl::unexpected(argv.error());
+    if (opts.skipIfStandby) argv->insert(argv->begin() + 3, {"-n", "standby," + std::to_string(kSmartctlStandbyExit)});
     auto out = ctx.runner->run(*argv, opts.timeout);
     if (!out) {
         if (out.error().is(errc::not_found))
@@ -68,6 +69,8 @@ Result<Drive> readSmartWithSmartctl(const Context& ctx, const Drive& drive, cons
         return tl::unexpected(out.error());
     }
     const int st = out->exitStatus;
+    if (opts.skipIfStandby && st == kSmartctlStandbyExit)
+        return fail(errc::refused, *drive.devnode + " is in standby: not woken up for SMART (smart_wake_standby = false)");
     // A signal or an exit status above 255 is not smartctl's bit field.
     if (st > 0xff) return fail(errc::command_failed, "smartctl was killed (status " + std::to_string(st) + ")");
     auto rep = detail::parseSmartctlJson(out->out);
@@ -112,6 +115,9 @@ Result<Drive> readSmart(const Context& ctx, const Drive& drive, const SmartOptio
     }
     // A drive behind a RAID controller (or an explicit -d type) is only reachable through smartctl.
     if (!opts.deviceType.empty() || drive.location.megaraidDid) return readSmartWithSmartctl(ctx, drive, opts);
+    // Only smartctl checks the power mode before reading: a possibly spinning-down drive goes there.
+    const bool mayBeAsleep = drive.protocol != Protocol::NVMe && !(drive.media && *drive.media == Media::SSD);
+    if (opts.skipIfStandby && mayBeAsleep) return readSmartWithSmartctl(ctx, drive, opts);
     auto native = readSmartNative(ctx, drive);
     if (native || !(native.error().is(errc::unsupported) || native.error().is(errc::refused))) return native;
     ctx.logAt(LogLevel::debug, "smart: native read not possible (" + native.error().message + "); trying smartctl");

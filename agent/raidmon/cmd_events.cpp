@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// raidmon events [--since ID|TIME] and raidmon watch: the agent's events through its control socket.
+#include <cstdint>
+#include <ctime>
+#include <iostream>
+
+#include <raidmon/agent.hpp>
+
+#include "common.hpp"
+
+namespace raidmon::cli {
+
+namespace {
+
+struct EventsOptions {
+    std::string since;
+    std::string socket;
+};
+
+std::filesystem::path socketPath(const Globals& g, const EventsOptions& o) {
+    if (!o.socket.empty()) return o.socket;
+    return defaultControlSocket(g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir);
+}
+
+/// "--since 42" (a sequence number), "--since 2026-11-25T02:20:00Z" (RFC 3339, UTC) or "--since 10m"
+/// (that long ago).
+bool parseSince(const std::string& s, std::optional<std::uint64_t>& seq, std::optional<std::chrono::system_clock::time_point>& t) {
+    if (s.empty()) return true;
+    std::uint64_t v = 0;
+    std::size_t i = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        if (v > (UINT64_MAX - 9) / 10) return false;
+        v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+        ++i;
+    }
+    if (i == s.size() && i > 0) {
+        seq = v;
+        return true;
+    }
+    if (i > 0 && i + 1 == s.size() && (s[i] == 's' || s[i] == 'm' || s[i] == 'h' || s[i] == 'd')) {
+        const std::uint64_t mult = s[i] == 's' ? 1 : s[i] == 'm' ? 60 : s[i] == 'h' ? 3600 : 86400;
+        t = std::chrono::system_clock::now() - std::chrono::seconds(v * mult);
+        return true;
+    }
+    std::tm tm{};
+    const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!end || (*end != '\0' && std::string_view(end) != "Z")) return false;
+    t = std::chrono::system_clock::from_time_t(timegm(&tm));
+    return true;
+}
+
+/// One line for a person: time, severity, type, message.
+void printHuman(std::string_view line) {
+    // The CLI does not link nlohmann; pick the fields with a tiny scan of the agent's own JSON.
+    auto field = [&](std::string_view key) -> std::string {
+        const std::string k = "\"" + std::string(key) + "\":\"";
+        auto p = line.find(k);
+        if (p == std::string_view::npos) return {};
+        p += k.size();
+        std::string out;
+        for (; p < line.size() && line[p] != '"'; ++p) {
+            if (line[p] == '\\' && p + 1 < line.size()) ++p;
+            out += line[p];
+        }
+        return out;
+    };
+    std::string type = field("type");
+    if (type.rfind("io.raidmon.", 0) == 0) type = type.substr(11);
+    std::cout << field("time") << "  " << field("severity") << "  " << type << "  " << field("message") << '\n';
+}
+
+int runEvents(const Globals& g, const EventsOptions& o) {
+    std::optional<std::uint64_t> seq;
+    std::optional<std::chrono::system_clock::time_point> t;
+    if (!parseSince(o.since, seq, t)) {
+        printError("events: --since " + o.since + ": not a sequence number, a time (2026-11-25T02:20:00Z) or an age (10m)");
+        return kExitUsage;
+    }
+    auto r = queryEvents(socketPath(g, o), seq, t);
+    if (!r) {
+        printError("events: " + r.error().message);
+        return 3;
+    }
+    for (const auto& l : *r) {
+        if (g.json) std::cout << l << '\n';
+        else printHuman(l);
+    }
+    return 0;
+}
+
+int runWatch(const Globals& g, const EventsOptions& o) {
+    auto r = watchEvents(socketPath(g, o), [&](std::string_view l) {
+        if (g.json) std::cout << l << '\n';
+        else printHuman(l);
+        std::cout.flush();
+        return true;
+    });
+    if (!r) {
+        printError("watch: " + r.error().message);
+        return 3;
+    }
+    return 0;
+}
+
+} // namespace
+
+void registerEvents(CLI::App& app, Globals& g, int& exitCode) {
+    auto opts = std::make_shared<EventsOptions>();
+    auto* sub = app.add_subcommand("events", "Events the agent (raidmond) committed, from its outbox");
+    sub->add_option("--since", opts->since, "After sequence number N, or since TIME (RFC 3339, UTC) or AGE (10m, 2h, 1d)");
+    sub->add_option("--socket", opts->socket, "raidmond's control socket (default STATE_DIR/raidmond.sock)");
+    sub->callback([&g, &exitCode, opts] { exitCode = runEvents(g, *opts); });
+}
+
+void registerWatch(CLI::App& app, Globals& g, int& exitCode) {
+    auto opts = std::make_shared<EventsOptions>();
+    auto* sub = app.add_subcommand("watch", "Follow the agent's events as they happen");
+    sub->add_option("--socket", opts->socket, "raidmond's control socket (default STATE_DIR/raidmond.sock)");
+    sub->callback([&g, &exitCode, opts] { exitCode = runWatch(g, *opts); });
+}
+
+} // namespace raidmon::cli

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// raidmond benchmarks, one run side by side (figures in docs/PERFORMANCE.md, "Agent"):
+//   latency TESTBED N     uevent -> line in the file sink, N events, median/p90/p99/max
+//   outbox N              events/s committed to the SQLite outbox (fsync on/off, batch 1/100)
+//   idle TESTBED SECONDS  raidmond's RSS and CPU while idle, next to smartd's measured the same way
+// Run under umockdev's preload: umockdev-wrapper build/bench/bench_agent latency sas12 1000
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent/outbox.hpp"
+#include "testbed.hpp"
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using Clk = std::chrono::steady_clock;
+
+namespace {
+
+fs::path makeTemp() {
+    std::random_device rd;
+    auto p = fs::temp_directory_path() / ("raidmon-bench-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+    fs::create_directories(p);
+    return p;
+}
+
+pid_t spawn(std::vector<std::string> argv, const fs::path& log, bool outsideTestbed = false) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        if (outsideTestbed) {
+            // smartd exits (status 3) under umockdev's preload; it monitors nothing, so it
+            // needs no testbed: run it without the preload.
+            ::unsetenv("LD_PRELOAD");
+            ::unsetenv("UMOCKDEV_DIR");
+        }
+        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd >= 0) {
+            ::dup2(fd, 1);
+            ::dup2(fd, 2);
+        }
+        std::vector<char*> a;
+        for (auto& s : argv) a.push_back(s.data());
+        a.push_back(nullptr);
+        ::execv(a[0], a.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+void stop(pid_t pid) {
+    ::kill(pid, SIGTERM);
+    ::waitpid(pid, nullptr, 0);
+}
+
+off_t fileSize(const fs::path& p) {
+    struct stat st{};
+    return ::stat(p.c_str(), &st) == 0 ? st.st_size : 0;
+}
+
+bool waitGrowth(const fs::path& p, off_t from, std::chrono::milliseconds timeout) {
+    const auto end = Clk::now() + timeout;
+    while (Clk::now() < end) {
+        if (fileSize(p) > from) return true;
+        std::this_thread::sleep_for(50us);
+    }
+    return false;
+}
+
+double pct(std::vector<double> v, double q) {
+    std::sort(v.begin(), v.end());
+    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
+}
+
+pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events) {
+    std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\n"
+                                         << "rate_limit_max = 1000000\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    const std::string r = tb.root().string();
+    pid_t pid = spawn({RAIDMOND, "--config", (dir / "raidmond.toml").string(), "--state-dir", (dir / "state").string(), "--proc",
+                       r + "/proc", "--etc", r + "/etc", "--no-device-io"},
+                      dir / "agent.log");
+    for (int i = 0; i < 6000 && !fs::exists(dir / "state" / "raidmond.sock"); ++i) std::this_thread::sleep_for(10ms);
+    waitGrowth(events, 0, 30s);
+    std::this_thread::sleep_for(300ms);
+    return pid;
+}
+
+int latency(const std::string& testbed, int n) {
+    raidmon::test::Testbed tb(raidmon::test::testbedDir(testbed));
+    const auto dir = makeTemp();
+    const auto events = dir / "events.jsonl";
+    pid_t pid = startAgent(tb, dir, events);
+    // Which md array to toggle: the testbed's first healthy RAID1 member pair (sas12: md1/sdj2).
+    const std::string md = "/sys/devices/virtual/block/md1";
+    std::vector<double> ms;
+    int lost = 0;
+    for (int i = 1; i <= n; ++i) {
+        tb.setAttribute(md, "md/degraded", i % 2 ? "1" : "0");
+        tb.setAttribute(md, "md/dev-sdj2/state", i % 2 ? "faulty" : "in_sync");
+        std::this_thread::sleep_for(2ms);  // let the previous event's lines land
+        const off_t before = fileSize(events);
+        const auto t0 = Clk::now();
+        tb.uevent(md, "change");
+        if (!waitGrowth(events, before, 5s)) {
+            ++lost;
+            continue;
+        }
+        ms.push_back(std::chrono::duration<double, std::milli>(Clk::now() - t0).count());
+    }
+    stop(pid);
+    std::printf("uevent -> file sink, %s, %zu events (%d without an event in 5 s)\n", testbed.c_str(), ms.size(), lost);
+    if (!ms.empty())
+        std::printf("  median %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n", pct(ms, 0.5), pct(ms, 0.9), pct(ms, 0.99),
+                    *std::max_element(ms.begin(), ms.end()));
+    fs::remove_all(dir);
+    return 0;
+}
+
+int outbox(int n) {
+    using namespace raidmon;
+    HostIdentity host;
+    host.host.machineId = "8d3f2a6c41b94e0f9c1e5a7b2d4c6e80";
+    host.host.hostname = "stor-fra1-0142";
+    for (bool fsync : {true, false}) {
+        for (std::size_t batch : {std::size_t{1}, std::size_t{100}}) {
+            const auto dir = makeTemp();
+            agent::OutboxOptions o;
+            o.durability = fsync ? agent::Durability::full : agent::Durability::normal;
+            auto ob = agent::Outbox::open(dir / "outbox.db", o);
+            if (!ob) {
+                std::fprintf(stderr, "%s\n", ob.error().message.c_str());
+                return 1;
+            }
+            (void)(*ob)->registerSink("file");
+            std::vector<Event> evs(batch);
+            const auto t0 = Clk::now();
+            int done = 0;
+            while (done < n) {
+                for (auto& e : evs) {
+                    e = Event{};
+                    e.id = newEventId();
+                    e.type = "io.raidmon.array.rebuild_progress";
+                    e.subject = "array/md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417";
+                    e.message = "md0: rebuild 42.0 %";
+                    e.entityJson = R"({"id":"md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417","name":"md0","state":"rebuilding"})";
+                    e.time = std::chrono::system_clock::now();
+                }
+                if (auto r = (*ob)->append(evs, host); !r) {
+                    std::fprintf(stderr, "%s\n", r.error().message.c_str());
+                    return 1;
+                }
+                done += static_cast<int>(batch);
+            }
+            const double s = std::chrono::duration<double>(Clk::now() - t0).count();
+            std::printf("outbox append: fsync %-3s batch %3zu: %8.0f events/s (%d events in %.2f s) on %s\n", fsync ? "on" : "off", batch,
+                        done / s, done, s, fs::temp_directory_path().c_str());
+            fs::remove_all(dir);
+        }
+    }
+    return 0;
+}
+
+struct Usage {
+    long rssKiB = 0;
+    double cpuSeconds = 0;
+};
+
+Usage usage(pid_t pid) {
+    Usage u;
+    std::ifstream st("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(st, line);)
+        if (line.rfind("VmRSS:", 0) == 0) u.rssKiB = std::stol(line.substr(6));
+    std::ifstream sf("/proc/" + std::to_string(pid) + "/stat");
+    std::string all((std::istreambuf_iterator<char>(sf)), {});
+    auto close = all.rfind(')');
+    std::istringstream rest(all.substr(close + 2));
+    std::string f;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> f; ++i) {
+        if (i == 14) utime = std::stol(f);
+        if (i == 15) stime = std::stol(f);
+    }
+    u.cpuSeconds = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    return u;
+}
+
+int idle(const std::string& testbed, int seconds) {
+    raidmon::test::Testbed tb(raidmon::test::testbedDir(testbed));
+    const auto dir = makeTemp();
+    pid_t agent = startAgent(tb, dir, dir / "events.jsonl");
+    // smartd with a configuration that monitors nothing (no DEVICESCAN), kept running (-q never).
+    std::ofstream(dir / "smartd.conf") << "# monitors nothing\n";
+    pid_t smartd = spawn({"/usr/sbin/smartd", "-n", "-q", "never", "-c", (dir / "smartd.conf").string(), "-s", (dir / "smartd-state.").string(),
+                          "-A", (dir / "smartd-attr.").string()},
+                         dir / "smartd.log", true);
+    std::this_thread::sleep_for(2s);
+    const Usage a0 = usage(agent), s0 = usage(smartd);
+    std::this_thread::sleep_for(std::chrono::seconds(seconds));
+    const Usage a1 = usage(agent), s1 = usage(smartd);
+    std::printf("idle %d s, %s testbed:\n", seconds, testbed.c_str());
+    std::printf("  raidmond: RSS %.1f MiB, CPU %.4f %% of a core\n", static_cast<double>(a1.rssKiB) / 1024,
+                100 * (a1.cpuSeconds - a0.cpuSeconds) / seconds);
+    std::printf("  smartd (no devices): RSS %.1f MiB, CPU %.4f %% of a core\n", static_cast<double>(s1.rssKiB) / 1024,
+                100 * (s1.cpuSeconds - s0.cpuSeconds) / seconds);
+    stop(agent);
+    stop(smartd);
+    fs::remove_all(dir);
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "latency" && argc == 4) return latency(argv[2], std::atoi(argv[3]));
+    if (mode == "outbox" && argc == 3) return outbox(std::atoi(argv[2]));
+    if (mode == "idle" && argc == 4) return idle(argv[2], std::atoi(argv[3]));
+    std::fprintf(stderr, "usage: bench_agent latency TESTBED N | outbox N | idle TESTBED SECONDS\n");
+    return 64;
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+
+#include <raidmon/export.hpp>
+
+/// @file agent.hpp
+/// @brief raidmond, the in-host agent, as a library: its configuration (TOML, names of DESIGN.md
+/// "Agent configuration", documented in docs/agent.md), its run loop (sources -> engine -> durable
+/// outbox -> sinks), and the client side of its control socket (`raidmon events`, `raidmon watch`).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <raidmon/context.hpp>
+#include <raidmon/error.hpp>
+#include <raidmon/events.hpp>
+
+RAIDMON_API_BEGIN
+namespace raidmon {
+
+/// @brief One `[[sink]]` table.
+struct SinkConfig {
+    std::string type;  ///< "file", "webhook" or "mqtt"
+    std::string name;  ///< unique name (the outbox cursor's key); default "<type>-<index>"
+    int line = 0;      ///< where the table starts in the configuration file
+    // file
+    std::string path;  ///< JSON lines are appended here; "-" is standard output
+    // webhook
+    std::string url;             ///< https:// (http:// only to a loopback address)
+    std::string tokenFile;       ///< bearer token, first line of the file
+    std::string hmacSecretFile;  ///< HMAC-SHA256 key, first line of the file
+    std::string hmacHeader = "X-Raidmon-Signature";  ///< carries "sha256=<hex>" of the body
+    std::string caFile;          ///< trust anchor instead of the system's
+    std::string clientCert;      ///< mTLS client certificate (PEM)
+    std::string clientKey;       ///< mTLS client key (PEM)
+    std::chrono::milliseconds timeout{10000};
+    // mqtt
+    std::string host;
+    int port = 1883;
+    std::string topic = "raidmon/{machine_id}/events";
+    std::string statusTopic = "raidmon/{machine_id}/status";  ///< retained last status
+    bool tls = false;
+    std::string username;
+    std::string passwordFile;
+    int keepaliveSeconds = 60;
+    // retries of this sink
+    std::chrono::milliseconds retryInitial{1000};
+    std::chrono::milliseconds retryMax{300000};
+};
+
+/// @brief The agent's configuration.
+struct AgentConfig {
+    std::filesystem::path stateDir = "/var/lib/raidmon";  ///< [agent] state_dir
+    std::chrono::seconds heartbeat{60};                   ///< [agent] heartbeat; 0 = off
+    std::chrono::milliseconds mdPoll{2000};               ///< [agent] md_poll: md timer fallback
+    std::chrono::seconds smartInterval{3600};             ///< [agent] smart_interval; 0 = off
+    bool smartWakeStandby = false;                        ///< [agent] smart_wake_standby
+    std::chrono::seconds controllerInterval{300};         ///< [agent] controller_interval; 0 = off
+    std::chrono::milliseconds settle{0};                  ///< [agent] settle: uevent burst coalescing
+    std::size_t outboxMaxEvents = 100000;                 ///< [outbox] max_events
+    std::size_t outboxKeepDelivered = 10000;              ///< [outbox] keep_delivered
+    bool outboxFsync = true;                              ///< [outbox] fsync
+    RateLimitOptions rateLimit;                           ///< [agent] rate_limit_window, rate_limit_max
+    double progressStepPercent = 5.0;                     ///< [agent] progress_step
+    std::vector<SinkConfig> sinks;                        ///< [[sink]]
+    std::string metricsListen;                            ///< [metrics] listen; empty = off
+    std::filesystem::path controlSocket;                  ///< [agent] control_socket; default state_dir/raidmond.sock
+};
+
+/// @brief Parse a configuration.
+/// @param[in] text TOML text
+/// @param[in] origin the file name, for messages
+/// @return the configuration; parse_error ("FILE:LINE:COL: ...") for TOML syntax, invalid_argument
+///         ("FILE:LINE: key 'sink[2].url': ...") for an unknown key, a wrong type or a bad value.
+Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view origin);
+
+/// @brief Read and parse a configuration file. Errors as parseAgentConfig(), plus not_found /
+/// permission_denied / io_error naming the file.
+Result<AgentConfig> loadAgentConfig(const std::filesystem::path& file);
+
+/// @brief Run the agent until `stopFd` becomes readable (raidmond writes to a pipe from its
+/// signal handler). Device events, md state, SMART and controller polls and the heartbeat become
+/// events, which are committed to the outbox under `cfg.stateDir` and shipped by the sinks.
+/// @return success after a stop request; io_error if the state directory or the outbox cannot be
+///         opened, invalid_argument if a sink cannot be set up (a missing token file, ...).
+Result<void> runAgent(const Context& ctx, const AgentConfig& cfg, int stopFd);
+
+/// @brief The control socket's path for a state directory (state_dir/raidmond.sock).
+std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir);
+
+/// @brief Ask a running agent for stored events: those after sequence number `afterSeq`, or at or
+/// after `since`. Each is one CloudEvents JSON line.
+/// @return the lines; io_error if the agent does not answer (naming the socket), parse_error if
+///         its answer is not understood.
+Result<std::vector<std::string>> queryEvents(const std::filesystem::path& socket, std::optional<std::uint64_t> afterSeq,
+                                             std::optional<std::chrono::system_clock::time_point> since);
+
+/// @brief Follow a running agent's new events; `onEvent` gets each CloudEvents JSON line and
+/// returns false to stop.
+/// @return success when onEvent returned false; io_error when the connection fails or closes.
+Result<void> watchEvents(const std::filesystem::path& socket, const std::function<bool(std::string_view)>& onEvent);
+
+} // namespace raidmon
+RAIDMON_API_END

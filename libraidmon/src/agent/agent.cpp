@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// raidmond's run loop: sources (udev monitor, md attributes with POLLPRI and a timer fallback,
+// SMART and controller polls on their own thread, the heartbeat) -> the diff engine -> the
+// rate limiter -> the durable outbox -> one delivery thread per sink. The loop also serves the
+// control socket and the /metrics endpoint.
+#include <raidmon/agent.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <raidmon/controllers.hpp>
+#include <raidmon/inventory.hpp>
+#include <raidmon/smart.hpp>
+#include <raidmon/version.hpp>
+
+#include "agent/delivery.hpp"
+#include "agent/metrics.hpp"
+#include "agent/outbox.hpp"
+#include "agent/servers.hpp"
+#include "core/json_model.hpp"
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon {
+
+namespace agent {
+
+namespace {
+
+using Clk = std::chrono::steady_clock;
+
+/// An md attribute the kernel notifies with sysfs_notify (POLLPRI); read again at each timer tick
+/// too, because umockdev (and some old kernels' attributes) never notify.
+struct MdWatch {
+    std::string array;
+    std::filesystem::path path;
+    int fd = -1;
+    std::string last;
+};
+
+std::string readFd(int fd) {
+    std::string s;
+    char buf[256];
+    if (::lseek(fd, 0, SEEK_SET) < 0) return s;
+    for (;;) {
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        s.append(buf, static_cast<std::size_t>(n));
+        if (s.size() > 4096) break;
+    }
+    return std::string(detail::trim(s));
+}
+
+/// SMART results and controller reports, produced by the poller thread.
+struct PollResults {
+    std::mutex m;
+    std::map<std::string, Drive, std::less<>> smart;  ///< by Drive::id: the drive as readSmart returned it
+    std::optional<ControllerReport> controllers;
+    std::vector<Drive> toPoll;  ///< the drives of the latest snapshot
+    bool changed = false;
+};
+
+class Agent {
+public:
+    Agent(const Context& ctx, const AgentConfig& cfg, int stopFd) : ctx_(ctx), cfg_(cfg), stopFd_(stopFd), filter_(cfg.rateLimit) {}
+    Agent(const Agent&) = delete;
+    Agent& operator=(const Agent&) = delete;
+    ~Agent() {
+        stopPoller();
+        for (auto& w : mdWatches_) ::close(w.fd);
+        if (wakeFd_ >= 0) ::close(wakeFd_);
+    }
+
+    Result<void> run();
+
+private:
+    void log(LogLevel l, const std::string& s) const { ctx_.logAt(l, s); }
+    Result<Inventory> scan();
+    void rescan();
+    void emit(std::vector<Event> evs);
+    void flush();
+    void syncMdWatches();
+    bool mdTick();
+    void startPoller();
+    void stopPoller();
+    void pollerLoop();
+    std::string statusJson() const;
+    std::string control(const std::string& req, bool& keep);
+    std::string metrics(const std::string& req, bool& keep);
+
+    const Context& ctx_;
+    const AgentConfig& cfg_;
+    int stopFd_;
+    EventFilter filter_;
+    HostIdentity id_;
+    Inventory current_;
+    std::unique_ptr<Outbox> outbox_;
+    std::vector<std::unique_ptr<DeliveryWorker>> workers_;
+    std::unique_ptr<DeviceMonitor> monitor_;
+    std::vector<MdWatch> mdWatches_;
+    std::deque<Event> unsaved_;  ///< admitted but not yet committed (the disk was full, ...)
+    /// Block devices a "remove" uevent announced. Trusted over sysfs until a scan no longer sees
+    /// them or an "add" comes: the kernel sends "remove" after the device left sysfs, but a scan
+    /// racing the removal (or umockdev, which needs "remove" sent first) can still find it.
+    std::set<std::string, std::less<>> gone_;
+    std::string unsavedError_;
+    LineServer control_, metricsServer_;
+    AgentMetrics stats_;
+    PollResults poll_;
+    int wakeFd_ = -1;
+    std::thread poller_;
+    std::mutex pollerM_;
+    std::condition_variable pollerCv_;
+    bool pollerStop_ = false;
+};
+
+Result<Inventory> Agent::scan() {
+    ScanOptions so;
+    so.hardwareRaid = false;  // the poller runs the vendor tools, off the event path
+    const auto t0 = Clk::now();
+    auto inv = scanInventory(ctx_, so);
+    stats_.lastScanSeconds = std::chrono::duration<double>(Clk::now() - t0).count();
+    ++stats_.scans;
+    if (!inv) return inv;
+    std::erase_if(gone_, [&](const std::string& p) {
+        return std::none_of(inv->drives.begin(), inv->drives.end(), [&](const Drive& d) { return d.sysPath == p; });
+    });
+    std::erase_if(inv->drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
+    std::lock_guard lk(poll_.m);
+    for (auto& d : inv->drives) {
+        auto it = poll_.smart.find(d.id);
+        if (it == poll_.smart.end()) continue;
+        d.smart = it->second.smart;
+        applySmartAssessment(d);
+        inv->health = worse(inv->health, d.health);
+    }
+    if (poll_.controllers) {
+        // Hardware RAID as its tools report it, beside what sysfs shows.
+        auto add = [](auto& into, const auto& from) {
+            for (const auto& x : from)
+                if (std::none_of(into.begin(), into.end(), [&](const auto& y) { return y.id == x.id; })) into.push_back(x);
+        };
+        add(inv->controllers, poll_.controllers->controllers);
+        add(inv->drives, poll_.controllers->drives);
+        add(inv->arrays, poll_.controllers->arrays);
+        for (const auto& c : poll_.controllers->controllers) inv->health = worse(inv->health, c.health);
+        for (const auto& a : poll_.controllers->arrays) inv->health = worse(inv->health, a.health);
+    }
+    poll_.toPoll = inv->drives;
+    return inv;
+}
+
+void Agent::rescan() {
+    auto inv = scan();
+    if (!inv) {
+        log(LogLevel::error, "scan failed error=\"" + inv.error().message + "\"");
+        return;
+    }
+    DiffOptions d;
+    d.progressStepPercent = cfg_.progressStepPercent;
+    emit(diffInventories(current_, *inv, d));
+    const bool healthChanged = inv->health != current_.health;
+    current_ = std::move(*inv);
+    syncMdWatches();
+    if (healthChanged)
+        for (auto& w : workers_) w->setStatus(statusJson());
+}
+
+void Agent::emit(std::vector<Event> evs) {
+    const auto now = Clk::now();
+    for (auto& e : evs) {
+        if (!filter_.admit(e, now)) continue;
+        stampEvent(e, *ctx_.clock);
+        unsaved_.push_back(std::move(e));
+    }
+    flush();
+}
+
+void Agent::flush() {
+    if (unsaved_.empty()) return;
+    std::vector<Event> batch(unsaved_.begin(), unsaved_.end());
+    auto r = outbox_->append(batch, id_);
+    if (!r) {
+        // Kept in memory and retried each second: a full disk loses nothing while we run. Bound
+        // the backlog like the outbox: droppable events go first.
+        if (r.error().message != unsavedError_)
+            log(LogLevel::error, "cannot commit events error=\"" + r.error().message + "\" pending=" + std::to_string(unsaved_.size()));
+        unsavedError_ = r.error().message;
+        while (unsaved_.size() > cfg_.outboxMaxEvents) {
+            auto it = std::find_if(unsaved_.begin(), unsaved_.end(), [](const Event& e) { return isDroppable(e); });
+            if (it == unsaved_.end()) break;
+            unsaved_.erase(it);
+            ++stats_.dropped;
+        }
+        return;
+    }
+    if (!unsavedError_.empty()) log(LogLevel::info, "events committed again after error=\"" + unsavedError_ + "\"");
+    unsavedError_.clear();
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto& a = (*r)[i];
+        if (a.dropped) {
+            ++stats_.dropped;
+            continue;
+        }
+        if (a.overBound) log(LogLevel::warning, "outbox over its bound (failures are never dropped) events=" + std::to_string(outbox_->size()));
+        ++stats_.eventsByType[batch[i].type];
+        control_.broadcast(a.body + "\n");
+        log(LogLevel::info, "event type=" + batch[i].type + " subject=" + batch[i].subject + " seq=" + std::to_string(a.seq));
+    }
+    unsaved_.clear();
+    stats_.suppressed = filter_.suppressed();
+    for (auto& w : workers_) w->notify();
+}
+
+void Agent::syncMdWatches() {
+    std::vector<std::string> names;
+    for (const auto& a : current_.arrays)
+        if (a.kind == "md") names.push_back(a.name);
+    std::erase_if(mdWatches_, [&](MdWatch& w) {
+        if (std::find(names.begin(), names.end(), w.array) != names.end()) return false;
+        ::close(w.fd);
+        return true;
+    });
+    for (const auto& n : names) {
+        for (const char* attr : {"array_state", "degraded", "sync_action", "sync_completed"}) {
+            auto p = ctx_.paths.sys / "block" / n / "md" / attr;
+            if (std::any_of(mdWatches_.begin(), mdWatches_.end(), [&](const MdWatch& w) { return w.path == p; })) continue;
+            int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+            if (fd < 0) continue;
+            mdWatches_.push_back({n, p, fd, readFd(fd)});
+        }
+    }
+}
+
+bool Agent::mdTick() {
+    bool changed = false;
+    for (auto& w : mdWatches_) {
+        // By path, not through the open fd: a file replaced under us (umockdev writes a new file)
+        // would keep the old contents behind the fd. The fd is there for POLLPRI.
+        auto r = detail::readFile(w.path);
+        std::string v = r ? std::string(detail::trim(*r)) : std::string();
+        if (v != w.last) {
+            w.last = std::move(v);
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+std::string Agent::statusJson() const {
+    detail::Json j{{"machine_id", detail::opt(id_.host.machineId)},
+                   {"hostname", detail::opt(id_.host.hostname)},
+                   {"health", toString(current_.health)},
+                   {"reasons", current_.reasons},
+                   {"drives", current_.drives.size()},
+                   {"arrays", current_.arrays.size()},
+                   {"agent_version", kVersion}};
+    return j.dump();
+}
+
+void Agent::startPoller() {
+    if (cfg_.smartInterval.count() == 0 && cfg_.controllerInterval.count() == 0) return;
+    poller_ = std::thread([this] { pollerLoop(); });
+}
+
+void Agent::stopPoller() {
+    {
+        std::lock_guard lk(pollerM_);
+        pollerStop_ = true;
+    }
+    pollerCv_.notify_all();
+    if (poller_.joinable()) poller_.join();
+}
+
+void Agent::pollerLoop() {
+    // Its own context: the same paths, runner and clock, but no device source (libudev handles
+    // are not shared between threads).
+    Context pc = ctx_;
+    pc.devices = nullptr;
+    std::map<std::string, Clk::time_point> due;
+    Clk::time_point ctlDue = Clk::now();
+    bool saidNoIo = false;
+    for (;;) {
+        std::vector<Drive> drives;
+        {
+            std::lock_guard lk(poll_.m);
+            drives = poll_.toPoll;
+        }
+        const auto now = Clk::now();
+        bool changed = false;
+        if (cfg_.smartInterval.count() > 0) {
+            if (ctx_.deviceIo == DeviceIo::none) {
+                // smartctl opens the device node too: "no device I/O" covers it.
+                if (!saidNoIo) log(LogLevel::info, "SMART polls off: device I/O is disabled");
+                saidNoIo = true;
+            } else {
+                for (const auto& d : drives) {
+                    auto& t = due[d.id];
+                    if (t > now) continue;
+                    t = now + cfg_.smartInterval;
+                    SmartOptions so;
+                    so.skipIfStandby = !cfg_.smartWakeStandby;
+                    auto r = readSmart(pc, d, so);
+                    if (!r) {
+                        log(r.error().is(errc::refused) ? LogLevel::debug : LogLevel::warning,
+                            "SMART poll drive=" + d.id + " error=\"" + r.error().message + "\"");
+                        continue;
+                    }
+                    std::lock_guard lk(poll_.m);
+                    poll_.smart[d.id] = std::move(*r);
+                    changed = true;
+                    std::unique_lock sl(pollerM_);
+                    if (pollerStop_) return;
+                }
+            }
+        }
+        if (cfg_.controllerInterval.count() > 0 && now >= ctlDue) {
+            ctlDue = now + cfg_.controllerInterval;
+            auto rep = scanHardwareRaid(pc);
+            if (rep) {
+                std::lock_guard lk(poll_.m);
+                const bool any = !rep->controllers.empty() || poll_.controllers;
+                poll_.controllers = std::move(*rep);
+                changed = changed || any;
+            }
+        }
+        if (changed) {
+            {
+                std::lock_guard lk(poll_.m);
+                poll_.changed = true;
+            }
+            const std::uint64_t one = 1;
+            (void)!::write(wakeFd_, &one, sizeof one);
+        }
+        std::unique_lock lk(pollerM_);
+        auto next = ctlDue;
+        if (cfg_.controllerInterval.count() == 0) next = Clk::now() + std::chrono::hours(24);
+        if (cfg_.smartInterval.count() > 0) next = std::min(next, Clk::now() + std::chrono::seconds(10));
+        if (pollerCv_.wait_until(lk, next, [&] { return pollerStop_; })) return;
+    }
+}
+
+std::string Agent::control(const std::string& req, bool& keep) {
+    auto words = detail::splitWs(req);
+    if (words.size() == 1 && words[0] == "WATCH") {
+        keep = true;
+        return "OK\n";
+    }
+    if (words.size() == 3 && words[0] == "EVENTS") {
+        auto n = detail::parseInt<std::uint64_t>(words[2]);
+        if (!n) return "ERROR not a number: " + detail::quoteForError(words[2]) + "\n";
+        Result<std::vector<StoredEvent>> r = fail(errc::invalid_argument, "");
+        if (words[1] == "AFTER") r = outbox_->after(*n, 100000);
+        else if (words[1] == "SINCE")
+            r = outbox_->since(std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<std::int64_t>(*n))), 100000);
+        else return "ERROR unknown request\n";
+        if (!r) return "ERROR " + r.error().message + "\n";
+        std::string out = "OK\n";
+        for (const auto& e : *r) out += e.body + "\n";
+        return out + "END\n";
+    }
+    return "ERROR unknown request " + detail::quoteForError(req) + "\n";
+}
+
+std::string Agent::metrics(const std::string& req, bool& keep) {
+    keep = false;
+    auto line = req.substr(0, req.find("\r\n"));
+    auto words = detail::splitWs(line);
+    auto answer = [](const std::string& status, const std::string& type, const std::string& body) {
+        return "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
+               "\r\nConnection: close\r\n\r\n" + body;
+    };
+    if (words.size() != 3 || !detail::startsWith(words[2], "HTTP/1.")) return answer("400 Bad Request", "text/plain", "bad request\n");
+    if (words[0] != "GET" && words[0] != "HEAD") return answer("405 Method Not Allowed", "text/plain", "only GET\n");
+    if (words[1] != "/metrics") return answer("404 Not Found", "text/plain", "try /metrics\n");
+    std::vector<SinkMetrics> sinks;
+    const std::uint64_t last = outbox_->lastSeq().value_or(0);
+    for (const auto& w : workers_) {
+        const auto& s = w->stats();
+        sinks.push_back({w->name(), s.delivered.load(), s.failures.load(), s.cursor.load() < last ? last - s.cursor.load() : 0, s.up.load()});
+    }
+    stats_.outboxEvents = outbox_->size();
+    std::string body = renderMetrics(current_, stats_, sinks);
+    if (words[0] == "HEAD") body.clear();
+    return answer("200 OK", "application/openmetrics-text; version=1.0.0; charset=utf-8", body);
+}
+
+Result<void> Agent::run() {
+    std::error_code ec;
+    std::filesystem::create_directories(cfg_.stateDir, ec);
+    if (ec) return fail(errc::io_error, "state_dir " + cfg_.stateDir.string() + ": cannot create: " + ec.message());
+    OutboxOptions oo;
+    oo.maxEvents = cfg_.outboxMaxEvents;
+    oo.keepDelivered = cfg_.outboxKeepDelivered;
+    oo.durability = cfg_.outboxFsync ? Durability::full : Durability::normal;
+    const auto db = cfg_.stateDir / "outbox.db";
+    auto ob = Outbox::open(db, oo);
+    if (!ob) return tl::unexpected(ob.error());
+    outbox_ = std::move(*ob);
+    id_ = readHostIdentity(ctx_);
+    stats_.startTime = std::chrono::system_clock::now();
+
+    // Sinks first: a sink that cannot be built (unreadable token) stops the start, loudly.
+    std::vector<std::pair<SinkConfig, std::unique_ptr<Sink>>> sinks;
+    for (const auto& sc : cfg_.sinks) {
+        auto s = makeSink(sc, id_);
+        if (!s) return tl::unexpected(s.error());
+        if (auto r = outbox_->registerSink(sc.name); !r) return tl::unexpected(r.error());
+        sinks.emplace_back(sc, std::move(*s));
+    }
+    std::random_device rd;
+    for (auto& [sc, s] : sinks) workers_.push_back(std::make_unique<DeliveryWorker>(db, oo, sc, std::move(s), ctx_.log, rd()));
+
+    const auto sock = cfg_.controlSocket.empty() ? defaultControlSocket(cfg_.stateDir) : cfg_.controlSocket;
+    if (auto r = control_.listenUnix(sock, [this](const std::string& q, bool& k) { return control(q, k); }); !r)
+        return tl::unexpected(r.error());
+    if (!cfg_.metricsListen.empty()) {
+        if (auto r = metricsServer_.listenTcp(cfg_.metricsListen, [this](const std::string& q, bool& k) { return metrics(q, k); }, true); !r)
+            return tl::unexpected(r.error());
+        log(LogLevel::info, "metrics listen=" + cfg_.metricsListen + " port=" + std::to_string(metricsServer_.port()));
+    }
+
+    // Monitor before the first scan: nothing that happens in between is missed.
+    static const std::vector<std::string> subsystems = {"block", "scsi", "enclosure", "nvme", "pci"};
+    if (ctx_.devices) {
+        auto m = ctx_.devices->monitor(subsystems);
+        if (m) monitor_ = std::move(*m);
+        else log(LogLevel::warning, "no device events, polling only error=\"" + m.error().message + "\"");
+    }
+    auto first = scan();
+    if (!first) return tl::unexpected(first.error());
+    current_ = std::move(*first);
+    syncMdWatches();
+    {
+        std::vector<Event> evs{makeAgentStarted(current_, kVersion)};
+        DiffOptions d;
+        d.progressStepPercent = cfg_.progressStepPercent;
+        for (auto& e : initialEvents(current_, d)) evs.push_back(std::move(e));
+        emit(std::move(evs));
+    }
+    for (auto& w : workers_) w->setStatus(statusJson());
+    wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (wakeFd_ < 0) return fail(errc::io_error, std::string("eventfd: ") + std::strerror(errno));
+    startPoller();
+    log(LogLevel::info, "started drives=" + std::to_string(current_.drives.size()) + " arrays=" + std::to_string(current_.arrays.size()) +
+                            " sinks=" + std::to_string(workers_.size()) + " control=" + sock.string());
+
+    auto nextHeartbeat = Clk::now() + cfg_.heartbeat;
+    auto nextMd = Clk::now() + cfg_.mdPoll;
+    // A time point plus a flag, not std::optional: GCC 12 warns maybe-uninitialized on the latter here.
+    Clk::time_point rescanAt{};
+    bool rescanPending = false;
+    auto requestRescan = [&](Clk::time_point at) {
+        if (!rescanPending) rescanAt = at;
+        rescanPending = true;
+    };
+    std::vector<pollfd> fds;
+    for (;;) {
+        fds.clear();
+        fds.push_back({stopFd_, POLLIN, 0});
+        fds.push_back({wakeFd_, POLLIN, 0});
+        const std::size_t monIdx = fds.size();
+        if (monitor_) fds.push_back({monitor_->fd(), POLLIN, 0});
+        const std::size_t mdIdx = fds.size();
+        for (const auto& w : mdWatches_) fds.push_back({w.fd, POLLPRI | POLLERR, 0});
+        const std::size_t ctlIdx = fds.size();
+        control_.addFds(fds);
+        const std::size_t metIdx = fds.size();
+        metricsServer_.addFds(fds);
+
+        auto now = Clk::now();
+        auto next = nextMd;
+        if (cfg_.heartbeat.count() > 0) next = std::min(next, nextHeartbeat);
+        if (rescanPending) next = std::min(next, rescanAt);
+        if (!unsaved_.empty()) next = std::min(next, now + std::chrono::seconds(1));
+        const auto waitMs = std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1);
+        const int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(waitMs, 60000)));
+        if (n < 0 && errno != EINTR) return fail(errc::io_error, std::string("poll: ") + std::strerror(errno));
+        if (fds[0].revents & (POLLIN | POLLHUP)) break;
+        now = Clk::now();
+        if (fds[1].revents & POLLIN) {
+            std::uint64_t v;
+            (void)!::read(wakeFd_, &v, sizeof v);
+            std::lock_guard lk(poll_.m);
+            if (poll_.changed) requestRescan(now);
+            poll_.changed = false;
+        }
+        if (monitor_ && (fds[monIdx].revents & POLLIN)) {
+            std::size_t got = 0;
+            while (auto ev = monitor_->receive()) {
+                ++got;
+                if (ev->device.subsystem != "block") continue;
+                if (ev->action == "remove") gone_.insert(ev->device.syspath);
+                else if (ev->action == "add") gone_.erase(ev->device.syspath);
+            }
+            stats_.uevents += got;
+            if (got) requestRescan(now + cfg_.settle);
+        }
+        bool mdNotified = false;
+        for (std::size_t i = 0; i < mdWatches_.size(); ++i)
+            if (fds[mdIdx + i].revents & (POLLPRI | POLLERR)) mdNotified = true;
+        if (mdNotified && mdTick()) requestRescan(now);
+        if (now >= nextMd) {
+            nextMd = now + cfg_.mdPoll;
+            if (mdTick()) requestRescan(now);
+        }
+        if (rescanPending && now >= rescanAt) {
+            rescanPending = false;
+            rescan();
+        }
+        if (cfg_.heartbeat.count() > 0 && now >= nextHeartbeat) {
+            nextHeartbeat = now + cfg_.heartbeat;
+            emit({makeHeartbeat(current_)});
+            for (auto& w : workers_) w->setStatus(statusJson());
+        }
+        if (!unsaved_.empty()) flush();
+        // Servers last: the indices above are still valid (no fd was added or removed).
+        control_.handle(fds, ctlIdx);
+        metricsServer_.handle(fds, metIdx);
+    }
+    log(LogLevel::info, "stopping");
+    stopPoller();
+    workers_.clear();  // each delivery thread finishes its current attempt and exits
+    return {};
+}
+
+} // namespace
+
+} // namespace agent
+
+Result<void> runAgent(const Context& ctx, const AgentConfig& cfg, int stopFd) {
+    if (!ctx.clock) return fail(errc::invalid_argument, "runAgent: the context has no clock");
+    agent::Agent a(ctx, cfg, stopFd);
+    return a.run();
+}
+
+} // namespace raidmon

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The agent's TOML configuration (toml++). Strict: an unknown key is an error naming it and its
+// line, so a misspelt option never silently does nothing.
+#include <raidmon/agent.hpp>
+
+#include <set>
+
+#include <toml++/toml.h>
+
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon {
+
+namespace {
+
+using namespace std::chrono;
+
+struct Ctx {
+    std::string origin;
+};
+
+Error keyError(const Ctx& c, const toml::node& n, const std::string& key, const std::string& what) {
+    return Error(errc::invalid_argument,
+                 c.origin + ":" + std::to_string(n.source().begin.line) + ": key '" + key + "': " + what);
+}
+
+/// "60s", "5m", "1h", "250ms", "1d", or an integer number of seconds; 0 allowed.
+std::optional<milliseconds> parseDuration(std::string_view s) {
+    s = detail::trim(s);
+    std::size_t i = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    auto n = detail::parseInt<std::uint32_t>(s.substr(0, i));
+    if (!n) return std::nullopt;
+    const auto unit = s.substr(i);
+    const std::uint64_t v = *n;
+    if (unit.empty() || unit == "s") return milliseconds(v * 1000);
+    if (unit == "ms") return milliseconds(v);
+    if (unit == "m" || unit == "min") return milliseconds(v * 60000);
+    if (unit == "h") return milliseconds(v * 3600000);
+    if (unit == "d") return milliseconds(v * 86400000);
+    return std::nullopt;
+}
+
+Result<milliseconds> duration(const Ctx& c, const toml::node& n, const std::string& key) {
+    if (auto i = n.value<std::int64_t>(); i && n.is_integer()) {
+        if (*i < 0 || *i > 100000000) return tl::unexpected(keyError(c, n, key, "must be between 0 and 100000000 seconds"));
+        return milliseconds(*i * 1000);
+    }
+    if (auto s = n.value<std::string>()) {
+        if (auto d = parseDuration(*s)) return *d;
+        return tl::unexpected(keyError(c, n, key, "not a duration: " + detail::quoteForError(*s) + " (examples: \"60s\", \"5m\", \"250ms\")"));
+    }
+    return tl::unexpected(keyError(c, n, key, "must be a duration string such as \"60s\""));
+}
+
+Result<std::string> string(const Ctx& c, const toml::node& n, const std::string& key, bool allowEmpty = false) {
+    auto s = n.value<std::string>();
+    if (!s || !n.is_string()) return tl::unexpected(keyError(c, n, key, "must be a string"));
+    if (!allowEmpty && s->empty()) return tl::unexpected(keyError(c, n, key, "must not be empty"));
+    if (s->find('\0') != std::string::npos) return tl::unexpected(keyError(c, n, key, "contains a NUL byte"));
+    return *s;
+}
+
+Result<std::int64_t> integer(const Ctx& c, const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
+    auto v = n.value<std::int64_t>();
+    if (!v || !n.is_integer()) return tl::unexpected(keyError(c, n, key, "must be an integer"));
+    if (*v < lo || *v > hi)
+        return tl::unexpected(keyError(c, n, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
+    return *v;
+}
+
+Result<bool> boolean(const Ctx& c, const toml::node& n, const std::string& key) {
+    auto v = n.value<bool>();
+    if (!v || !n.is_boolean()) return tl::unexpected(keyError(c, n, key, "must be true or false"));
+    return *v;
+}
+
+Result<std::string> absolutePath(const Ctx& c, const toml::node& n, const std::string& key) {
+    auto s = string(c, n, key);
+    if (!s) return s;
+    if (s->front() != '/') return tl::unexpected(keyError(c, n, key, "must be an absolute path: " + detail::quoteForError(*s)));
+    return s;
+}
+
+#define TRY_ASSIGN(dst, expr)                                   \
+    do {                                                        \
+        auto r_ = (expr);                                       \
+        if (!r_) return tl::unexpected(std::move(r_.error()));  \
+        dst = std::move(*r_);                                   \
+    } while (0)
+
+/// "127.0.0.1:9598", "[::1]:9598" or "localhost:9598".
+bool validListen(std::string_view s) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    auto port = detail::parseInt<std::uint16_t>(s.substr(colon + 1));
+    if (!port || *port == 0) return false;
+    auto host = s.substr(0, colon);
+    if (host.front() == '[') return host.back() == ']' && host.size() > 2;
+    return host.find(':') == std::string_view::npos;
+}
+
+Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
+    for (const auto& [k, v] : t) {
+        const std::string key = "agent." + std::string(k.str());
+        const std::string_view name = k.str();
+        if (name == "state_dir") {
+            std::string s;
+            TRY_ASSIGN(s, absolutePath(c, v, key));
+            cfg.stateDir = s;
+        } else if (name == "heartbeat") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.heartbeat = duration_cast<seconds>(d);
+            if (d.count() != 0 && cfg.heartbeat.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: off)"));
+        } else if (name == "md_poll") {
+            TRY_ASSIGN(cfg.mdPoll, duration(c, v, key));
+            if (cfg.mdPoll < milliseconds(100)) return tl::unexpected(keyError(c, v, key, "must be at least 100ms"));
+        } else if (name == "smart_interval") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.smartInterval = duration_cast<seconds>(d);
+        } else if (name == "smart_wake_standby") {
+            TRY_ASSIGN(cfg.smartWakeStandby, boolean(c, v, key));
+        } else if (name == "controller_interval") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.controllerInterval = duration_cast<seconds>(d);
+        } else if (name == "settle") {
+            TRY_ASSIGN(cfg.settle, duration(c, v, key));
+            if (cfg.settle > seconds(10)) return tl::unexpected(keyError(c, v, key, "must be at most 10s"));
+        } else if (name == "rate_limit_window") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.rateLimit.window = duration_cast<seconds>(d);
+            if (cfg.rateLimit.window.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s"));
+        } else if (name == "rate_limit_max") {
+            std::int64_t n = 0;
+            TRY_ASSIGN(n, integer(c, v, key, 1, 1000000));
+            cfg.rateLimit.maxPerWindow = static_cast<int>(n);
+        } else if (name == "progress_interval") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.rateLimit.progressInterval = duration_cast<seconds>(d);
+        } else if (name == "progress_step") {
+            auto p = v.value<double>();
+            if (!p || *p <= 0 || *p > 100) return tl::unexpected(keyError(c, v, key, "must be a number of percent in (0, 100]"));
+            cfg.progressStepPercent = *p;
+        } else if (name == "control_socket") {
+            std::string s;
+            TRY_ASSIGN(s, absolutePath(c, v, key));
+            cfg.controlSocket = s;
+        } else {
+            return tl::unexpected(keyError(c, v, key, "unknown key"));
+        }
+    }
+    return {};
+}
+
+Result<void> parseOutbox(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
+    for (const auto& [k, v] : t) {
+        const std::string key = "outbox." + std::string(k.str());
+        if (k.str() == "max_events") {
+            std::int64_t n = 0;
+            TRY_ASSIGN(n, integer(c, v, key, 10, 100000000));
+            cfg.outboxMaxEvents = static_cast<std::size_t>(n);
+        } else if (k.str() == "keep_delivered") {
+            std::int64_t n = 0;
+            TRY_ASSIGN(n, integer(c, v, key, 0, 100000000));
+            cfg.outboxKeepDelivered = static_cast<std::size_t>(n);
+        } else if (k.str() == "fsync") {
+            TRY_ASSIGN(cfg.outboxFsync, boolean(c, v, key));
+        } else {
+            return tl::unexpected(keyError(c, v, key, "unknown key"));
+        }
+    }
+    return {};
+}
+
+Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, SinkConfig& s) {
+    const std::string prefix = "sink[" + std::to_string(index + 1) + "].";
+    s.line = static_cast<int>(t.source().begin.line);
+    const toml::node* typeNode = t.get("type");
+    if (!typeNode)
+        return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix + "type': missing (file, webhook or mqtt)");
+    TRY_ASSIGN(s.type, string(c, *typeNode, prefix + "type"));
+    if (s.type != "file" && s.type != "webhook" && s.type != "mqtt")
+        return tl::unexpected(keyError(c, *typeNode, prefix + "type", "must be file, webhook or mqtt, not " + detail::quoteForError(s.type)));
+    static const std::set<std::string, std::less<>> common = {"type", "name", "retry_initial", "retry_max"};
+    static const std::set<std::string, std::less<>> fileKeys = {"path"};
+    static const std::set<std::string, std::less<>> webhookKeys = {"url", "token_file", "hmac_secret_file", "hmac_header",
+                                                                   "ca_file", "client_cert", "client_key", "timeout"};
+    static const std::set<std::string, std::less<>> mqttKeys = {"host", "port", "topic", "status_topic", "tls", "ca_file",
+                                                                "client_cert", "client_key", "username", "password_file", "keepalive",
+                                                                "timeout"};
+    const auto& allowed = s.type == "file" ? fileKeys : s.type == "webhook" ? webhookKeys : mqttKeys;
+    for (const auto& [k, v] : t) {
+        const std::string key = prefix + std::string(k.str());
+        const std::string_view n = k.str();
+        if (!common.count(n) && !allowed.count(n))
+            return tl::unexpected(keyError(c, v, key, "unknown key for a " + s.type + " sink"));
+        if (n == "type") continue;
+        if (n == "name") TRY_ASSIGN(s.name, string(c, v, key));
+        else if (n == "retry_initial") TRY_ASSIGN(s.retryInitial, duration(c, v, key));
+        else if (n == "retry_max") TRY_ASSIGN(s.retryMax, duration(c, v, key));
+        else if (n == "path") {
+            TRY_ASSIGN(s.path, string(c, v, key));
+            if (s.path != "-" && s.path.front() != '/')
+                return tl::unexpected(keyError(c, v, key, "must be an absolute path or \"-\" (standard output)"));
+        } else if (n == "url") {
+            TRY_ASSIGN(s.url, string(c, v, key));
+            const bool https = detail::startsWith(s.url, "https://");
+            const bool loopHttp = detail::startsWith(s.url, "http://127.0.0.1") || detail::startsWith(s.url, "http://[::1]") ||
+                                  detail::startsWith(s.url, "http://localhost");
+            if (!https && !loopHttp)
+                return tl::unexpected(keyError(c, v, key, "must be an https:// URL (plain http only to a loopback address): " +
+                                                              detail::quoteForError(s.url, 80)));
+        } else if (n == "token_file") TRY_ASSIGN(s.tokenFile, absolutePath(c, v, key));
+        else if (n == "hmac_secret_file") TRY_ASSIGN(s.hmacSecretFile, absolutePath(c, v, key));
+        else if (n == "hmac_header") TRY_ASSIGN(s.hmacHeader, string(c, v, key));
+        else if (n == "ca_file") TRY_ASSIGN(s.caFile, absolutePath(c, v, key));
+        else if (n == "client_cert") TRY_ASSIGN(s.clientCert, absolutePath(c, v, key));
+        else if (n == "client_key") TRY_ASSIGN(s.clientKey, absolutePath(c, v, key));
+        else if (n == "timeout") TRY_ASSIGN(s.timeout, duration(c, v, key));
+        else if (n == "host") TRY_ASSIGN(s.host, string(c, v, key));
+        else if (n == "port") {
+            std::int64_t p = 0;
+            TRY_ASSIGN(p, integer(c, v, key, 1, 65535));
+            s.port = static_cast<int>(p);
+        } else if (n == "topic") TRY_ASSIGN(s.topic, string(c, v, key));
+        else if (n == "status_topic") TRY_ASSIGN(s.statusTopic, string(c, v, key, true));
+        else if (n == "tls") TRY_ASSIGN(s.tls, boolean(c, v, key));
+        else if (n == "username") TRY_ASSIGN(s.username, string(c, v, key));
+        else if (n == "password_file") TRY_ASSIGN(s.passwordFile, absolutePath(c, v, key));
+        else if (n == "keepalive") {
+            std::int64_t p = 0;
+            TRY_ASSIGN(p, integer(c, v, key, 5, 3600));
+            s.keepaliveSeconds = static_cast<int>(p);
+        }
+    }
+    auto need = [&](const std::string& v, const char* key) -> Result<void> {
+        if (v.empty())
+            return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix + key + "': missing for a " +
+                                                    s.type + " sink");
+        return {};
+    };
+    if (s.type == "file") {
+        if (auto r = need(s.path, "path"); !r) return r;
+    } else if (s.type == "webhook") {
+        if (auto r = need(s.url, "url"); !r) return r;
+    } else {
+        if (auto r = need(s.host, "host"); !r) return r;
+        if (s.topic.find('#') != std::string::npos || s.topic.find('+') != std::string::npos)
+            return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
+                                                    "topic': MQTT wildcards (#, +) cannot be published to");
+    }
+    if (s.clientCert.empty() != s.clientKey.empty())
+        return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
+                                                "client_cert': client_cert and client_key go together");
+    if (s.retryInitial.count() <= 0 || s.retryMax < s.retryInitial)
+        return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
+                                                "retry_initial': must be > 0 and at most retry_max");
+    if (s.name.empty()) s.name = s.type + "-" + std::to_string(index + 1);
+    return {};
+}
+
+} // namespace
+
+Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view origin) {
+    Ctx c{std::string(origin)};
+    toml::table root;
+    // toml++ reports syntax errors by exception (it is built with TOML_EXCEPTIONS); turned into a
+    // parse_error here, at the boundary.
+    try {
+        root = toml::parse(text, origin);
+    } catch (const toml::parse_error& e) {
+        return fail(errc::parse_error, c.origin + ":" + std::to_string(e.source().begin.line) + ":" +
+                                           std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+    }
+    AgentConfig cfg;
+    for (const auto& [k, v] : root) {
+        const std::string_view name = k.str();
+        if (name == "agent" || name == "metrics" || name == "outbox") {
+            const auto* t = v.as_table();
+            if (!t) return tl::unexpected(keyError(c, v, std::string(name), "must be a table ([" + std::string(name) + "])"));
+            if (name == "agent") {
+                if (auto r = parseAgent(c, *t, cfg); !r) return tl::unexpected(r.error());
+            } else if (name == "outbox") {
+                if (auto r = parseOutbox(c, *t, cfg); !r) return tl::unexpected(r.error());
+            } else {
+                for (const auto& [mk, mv] : *t) {
+                    const std::string key = "metrics." + std::string(mk.str());
+                    if (mk.str() != "listen") return tl::unexpected(keyError(c, mv, key, "unknown key"));
+                    TRY_ASSIGN(cfg.metricsListen, string(c, mv, key, true));
+                    if (!cfg.metricsListen.empty() && !validListen(cfg.metricsListen))
+                        return tl::unexpected(keyError(c, mv, key, "must be ADDRESS:PORT (\"127.0.0.1:9598\", \"[::1]:9598\"), not " +
+                                                                        detail::quoteForError(cfg.metricsListen)));
+                }
+            }
+        } else if (name == "sink") {
+            const auto* arr = v.as_array();
+            if (!arr) return tl::unexpected(keyError(c, v, "sink", "must be an array of tables ([[sink]])"));
+            std::set<std::string> names;
+            for (std::size_t i = 0; i < arr->size(); ++i) {
+                const auto* t = (*arr)[i].as_table();
+                if (!t) return tl::unexpected(keyError(c, (*arr)[i], "sink[" + std::to_string(i + 1) + "]", "must be a table"));
+                SinkConfig s;
+                if (auto r = parseSink(c, *t, i, s); !r) return tl::unexpected(r.error());
+                if (!names.insert(s.name).second)
+                    return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key 'sink[" + std::to_string(i + 1) +
+                                                            "].name': another sink is already called " + detail::quoteForError(s.name));
+                cfg.sinks.push_back(std::move(s));
+            }
+        } else {
+            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, sink, metrics)"));
+        }
+    }
+    return cfg;
+}
+
+Result<AgentConfig> loadAgentConfig(const std::filesystem::path& file) {
+    auto text = detail::readFile(file);
+    if (!text) {
+        if (text.error().is(errc::device_gone)) return fail(errc::not_found, file.string() + ": no such file");
+        return tl::unexpected(text.error());
+    }
+    return parseAgentConfig(*text, file.string());
+}
+
+std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir) { return stateDir / "raidmond.sock"; }
+
+} // namespace raidmon

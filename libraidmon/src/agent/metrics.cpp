@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "agent/metrics.hpp"
+
+#include <cstdio>
+
+namespace raidmon::agent {
+
+namespace {
+
+/// Health as a number: 0 OK, 1 Warning, 2 Critical, 3 Unknown (the monitoring-plugin codes).
+int healthValue(Health h) { return exitCode(h); }
+
+std::string num(double v) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+class Page {
+public:
+    void family(const char* name, const char* type, const char* help, const char* unit = nullptr) {
+        out_ += "# TYPE ";
+        out_ += name;
+        out_ += ' ';
+        out_ += type;
+        out_ += '\n';
+        if (unit) {
+            out_ += "# UNIT ";
+            out_ += name;
+            out_ += ' ';
+            out_ += unit;
+            out_ += '\n';
+        }
+        out_ += "# HELP ";
+        out_ += name;
+        out_ += ' ';
+        out_ += help;
+        out_ += '\n';
+    }
+    void sample(const std::string& name, const std::vector<std::pair<const char*, std::string>>& labels, double v) {
+        out_ += name;
+        if (!labels.empty()) {
+            out_ += '{';
+            bool first = true;
+            for (const auto& [k, val] : labels) {
+                if (!first) out_ += ',';
+                first = false;
+                out_ += k;
+                out_ += "=\"";
+                out_ += escapeLabel(val);
+                out_ += '"';
+            }
+            out_ += '}';
+        }
+        out_ += ' ';
+        out_ += num(v);
+        out_ += '\n';
+    }
+    std::string done() { return out_ + "# EOF\n"; }
+
+private:
+    std::string out_;
+};
+
+} // namespace
+
+std::string escapeLabel(std::string_view v) {
+    std::string s;
+    s.reserve(v.size());
+    for (char c : v) {
+        if (c == '\\') s += "\\\\";
+        else if (c == '"') s += "\\\"";
+        else if (c == '\n') s += "\\n";
+        else s += c;
+    }
+    return s;
+}
+
+std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std::vector<SinkMetrics>& sinks) {
+    Page p;
+    p.family("raidmon_host_health", "gauge", "Overall health: 0 OK, 1 warning, 2 critical, 3 unknown.");
+    p.sample("raidmon_host_health", {}, healthValue(inv.health));
+
+    p.family("raidmon_drive_health", "gauge", "Drive health: 0 OK, 1 warning, 2 critical, 3 unknown.");
+    for (const auto& d : inv.drives)
+        p.sample("raidmon_drive_health", {{"drive", d.id}, {"device", d.kernelName.value_or("")}, {"slot", d.location.label.value_or("")}},
+                 healthValue(d.health));
+    p.family("raidmon_drive_failure_predicted", "gauge", "1 if the drive predicts its own failure.");
+    for (const auto& d : inv.drives)
+        if (d.failurePredicted) p.sample("raidmon_drive_failure_predicted", {{"drive", d.id}}, *d.failurePredicted ? 1 : 0);
+    p.family("raidmon_drive_temperature_celsius", "gauge", "Drive temperature from SMART.", "celsius");
+    for (const auto& d : inv.drives)
+        if (d.smart && d.smart->temperatureC) p.sample("raidmon_drive_temperature_celsius", {{"drive", d.id}}, *d.smart->temperatureC);
+    p.family("raidmon_drive_power_on_seconds", "gauge", "Drive power-on time from SMART.", "seconds");
+    for (const auto& d : inv.drives)
+        if (d.smart && d.smart->powerOnHours)
+            p.sample("raidmon_drive_power_on_seconds", {{"drive", d.id}}, static_cast<double>(*d.smart->powerOnHours) * 3600);
+    p.family("raidmon_drive_reallocated_sectors", "gauge", "Reallocated sectors (ATA 5) or grown defects (SCSI).");
+    for (const auto& d : inv.drives)
+        if (d.smart && (d.smart->reallocatedSectors || d.smart->grownDefects))
+            p.sample("raidmon_drive_reallocated_sectors", {{"drive", d.id}},
+                     static_cast<double>(d.smart->reallocatedSectors ? *d.smart->reallocatedSectors : *d.smart->grownDefects));
+    p.family("raidmon_drive_pending_sectors", "gauge", "Sectors waiting for reallocation (ATA 197).");
+    for (const auto& d : inv.drives)
+        if (d.smart && d.smart->pendingSectors)
+            p.sample("raidmon_drive_pending_sectors", {{"drive", d.id}}, static_cast<double>(*d.smart->pendingSectors));
+
+    p.family("raidmon_array_health", "gauge", "Array health: 0 OK, 1 warning, 2 critical, 3 unknown.");
+    for (const auto& r : inv.arrays)
+        p.sample("raidmon_array_health", {{"array", r.id}, {"name", r.name}, {"level", r.level.value_or("")}, {"state", r.state}},
+                 healthValue(r.health));
+    p.family("raidmon_array_degraded", "gauge", "1 if the array runs with members missing.");
+    for (const auto& r : inv.arrays)
+        p.sample("raidmon_array_degraded", {{"array", r.id}, {"name", r.name}},
+                 r.state == "degraded" || r.state == "rebuilding" || r.state == "failed" ? 1 : 0);
+    p.family("raidmon_array_redundancy_left", "gauge", "Member failures the array survives now.");
+    for (const auto& r : inv.arrays)
+        if (r.redundancyLeft) p.sample("raidmon_array_redundancy_left", {{"array", r.id}, {"name", r.name}}, *r.redundancyLeft);
+    p.family("raidmon_array_operation_ratio", "gauge", "Progress of a rebuild, resync, check or reshape (0..1).", "ratio");
+    for (const auto& r : inv.arrays)
+        if (r.operation && r.operation->percent)
+            p.sample("raidmon_array_operation_ratio", {{"array", r.id}, {"name", r.name}, {"operation", r.operation->kind}},
+                     *r.operation->percent / 100);
+
+    p.family("raidmon_controller_health", "gauge", "Controller health: 0 OK, 1 warning, 2 critical, 3 unknown.");
+    for (const auto& c : inv.controllers)
+        p.sample("raidmon_controller_health", {{"controller", c.id}, {"kind", c.kind}, {"model", c.model.value_or("")}}, healthValue(c.health));
+
+    p.family("raidmon_agent_start_time_seconds", "gauge", "When the agent started (Unix time).", "seconds");
+    p.sample("raidmon_agent_start_time_seconds", {}, std::chrono::duration<double>(a.startTime.time_since_epoch()).count());
+    p.family("raidmon_agent_events", "counter", "Events committed to the outbox, by type.");
+    for (const auto& [t, n] : a.eventsByType) p.sample("raidmon_agent_events_total", {{"type", t}}, static_cast<double>(n));
+    p.family("raidmon_agent_events_suppressed", "counter", "Events held back by the per-entity rate limit.");
+    p.sample("raidmon_agent_events_suppressed_total", {}, static_cast<double>(a.suppressed));
+    p.family("raidmon_agent_events_dropped", "counter", "Droppable events (heartbeats, progress) dropped because the outbox was full.");
+    p.sample("raidmon_agent_events_dropped_total", {}, static_cast<double>(a.dropped));
+    p.family("raidmon_agent_uevents", "counter", "Device events received.");
+    p.sample("raidmon_agent_uevents_total", {}, static_cast<double>(a.uevents));
+    p.family("raidmon_agent_scans", "counter", "Inventory scans.");
+    p.sample("raidmon_agent_scans_total", {}, static_cast<double>(a.scans));
+    p.family("raidmon_agent_last_scan_duration_seconds", "gauge", "How long the last scan took.", "seconds");
+    p.sample("raidmon_agent_last_scan_duration_seconds", {}, a.lastScanSeconds);
+    p.family("raidmon_agent_outbox_events", "gauge", "Events stored in the outbox (delivered history included).");
+    p.sample("raidmon_agent_outbox_events", {}, static_cast<double>(a.outboxEvents));
+    p.family("raidmon_agent_sink_delivered", "counter", "Events delivered by a sink since start.");
+    for (const auto& s : sinks) p.sample("raidmon_agent_sink_delivered_total", {{"sink", s.name}}, static_cast<double>(s.delivered));
+    p.family("raidmon_agent_sink_failures", "counter", "Failed delivery attempts of a sink since start.");
+    for (const auto& s : sinks) p.sample("raidmon_agent_sink_failures_total", {{"sink", s.name}}, static_cast<double>(s.failures));
+    p.family("raidmon_agent_sink_pending_events", "gauge", "Committed events a sink has not delivered yet.");
+    for (const auto& s : sinks) p.sample("raidmon_agent_sink_pending_events", {{"sink", s.name}}, static_cast<double>(s.pending));
+    p.family("raidmon_agent_sink_up", "gauge", "1 if the sink's last delivery attempt succeeded.");
+    for (const auto& s : sinks) p.sample("raidmon_agent_sink_up", {{"sink", s.name}}, s.up ? 1 : 0);
+    return p.done();
+}
+
+} // namespace raidmon::agent

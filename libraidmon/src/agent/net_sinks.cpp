@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Network sinks: an HTTPS webhook (libcurl) and MQTT (libmosquitto), and the sink factory.
+#include <chrono>
+#include <cstring>
+#include <mutex>
+
+#include <curl/curl.h>
+#include <mosquitto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "agent/sinks.hpp"
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon::agent {
+
+std::unique_ptr<Sink> makeFileSink(const SinkConfig& cfg);
+
+namespace {
+
+/// First line of a secret file, trimmed. The error names the sink's key and the file.
+Result<std::string> readSecret(const SinkConfig& cfg, const char* key, const std::string& file) {
+    auto t = detail::readFile(file);
+    if (!t) return fail(errc::invalid_argument, "sink " + cfg.name + ": " + key + " " + file + ": " + t.error().message);
+    auto nl = t->find('\n');
+    std::string s(detail::trim(std::string_view(*t).substr(0, nl)));
+    if (s.empty()) return fail(errc::invalid_argument, "sink " + cfg.name + ": " + key + " " + file + ": empty");
+    return s;
+}
+
+void curlInitOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+size_t keepBody(char* p, size_t size, size_t n, void* userdata) {
+    auto* s = static_cast<std::string*>(userdata);
+    if (s->size() < 200) s->append(p, std::min<std::size_t>(size * n, 200 - s->size()));
+    return size * n;
+}
+
+class WebhookSink final : public Sink {
+public:
+    WebhookSink(SinkConfig cfg, std::string token, std::string secret)
+        : cfg_(std::move(cfg)), token_(std::move(token)), secret_(std::move(secret)) {
+        curlInitOnce();
+        curl_ = curl_easy_init();
+    }
+    WebhookSink(const WebhookSink&) = delete;
+    WebhookSink& operator=(const WebhookSink&) = delete;
+    ~WebhookSink() override { curl_easy_cleanup(curl_); }
+
+    Delivery deliver(std::span<const StoredEvent> batch) override {
+        Delivery d;
+        if (!curl_) {
+            d.error = Error(errc::io_error, "sink " + cfg_.name + ": libcurl could not be initialised");
+            return d;
+        }
+        for (const auto& e : batch) {
+            if (auto err = post(e)) {
+                d.error = std::move(err);
+                return d;
+            }
+            ++d.delivered;
+        }
+        return d;
+    }
+
+private:
+    std::optional<Error> post(const StoredEvent& e) {
+        CURL* c = curl_;
+        curl_easy_reset(c);
+        std::string answer;
+        curl_slist* h = nullptr;
+        h = curl_slist_append(h, "Content-Type: application/cloudevents+json; charset=utf-8");
+        if (!token_.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token_).c_str());
+        if (!secret_.empty()) h = curl_slist_append(h, (cfg_.hmacHeader + ": " + hmacSha256Header(secret_, e.body)).c_str());
+        h = curl_slist_append(h, ("X-Raidmon-Event-Id: " + e.id).c_str());
+        h = curl_slist_append(h, "Expect:");
+        curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, e.body.data());
+        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(e.body.size()));
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg_.timeout.count()));
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(cfg_.timeout.count(), 5000)));
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would re-post secrets elsewhere
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!cfg_.caFile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.caFile.c_str());
+        if (!cfg_.clientCert.empty()) {
+            curl_easy_setopt(c, CURLOPT_SSLCERT, cfg_.clientCert.c_str());
+            curl_easy_setopt(c, CURLOPT_SSLKEY, cfg_.clientKey.c_str());
+        }
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keepBody);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
+        char errbuf[CURL_ERROR_SIZE] = {0};
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+        const CURLcode rc = curl_easy_perform(c);
+        curl_slist_free_all(h);
+        if (rc != CURLE_OK)
+            return Error(errc::io_error, "sink " + cfg_.name + ": POST " + cfg_.url + ": " + (errbuf[0] ? errbuf : curl_easy_strerror(rc)));
+        long status = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        // 409: the receiver already has this id (we are repeating after a crash): delivered.
+        if ((status >= 200 && status < 300) || status == 409) return std::nullopt;
+        return Error(errc::command_failed, "sink " + cfg_.name + ": POST " + cfg_.url + ": HTTP " + std::to_string(status) +
+                                               (answer.empty() ? "" : ": " + detail::printable(answer)));
+    }
+
+    SinkConfig cfg_;
+    std::string token_, secret_;
+    CURL* curl_ = nullptr;
+};
+
+void mosquittoInitOnce() {
+    static std::once_flag once;
+    std::call_once(once, [] { mosquitto_lib_init(); });
+}
+
+class MqttSink final : public Sink {
+public:
+    MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password)
+        : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)) {
+        mosquittoInitOnce();
+        // clean_session=false: the broker keeps our QoS 1 state across reconnects.
+        m_ = mosquitto_new(clientId.c_str(), false, this);
+        if (m_) {
+            mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+            mosquitto_publish_callback_set(m_, [](mosquitto*, void* self, int mid) {
+                auto* s = static_cast<MqttSink*>(self);
+                if (mid == s->waitMid_) s->acked_ = true;
+            });
+            mosquitto_connect_callback_set(m_, [](mosquitto*, void* self, int rc) {
+                auto* s = static_cast<MqttSink*>(self);
+                s->connAck_ = true;
+                s->connRc_ = rc;
+            });
+            mosquitto_disconnect_callback_set(m_, [](mosquitto*, void* self, int) { static_cast<MqttSink*>(self)->connected_ = false; });
+        }
+    }
+    MqttSink(const MqttSink&) = delete;
+    MqttSink& operator=(const MqttSink&) = delete;
+    ~MqttSink() override {
+        if (m_) {
+            if (connected_) mosquitto_disconnect(m_);
+            mosquitto_destroy(m_);
+        }
+    }
+
+    Delivery deliver(std::span<const StoredEvent> batch) override {
+        Delivery d;
+        for (const auto& e : batch) {
+            if (auto err = publish(topic_, e.body, false)) {
+                d.error = std::move(err);
+                return d;
+            }
+            ++d.delivered;
+        }
+        return d;
+    }
+
+    void publishStatus(const std::string& json) override {
+        if (!statusTopic_.empty()) (void)publish(statusTopic_, json, true);
+    }
+
+private:
+    std::optional<Error> connect() {
+        if (!m_) return Error(errc::io_error, "sink " + cfg_.name + ": libmosquitto could not create a client");
+        if (!cfg_.username.empty()) mosquitto_username_pw_set(m_, cfg_.username.c_str(), password_.empty() ? nullptr : password_.c_str());
+        if (cfg_.tls) {
+            const char* ca = cfg_.caFile.empty() ? nullptr : cfg_.caFile.c_str();
+            const char* capath = cfg_.caFile.empty() ? "/etc/ssl/certs" : nullptr;
+            if (int rc = mosquitto_tls_set(m_, ca, capath, cfg_.clientCert.empty() ? nullptr : cfg_.clientCert.c_str(),
+                                           cfg_.clientKey.empty() ? nullptr : cfg_.clientKey.c_str(), nullptr);
+                rc != MOSQ_ERR_SUCCESS)
+                return Error(errc::invalid_argument, "sink " + cfg_.name + ": TLS setup: " + mosquitto_strerror(rc));
+            mosquitto_tls_opts_set(m_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
+        }
+        connAck_ = false;
+        int rc = mosquitto_connect(m_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
+        if (rc != MOSQ_ERR_SUCCESS)
+            return Error(errc::io_error, "sink " + cfg_.name + ": connect to " + cfg_.host + ":" + std::to_string(cfg_.port) + ": " +
+                                             (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc)));
+        const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
+        while (!connAck_ && std::chrono::steady_clock::now() < deadline) {
+            rc = mosquitto_loop(m_, 100, 1);
+            if (rc != MOSQ_ERR_SUCCESS) break;
+        }
+        if (!connAck_ || connRc_ != 0)
+            return Error(errc::io_error, "sink " + cfg_.name + ": broker " + cfg_.host + ":" + std::to_string(cfg_.port) + " refused: " +
+                                             (connAck_ ? mosquitto_connack_string(connRc_) : "no CONNACK"));
+        connected_ = true;
+        return std::nullopt;
+    }
+
+    /// QoS 1 and wait for the PUBACK: only then is the event delivered.
+    std::optional<Error> publish(const std::string& topic, const std::string& payload, bool retain) {
+        if (!connected_) {
+            if (auto e = connect()) return e;
+        }
+        int mid = 0;
+        acked_ = false;
+        waitMid_ = -1;
+        int rc = mosquitto_publish(m_, &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
+        if (rc != MOSQ_ERR_SUCCESS) {
+            connected_ = false;
+            return Error(errc::io_error, "sink " + cfg_.name + ": publish to " + topic + ": " + mosquitto_strerror(rc));
+        }
+        waitMid_ = mid;
+        const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
+        while (!acked_ && connected_ && std::chrono::steady_clock::now() < deadline) {
+            rc = mosquitto_loop(m_, 50, 1);
+            if (rc != MOSQ_ERR_SUCCESS) {
+                connected_ = false;
+                break;
+            }
+        }
+        if (!acked_) {
+            connected_ = false;
+            mosquitto_disconnect(m_);
+            return Error(errc::io_error, "sink " + cfg_.name + ": no PUBACK from " + cfg_.host + ":" + std::to_string(cfg_.port) +
+                                             " for " + topic);
+        }
+        return std::nullopt;
+    }
+
+    SinkConfig cfg_;
+    std::string topic_, statusTopic_, password_;
+    mosquitto* m_ = nullptr;
+    bool connected_ = false, connAck_ = false, acked_ = false;
+    int connRc_ = 0, waitMid_ = -1;
+};
+
+} // namespace
+
+std::string hmacSha256Header(std::string_view key, std::string_view body) {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()), body.size(), md, &len);
+    return "sha256=" + detail::hex(md, len);
+}
+
+Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host) {
+    if (cfg.type == "file") return makeFileSink(cfg);
+    if (cfg.type == "webhook") {
+        std::string token, secret;
+        if (!cfg.tokenFile.empty()) {
+            auto t = readSecret(cfg, "token_file", cfg.tokenFile);
+            if (!t) return tl::unexpected(t.error());
+            token = *t;
+        }
+        if (!cfg.hmacSecretFile.empty()) {
+            auto t = readSecret(cfg, "hmac_secret_file", cfg.hmacSecretFile);
+            if (!t) return tl::unexpected(t.error());
+            secret = *t;
+        }
+        return std::unique_ptr<Sink>(new WebhookSink(cfg, token, secret));
+    }
+    if (cfg.type == "mqtt") {
+        std::string password;
+        if (!cfg.passwordFile.empty()) {
+            auto t = readSecret(cfg, "password_file", cfg.passwordFile);
+            if (!t) return tl::unexpected(t.error());
+            password = *t;
+        }
+        const std::string clientId = "raidmond-" + host.host.machineId.value_or(host.host.hostname.value_or("unknown")) + "-" + cfg.name;
+        return std::unique_ptr<Sink>(
+            new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password));
+    }
+    return fail(errc::invalid_argument, "sink " + cfg.name + ": unknown type " + detail::quoteForError(cfg.type));
+}
+
+} // namespace raidmon::agent

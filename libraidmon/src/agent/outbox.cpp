@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "agent/outbox.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include <sqlite3.h>
+
+namespace raidmon::agent {
+
+namespace {
+
+/// A prepared statement that finalizes itself.
+class Stmt {
+public:
+    Stmt(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &st_, nullptr); }
+    Stmt(const Stmt&) = delete;
+    Stmt& operator=(const Stmt&) = delete;
+    ~Stmt() { sqlite3_finalize(st_); }
+    [[nodiscard]] bool ok() const { return rc_ == SQLITE_OK; }
+    sqlite3_stmt* get() const { return st_; }
+    void bind(int i, std::int64_t v) { sqlite3_bind_int64(st_, i, v); }
+    void bind(int i, std::string_view s) { sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT); }
+    int step() { return sqlite3_step(st_); }
+    std::int64_t i64(int col) const { return sqlite3_column_int64(st_, col); }
+    std::string text(int col) const {
+        const auto* p = sqlite3_column_text(st_, col);
+        return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+    }
+
+private:
+    sqlite3_stmt* st_ = nullptr;
+    int rc_ = SQLITE_ERROR;
+};
+
+/// Roll back unless committed: a failed append leaves nothing half-written.
+class Txn {
+public:
+    explicit Txn(sqlite3* db) : db_(db) {}
+    Txn(const Txn&) = delete;
+    Txn& operator=(const Txn&) = delete;
+    ~Txn() {
+        if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    void committed() { done_ = true; }
+
+private:
+    sqlite3* db_;
+    bool done_ = false;
+};
+
+constexpr const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  time_ms INTEGER NOT NULL,
+  body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_priority ON events(priority, seq);
+CREATE INDEX IF NOT EXISTS events_time ON events(time_ms);
+CREATE TABLE IF NOT EXISTS cursors (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+)SQL";
+
+} // namespace
+
+int priorityOf(const Event& ev) noexcept {
+    if (isDroppable(ev)) return 0;
+    return ev.severity == Severity::info ? 1 : 2;
+}
+
+Outbox::Outbox(sqlite3* db, std::filesystem::path file, OutboxOptions opts) : db_(db), file_(std::move(file)), opts_(opts) {}
+
+Outbox::~Outbox() { sqlite3_close_v2(db_); }
+
+Error Outbox::sqlError(std::string_view what) const {
+    const int rc = sqlite3_extended_errcode(db_);
+    const errc e = (rc & 0xff) == SQLITE_PERM || (rc & 0xff) == SQLITE_READONLY ? errc::permission_denied : errc::io_error;
+    return Error(e, "outbox " + file_.string() + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+Result<void> Outbox::exec(const char* sql) {
+    char* msg = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+        std::string m = msg ? msg : "error";
+        sqlite3_free(msg);
+        return fail(errc::io_error, "outbox " + file_.string() + ": " + m);
+    }
+    return {};
+}
+
+Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, OutboxOptions opts) {
+    sqlite3* db = nullptr;
+    const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    std::unique_ptr<Outbox> ob(new Outbox(db, file, opts));
+    if (rc != SQLITE_OK) return tl::unexpected(ob->sqlError("cannot open"));
+    sqlite3_busy_timeout(db, 10000);
+    if (auto r = ob->exec("PRAGMA journal_mode=WAL"); !r) return tl::unexpected(r.error());
+    if (auto r = ob->exec(opts.durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !r)
+        return tl::unexpected(r.error());
+    if (auto r = ob->exec(kSchema); !r) return tl::unexpected(r.error());
+    Stmt c(db, "SELECT COUNT(*) FROM events");
+    if (!c.ok() || c.step() != SQLITE_ROW) return tl::unexpected(ob->sqlError("cannot count events"));
+    ob->count_ = static_cast<std::size_t>(c.i64(0));
+    return ob;
+}
+
+Result<void> Outbox::makeRoom(int priority, bool& dropNew, bool& overBound) {
+    dropNew = overBound = false;
+    if (count_ < opts_.maxEvents) return {};
+    // 1. events every sink has delivered
+    {
+        Stmt d(db_, "DELETE FROM events WHERE seq <= (SELECT COALESCE(MIN(seq), 0) FROM cursors) "
+                    "AND seq IN (SELECT seq FROM events ORDER BY seq LIMIT ?1)");
+        d.bind(1, static_cast<std::int64_t>(count_ - opts_.maxEvents + 1));
+        if (!d.ok() || d.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot prune delivered events"));
+        count_ -= static_cast<std::size_t>(sqlite3_changes(db_));
+    }
+    // 2. the oldest undelivered event of the lowest priority not above the new one's (never 2)
+    for (int p = 0; p <= std::min(priority, 1) && count_ >= opts_.maxEvents; ++p) {
+        Stmt d(db_, "DELETE FROM events WHERE seq IN (SELECT seq FROM events WHERE priority = ?1 ORDER BY seq LIMIT ?2)");
+        d.bind(1, p);
+        d.bind(2, static_cast<std::int64_t>(count_ - opts_.maxEvents + 1));
+        if (!d.ok() || d.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot drop events"));
+        const auto n = static_cast<std::size_t>(sqlite3_changes(db_));
+        count_ -= n;
+        dropped_ += n;
+    }
+    if (count_ >= opts_.maxEvents) {
+        if (priority < 2) dropNew = true;
+        else overBound = true;
+    }
+    return {};
+}
+
+Result<std::vector<AppendResult>> Outbox::append(std::span<const Event> events, const HostIdentity& host) {
+    std::vector<AppendResult> out;
+    if (events.empty()) return out;
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+    Txn txn(db_);
+    const std::size_t countBefore = count_;
+    const std::uint64_t droppedBefore = dropped_;
+    auto undo = [&] {
+        count_ = countBefore;
+        dropped_ = droppedBefore;
+    };
+    Stmt ins(db_, "INSERT INTO events(id, type, priority, time_ms, body) VALUES (?1, ?2, ?3, ?4, '')");
+    Stmt upd(db_, "UPDATE events SET body = ?1 WHERE seq = ?2");
+    if (!ins.ok() || !upd.ok()) return tl::unexpected(sqlError("cannot prepare"));
+    for (const auto& ev : events) {
+        AppendResult ar;
+        const int prio = priorityOf(ev);
+        bool dropNew = false;
+        if (auto r = makeRoom(prio, dropNew, ar.overBound); !r) {
+            undo();
+            return tl::unexpected(r.error());
+        }
+        if (dropNew) {
+            ar.dropped = true;
+            ++dropped_;
+            out.push_back(ar);
+            continue;
+        }
+        sqlite3_reset(ins.get());
+        ins.bind(1, ev.id);
+        ins.bind(2, ev.type);
+        ins.bind(3, prio);
+        ins.bind(4, std::chrono::duration_cast<std::chrono::milliseconds>(ev.time.time_since_epoch()).count());
+        if (ins.step() != SQLITE_DONE) {
+            auto e = sqlError("cannot store event " + ev.id);
+            undo();
+            return tl::unexpected(e);
+        }
+        ar.seq = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_));
+        sqlite3_reset(upd.get());
+        ar.body = toCloudEvent(ev, host, ar.seq);
+        upd.bind(1, ar.body);
+        upd.bind(2, static_cast<std::int64_t>(ar.seq));
+        if (upd.step() != SQLITE_DONE) {
+            auto e = sqlError("cannot store event " + ev.id);
+            undo();
+            return tl::unexpected(e);
+        }
+        ++count_;
+        out.push_back(ar);
+    }
+    // Keep the history of delivered events bounded.
+    {
+        Stmt p(db_, "DELETE FROM events WHERE seq <= (SELECT COALESCE(MIN(seq), 0) FROM cursors) - ?1");
+        p.bind(1, static_cast<std::int64_t>(opts_.keepDelivered));
+        if (!p.ok() || p.step() != SQLITE_DONE) {
+            auto e = sqlError("cannot prune delivered events");
+            undo();
+            return tl::unexpected(e);
+        }
+        count_ -= static_cast<std::size_t>(sqlite3_changes(db_));
+    }
+    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        auto e = sqlError("cannot commit");
+        undo();
+        return tl::unexpected(e);
+    }
+    txn.committed();
+    return out;
+}
+
+Result<void> Outbox::registerSink(std::string_view sink) {
+    Stmt s(db_, "INSERT OR IGNORE INTO cursors(sink, seq) VALUES (?1, "
+                "COALESCE((SELECT MIN(seq) FROM cursors), (SELECT COALESCE(MIN(seq), 1) - 1 FROM events)))");
+    s.bind(1, sink);
+    if (!s.ok() || s.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot register sink " + std::string(sink)));
+    return {};
+}
+
+Result<std::vector<StoredEvent>> Outbox::select(const char* sql, std::int64_t arg, std::size_t limit) {
+    Stmt s(db_, sql);
+    if (!s.ok()) return tl::unexpected(sqlError("cannot prepare"));
+    s.bind(1, arg);
+    s.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, std::numeric_limits<std::int32_t>::max())));
+    std::vector<StoredEvent> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back({static_cast<std::uint64_t>(s.i64(0)), s.text(1), s.text(2), static_cast<int>(s.i64(3)), s.i64(4), s.text(5)});
+    if (rc != SQLITE_DONE) return tl::unexpected(sqlError("cannot read events"));
+    return out;
+}
+
+Result<std::uint64_t> Outbox::cursor(std::string_view sink) {
+    Stmt s(db_, "SELECT seq FROM cursors WHERE sink = ?1");
+    s.bind(1, sink);
+    if (!s.ok()) return tl::unexpected(sqlError("cannot prepare"));
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) return static_cast<std::uint64_t>(s.i64(0));
+    if (rc == SQLITE_DONE) return fail(errc::not_found, "outbox " + file_.string() + ": no sink " + std::string(sink));
+    return tl::unexpected(sqlError("cannot read cursor"));
+}
+
+Result<std::vector<StoredEvent>> Outbox::pending(std::string_view sink, std::size_t limit) {
+    auto c = cursor(sink);
+    if (!c) return tl::unexpected(c.error());
+    return after(*c, limit);
+}
+
+Result<void> Outbox::ack(std::string_view sink, std::uint64_t seq) {
+    Stmt s(db_, "UPDATE cursors SET seq = MAX(seq, ?2) WHERE sink = ?1");
+    s.bind(1, sink);
+    s.bind(2, static_cast<std::int64_t>(seq));
+    if (!s.ok() || s.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot advance cursor of " + std::string(sink)));
+    return {};
+}
+
+Result<std::vector<StoredEvent>> Outbox::after(std::uint64_t afterSeq, std::size_t limit) {
+    return select("SELECT seq, id, type, priority, time_ms, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                  static_cast<std::int64_t>(afterSeq), limit);
+}
+
+Result<std::vector<StoredEvent>> Outbox::since(std::chrono::system_clock::time_point t, std::size_t limit) {
+    return select("SELECT seq, id, type, priority, time_ms, body FROM events WHERE time_ms >= ?1 ORDER BY seq LIMIT ?2",
+                  std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(), limit);
+}
+
+Result<std::uint64_t> Outbox::lastSeq() {
+    Stmt s(db_, "SELECT COALESCE(MAX(seq), 0) FROM events");
+    if (!s.ok() || s.step() != SQLITE_ROW) return tl::unexpected(sqlError("cannot read the last sequence"));
+    return static_cast<std::uint64_t>(s.i64(0));
+}
+
+Backoff::Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::uint64_t seed)
+    : initial_(initial), max_(std::max(max, initial)), rng_(seed) {}
+
+std::chrono::milliseconds Backoff::next() {
+    auto d = initial_;
+    for (unsigned i = 0; i < attempt_ && d < max_; ++i) d *= 2;
+    d = std::min(d, max_);
+    if (attempt_ < 64) ++attempt_;
+    const auto half = d.count() / 2;
+    std::uniform_int_distribution<long long> u(half, std::max<long long>(half, d.count()));
+    return std::chrono::milliseconds(u(rng_));
+}
+
+} // namespace raidmon::agent

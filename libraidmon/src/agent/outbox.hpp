@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+// The durable outbox: every event is committed to SQLite (WAL) before any sink sees it; each sink
+// has a cursor (the last sequence number it delivered) so delivery is at least once and in order,
+// and survives kill -9 and reboots. One Outbox object is one SQLite connection: the agent's main
+// thread appends, each sink's delivery thread opens its own connection (WAL lets readers run
+// beside the writer).
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <raidmon/error.hpp>
+#include <raidmon/events.hpp>
+
+struct sqlite3;
+
+namespace raidmon::agent {
+
+/// One event as stored.
+struct StoredEvent {
+    std::uint64_t seq = 0;  ///< order of commit, strictly increasing per host, never reused
+    std::string id;         ///< the CloudEvents id (receivers deduplicate by it)
+    std::string type;
+    int priority = 0;       ///< 0 droppable (heartbeat, progress), 1 informational, 2 warning/critical
+    std::int64_t timeMs = 0;  ///< event time, ms since the epoch (UTC)
+    std::string body;       ///< the CloudEvents JSON, one line
+};
+
+/// How hard a commit is made durable: `full` survives power loss (fsync per commit), `normal`
+/// survives a killed process (WAL without fsync per commit; SQLite's "synchronous=NORMAL").
+enum class Durability { full, normal };
+
+struct OutboxOptions {
+    /// Most events kept (delivered and not). When full: delivered events go first, then the
+    /// oldest droppable ones, then the oldest informational ones; warnings and failures are never
+    /// dropped (the bound is exceeded for them, and counted).
+    std::size_t maxEvents = 100000;
+    /// Delivered events kept for `raidmon events` (pruned beyond this).
+    std::size_t keepDelivered = 10000;
+    Durability durability = Durability::full;
+};
+
+/// What happened to an appended event.
+struct AppendResult {
+    std::uint64_t seq = 0;      ///< 0 if the event was dropped by the full-outbox policy
+    bool dropped = false;
+    bool overBound = false;     ///< stored beyond maxEvents (a warning or failure is never dropped)
+    std::string body;           ///< the CloudEvents JSON as stored (empty if dropped)
+};
+
+/// 0, 1 or 2 as StoredEvent::priority.
+int priorityOf(const Event& ev) noexcept;
+
+class Outbox {
+public:
+    /// Open (creating) the outbox database. Errors: io_error naming the file and SQLite's message.
+    static Result<std::unique_ptr<Outbox>> open(const std::filesystem::path& file, OutboxOptions opts = {});
+    Outbox(const Outbox&) = delete;
+    Outbox& operator=(const Outbox&) = delete;
+    ~Outbox();
+
+    /// Commit events (one transaction) with their CloudEvents body built here, the sequence number
+    /// included. Errors: io_error ("database or disk is full", ...) naming the file; nothing of
+    /// the batch is stored then.
+    Result<std::vector<AppendResult>> append(std::span<const Event> events, const HostIdentity& host);
+
+    /// Make sure a sink has a cursor. A new sink starts after the newest event delivered to every
+    /// other sink (or at the beginning of a new outbox), so adding a sink does not replay history.
+    Result<void> registerSink(std::string_view sink);
+    /// Events after the sink's cursor, oldest first.
+    Result<std::vector<StoredEvent>> pending(std::string_view sink, std::size_t limit);
+    /// The sink delivered everything up to and including `seq`.
+    Result<void> ack(std::string_view sink, std::uint64_t seq);
+    /// The sink's cursor.
+    Result<std::uint64_t> cursor(std::string_view sink);
+
+    /// Stored events with seq > afterSeq, oldest first.
+    Result<std::vector<StoredEvent>> after(std::uint64_t afterSeq, std::size_t limit);
+    /// Stored events at or after a time, oldest first.
+    Result<std::vector<StoredEvent>> since(std::chrono::system_clock::time_point t, std::size_t limit);
+    /// The newest sequence number (0 if empty).
+    Result<std::uint64_t> lastSeq();
+
+    /// Events stored now, as this connection counted them at open and since.
+    [[nodiscard]] std::size_t size() const noexcept { return count_; }
+    /// Events dropped by the full-outbox policy since open.
+    [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
+    [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
+
+private:
+    Outbox(sqlite3* db, std::filesystem::path file, OutboxOptions opts);
+    Result<void> exec(const char* sql);
+    Result<void> makeRoom(int priority, bool& dropNew, bool& overBound);
+    Result<std::vector<StoredEvent>> select(const char* sql, std::int64_t arg, std::size_t limit);
+    Error sqlError(std::string_view what) const;
+
+    sqlite3* db_ = nullptr;
+    std::filesystem::path file_;
+    OutboxOptions opts_;
+    std::size_t count_ = 0;
+    std::uint64_t dropped_ = 0;
+};
+
+/// Exponential backoff with jitter for retries: the n-th delay is uniformly distributed in
+/// [d/2, d] with d = min(max, initial * 2^n) ("equal jitter": spreads a fleet of agents
+/// reconnecting to a panel that comes back, yet never retries sooner than half the step).
+class Backoff {
+public:
+    Backoff(std::chrono::milliseconds initial, std::chrono::milliseconds max, std::uint64_t seed);
+    /// The delay before the next attempt; advances the attempt count.
+    std::chrono::milliseconds next();
+    /// A success: start again from `initial`.
+    void reset() noexcept { attempt_ = 0; }
+    [[nodiscard]] unsigned attempts() const noexcept { return attempt_; }
+
+private:
+    std::chrono::milliseconds initial_, max_;
+    unsigned attempt_ = 0;
+    std::mt19937_64 rng_;
+};
+
+} // namespace raidmon::agent

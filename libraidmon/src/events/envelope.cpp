@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Event identity, the CloudEvents 1.0 envelope (https://github.com/cloudevents/spec/blob/v1.0.2/
+// cloudevents/spec.md and formats/json-format.md), the host's identity and the rate limiter.
+#include <raidmon/events.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <random>
+
+#include <raidmon/inventory.hpp>
+
+#include "core/json_model.hpp"
+#include "core/strutil.hpp"
+#include "core/sysfs.hpp"
+
+namespace raidmon {
+
+using detail::Json;
+
+HostIdentity readHostIdentity(const Context& ctx) {
+    HostIdentity id;
+    id.host = readHost(ctx);
+    const auto net = ctx.paths.sys / "class" / "net";
+    auto names = detail::listDir(net);
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) {
+        // Physical interfaces have a device link; lo, bridges, bonds, veths and tunnels do not.
+        if (!detail::pathExists(net / n / "device")) continue;
+        auto mac = detail::attr(net / n, "address");
+        if (!mac || *mac == "00:00:00:00:00:00") continue;
+        id.interfaces.push_back({n, detail::printable(*mac)});
+    }
+    return id;
+}
+
+std::string newEventId() {
+    // std::random_device is getrandom(2) on glibc/libstdc++: a fresh 122-bit random UUID per event.
+    thread_local std::random_device rd;
+    std::array<unsigned char, 16> b{};
+    for (std::size_t i = 0; i < b.size(); i += 4) {
+        const unsigned v = rd();
+        for (std::size_t k = 0; k < 4; ++k) b[i + k] = static_cast<unsigned char>(v >> (8 * k));
+    }
+    b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
+    b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+    const std::string h = detail::hex(b.data(), b.size());
+    return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+void stampEvent(Event& ev, const Clock& clock) {
+    if (ev.id.empty()) ev.id = newEventId();
+    ev.time = clock.now();
+}
+
+namespace {
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+    const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    return buf;
+}
+
+Json parsedOrNull(const std::string& s) {
+    if (s.empty()) return nullptr;
+    Json j = Json::parse(s, nullptr, false);
+    return j.is_discarded() ? Json(nullptr) : j;
+}
+
+} // namespace
+
+std::string toCloudEvent(const Event& ev, const HostIdentity& id, std::optional<std::uint64_t> sequence) {
+    const std::string who = id.host.machineId ? *id.host.machineId : id.host.hostname.value_or("unknown-host");
+    Json host = detail::toJsonValue(id.host);
+    Json macs = Json::array();
+    for (const auto& i : id.interfaces) macs.push_back(Json{{"name", i.name}, {"mac", i.mac}});
+    host["interfaces"] = std::move(macs);
+    const auto slash = ev.subject.find('/');
+    Json entity{{"kind", ev.subject.substr(0, slash)},
+                {"id", slash == std::string::npos ? Json(nullptr) : Json(ev.subject.substr(slash + 1))},
+                {"snapshot", parsedOrNull(ev.entityJson)}};
+    Json data{{"severity", toString(ev.severity)}, {"message", ev.message}, {"host", std::move(host)}, {"entity", std::move(entity)}};
+    if (!ev.recommendationJson.empty()) data["recommendation"] = parsedOrNull(ev.recommendationJson);
+    Json j{{"specversion", "1.0"},
+           {"id", ev.id},
+           {"source", "raidmond://" + who},
+           {"type", ev.type},
+           {"time", rfc3339(ev.time)},
+           {"subject", ev.subject},
+           {"datacontenttype", "application/json"}};
+    // CloudEvents "sequence" extension (extensions/sequence.md): a string, ordered per source.
+    if (sequence) j["sequence"] = std::to_string(*sequence);
+    j["data"] = std::move(data);
+    return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+EventFilter::EventFilter(RateLimitOptions opts) : opts_(opts) {}
+
+bool EventFilter::admit(const Event& ev, std::chrono::steady_clock::time_point now) {
+    // Never hold back what a person must act on.
+    if (ev.severity == Severity::critical || ev.type == "io.raidmon.drive.failed" || ev.type == "io.raidmon.drive.removed" ||
+        ev.type == "io.raidmon.array.failed" || ev.type == "io.raidmon.array.degraded")
+        return true;
+    const std::string key = ev.type + '\n' + ev.subject;
+    auto& times = recent_[key];
+    const bool progress = ev.type == "io.raidmon.array.rebuild_progress";
+    const auto window = progress ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(opts_.progressInterval)
+                                 : std::chrono::duration_cast<std::chrono::steady_clock::duration>(opts_.window);
+    std::erase_if(times, [&](auto t) { return now - t >= window; });
+    const std::size_t limit = progress ? 1u : static_cast<std::size_t>(std::max(1, opts_.maxPerWindow));
+    if (times.size() >= limit) {
+        ++suppressed_;
+        return false;
+    }
+    times.push_back(now);
+    // Bound the memory of entities that went quiet.
+    if (recent_.size() > 4096) std::erase_if(recent_, [](const auto& kv) { return kv.second.empty(); });
+    return true;
+}
+
+} // namespace raidmon

@@ -1,0 +1,518 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// raidmond — the real binary — inside umockdev testbeds: real libudev uevents, real sysfs reads,
+// real SQLite outbox, real sinks (file, an HTTP receiver of the test's own on loopback, a real
+// mosquitto broker on loopback), real signals (kill -9).
+#define BOOST_TEST_MODULE agent_testbeds
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <umockdev.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "temp_dir.hpp"
+#include "testbed.hpp"
+
+using raidmon::test::Testbed;
+using raidmon::test::testbedDir;
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+using raidmon::test::TempDir;
+using namespace std::chrono_literals;
+
+namespace {
+
+
+/// A child process with its stderr in a file; killed (SIGKILL) if still running at the end.
+class Child {
+public:
+    Child(std::vector<std::string> argv, const fs::path& errFile) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            int fd = ::open(errFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (fd >= 0) {
+                ::dup2(fd, 2);
+                ::dup2(fd, 1);
+            }
+            std::vector<char*> a;
+            for (auto& s : argv) a.push_back(s.data());
+            a.push_back(nullptr);
+            ::execv(a[0], a.data());
+            ::_exit(127);
+        }
+    }
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+    ~Child() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    /// Send a signal and reap; the exit status (128+signal when killed).
+    int stop(int sig) {
+        ::kill(pid_, sig);
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        pid_ = -1;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    [[nodiscard]] bool running() const {
+        int st = 0;
+        return pid_ > 0 && ::waitpid(pid_, &st, WNOHANG) == 0;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream f(p);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+std::vector<Json> readEvents(const fs::path& file) {
+    std::vector<Json> out;
+    std::istringstream in(slurp(file));
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        Json j = Json::parse(line, nullptr, false);
+        BOOST_REQUIRE_MESSAGE(!j.is_discarded(), "not JSON: " << line.substr(0, 200));
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+/// Wait until `pred` holds over the events in `file`.
+template <typename Pred>
+std::vector<Json> waitEvents(const fs::path& file, Pred pred, std::chrono::milliseconds timeout = 15s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    std::vector<Json> evs;
+    while (std::chrono::steady_clock::now() < end) {
+        evs = fs::exists(file) ? readEvents(file) : std::vector<Json>{};
+        if (pred(evs)) return evs;
+        std::this_thread::sleep_for(20ms);
+    }
+    return evs;
+}
+
+std::size_t countType(const std::vector<Json>& evs, const std::string& type) {
+    std::size_t n = 0;
+    for (const auto& e : evs) n += e["type"] == "io.raidmon." + type ? 1 : 0;
+    return n;
+}
+
+const Json* findEvent(const std::vector<Json>& evs, const std::string& type, const std::string& subjectPart = "") {
+    for (const auto& e : evs)
+        if (e["type"] == "io.raidmon." + type && e["subject"].get<std::string>().find(subjectPart) != std::string::npos) return &e;
+    return nullptr;
+}
+
+std::string syspathOf(const Testbed& tb, const std::string& blockName) {
+    auto link = tb.root() / "sys" / "block" / blockName;
+    return "/sys" + fs::canonical(link).string().substr((tb.root() / "sys").string().size());
+}
+
+int freePort() {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
+}
+
+std::vector<std::string> agentArgs(const fs::path& config, const fs::path& state, const Testbed& tb) {
+    const std::string r = tb.root().string();
+    return {RAIDMOND, "--config", config.string(), "--state-dir", state.string(), "--proc", r + "/proc", "--etc", r + "/etc",
+            "--no-device-io"};
+}
+
+const char* kQuiet = R"(
+[agent]
+heartbeat = 0
+md_poll = "200ms"
+smart_interval = 0
+controller_interval = 0
+rate_limit_max = 1000
+progress_interval = 0
+)";
+
+/// md1 (sas12's RAID1) loses sdj2 (odd i) or has it back in sync (even i), announced by "change".
+void toggleMd1(Testbed& tb, int i, std::chrono::milliseconds pause) {
+    const std::string md1 = "/sys/devices/virtual/block/md1";
+    tb.setAttribute(md1, "md/degraded", i % 2 ? "1" : "0");
+    tb.setAttribute(md1, "md/dev-sdj2/state", i % 2 ? "faulty" : "in_sync");
+    tb.uevent(md1, "change");
+    std::this_thread::sleep_for(pause);  // pace: umockdev 0.17 aborts past ~10 unread uevents
+}
+
+/// Wait until the agent answers on its control socket (it then has scanned and committed its
+/// start events).
+void waitControl(const fs::path& state) {
+    for (int i = 0; i < 500 && !fs::exists(state / "raidmond.sock"); ++i) std::this_thread::sleep_for(10ms);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(sas12_pull_degrade_rebuild_finish_into_a_file_sink) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+
+    // Start: agent.started, then the problems already there (bay 3 failed, md0 degraded).
+    auto evs = waitEvents(events, [](const auto& e) { return countType(e, "array.degraded") >= 1; });
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    BOOST_REQUIRE(!evs.empty());
+    BOOST_TEST(evs[0]["type"] == "io.raidmon.agent.started");
+    BOOST_TEST(evs[0]["source"] == "raidmond://8d3f2a6c41b94e0f9c1e5a7b2d4c6e80");
+    BOOST_TEST(evs[0]["specversion"] == "1.0");
+    BOOST_TEST(evs[0]["data"]["host"]["dmi"]["product_serial"] == "S214879X9A01420");
+    const Json* failed = findEvent(evs, "drive.failed");
+    BOOST_REQUIRE(failed);
+    BOOST_TEST((*failed)["data"]["entity"]["snapshot"]["kernel_name"] == "sdd");
+    BOOST_TEST((*failed)["data"]["severity"] == "critical");
+
+    // A technician pulls the disk in bay 2 (sdc): "remove" first, then the device goes (umockdev 0.17).
+    const std::string sdc = syspathOf(tb, "sdc");
+    tb.uevent(sdc, "remove");
+    umockdev_testbed_remove_device(tb.handle(), sdc.c_str());
+    evs = waitEvents(events, [](const auto& e) { return countType(e, "drive.removed") >= 1; });
+    const Json* removed = findEvent(evs, "drive.removed");
+    BOOST_REQUIRE_MESSAGE(removed, "no drive.removed; log: " << slurp(t.path / "agent.log"));
+    BOOST_TEST((*removed)["data"]["entity"]["snapshot"]["kernel_name"] == "sdc");
+    BOOST_TEST((*removed)["data"]["entity"]["snapshot"]["location"]["label"] == "Slot02");
+    BOOST_TEST((*removed)["subject"] == "drive/" + (*removed)["data"]["entity"]["snapshot"]["id"].get<std::string>());
+
+    // md1 (RAID1 of SSDs) loses sdj2: md writes degraded and the member state, announces "change".
+    const std::string md1 = "/sys/devices/virtual/block/md1";
+    tb.setAttribute(md1, "md/dev-sdj2/state", "faulty");
+    tb.setAttribute(md1, "md/degraded", "1");
+    tb.uevent(md1, "change");
+    evs = waitEvents(events, [](const auto& e) { return findEvent(e, "array.degraded", "a0d4e1b7") != nullptr; });
+    const Json* deg = findEvent(evs, "array.degraded", "a0d4e1b7");
+    BOOST_REQUIRE_MESSAGE(deg, "no array.degraded for md1; log: " << slurp(t.path / "agent.log"));
+    BOOST_TEST((*deg)["data"]["entity"]["snapshot"]["name"] == "md1");
+    BOOST_TEST((*deg)["data"]["severity"] == "critical");  // RAID1 with one side left
+    BOOST_TEST((*deg)["data"]["recommendation"].is_object());
+
+    // Rebuild onto the re-added member: md's timer fallback path (no uevent: md does not send one
+    // for sync_completed, and POLLPRI never fires under umockdev).
+    tb.setAttribute(md1, "md/dev-sdj2/state", "");
+    tb.setAttribute(md1, "md/sync_completed", "93554 / 935544736");
+    tb.setAttribute(md1, "md/sync_action", "recover");
+    evs = waitEvents(events, [](const auto& e) { return countType(e, "array.rebuild_started") >= 1; });
+    BOOST_REQUIRE_MESSAGE(findEvent(evs, "array.rebuild_started", "a0d4e1b7"), "log: " << slurp(t.path / "agent.log"));
+    tb.setAttribute(md1, "md/sync_completed", "467772368 / 935544736");
+    evs = waitEvents(events, [](const auto& e) { return countType(e, "array.rebuild_progress") >= 1; });
+    const Json* prog = findEvent(evs, "array.rebuild_progress", "a0d4e1b7");
+    BOOST_REQUIRE(prog);
+    BOOST_TEST((*prog)["data"]["message"].get<std::string>().find("50.0 %") != std::string::npos);
+    tb.setAttribute(md1, "md/dev-sdj2/state", "in_sync");
+    tb.setAttribute(md1, "md/degraded", "0");
+    tb.setAttribute(md1, "md/sync_completed", "none");
+    tb.setAttribute(md1, "md/sync_action", "idle");
+    evs = waitEvents(events, [](const auto& e) { return countType(e, "array.optimal") >= 1; });
+    BOOST_REQUIRE_MESSAGE(findEvent(evs, "array.rebuild_finished", "a0d4e1b7"), "log: " << slurp(t.path / "agent.log"));
+    BOOST_REQUIRE(findEvent(evs, "array.optimal", "a0d4e1b7"));
+
+    // Delivery: in order, each id once, the sequence counting up without gaps.
+    std::set<std::string> ids;
+    for (std::size_t i = 0; i < evs.size(); ++i) {
+        BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+        BOOST_TEST(ids.insert(evs[i]["id"].get<std::string>()).second);
+    }
+
+    // The same events through the control socket (raidmon events), and SIGTERM stops cleanly.
+    auto cli = tb.run({RAIDMON_CLI, "events", "--state-dir", (t.path / "state").string(), "--since", "0", "--json"});
+    BOOST_TEST(cli.exitStatus == 0, cli.err);
+    std::size_t lines = 0;
+    for (char c : cli.out) lines += c == '\n' ? 1 : 0;
+    BOOST_TEST(lines == evs.size());
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(kill_9_in_an_event_storm_then_restart_loses_nothing) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    auto toggle = [&](int i) { toggleMd1(tb, i, 3ms); };
+    {
+        Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+        waitEvents(events, [](const auto& e) { return countType(e, "agent.started") >= 1; });
+        for (int i = 1; i <= 60; ++i) toggle(i);
+        BOOST_TEST(agent.stop(SIGKILL) == 128 + SIGKILL);
+    }
+    {
+        Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+        for (int i = 61; i <= 100; ++i) toggle(i);
+        waitEvents(events, [](const auto& e) { return countType(e, "agent.started") >= 2; });
+        std::this_thread::sleep_for(500ms);
+        // Everything the outbox holds was delivered, in order (a repeat after the kill is allowed).
+        auto cli = tb.run({RAIDMON_CLI, "events", "--state-dir", (t.path / "state").string(), "--since", "0", "--json"});
+        BOOST_REQUIRE_MESSAGE(cli.exitStatus == 0, cli.err);
+        std::vector<std::string> stored;
+        std::istringstream in(cli.out);
+        for (std::string l; std::getline(in, l);)
+            if (!l.empty()) stored.push_back(Json::parse(l)["id"].get<std::string>());
+        auto evs = readEvents(events);
+        std::vector<std::string> delivered;
+        std::uint64_t lastSeq = 0;
+        for (const auto& e : evs) {
+            const std::uint64_t seq = std::stoull(e["sequence"].get<std::string>());
+            BOOST_TEST(seq <= lastSeq + 1);  // never skips ahead
+            if (seq == lastSeq + 1) delivered.push_back(e["id"].get<std::string>());
+            lastSeq = std::max(lastSeq, seq);
+        }
+        BOOST_TEST(stored.size() > 20u);  // uevents faster than a scan coalesce: fewer events than toggles
+        BOOST_TEST(delivered == stored, boost::test_tools::per_element());
+        BOOST_TEST(agent.stop(SIGTERM) == 0);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(webhook_panel_down_then_up_bearer_and_hmac) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const int port = freePort();
+    std::ofstream(t.path / "token") << "s3cr3t-token\n";
+    std::ofstream(t.path / "hmac") << "hmac-key-0123456789\n";
+    const auto received = t.path / "received.jsonl";
+    // The panel: a tiny HTTP server of the test's own, checking the bearer token and the HMAC.
+    std::ofstream(t.path / "panel.py") << R"(
+import hashlib, hmac, http.server, sys
+port, out = int(sys.argv[1]), sys.argv[2]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        sig = "sha256=" + hmac.new(b"hmac-key-0123456789", body, hashlib.sha256).hexdigest()
+        if self.headers.get("Authorization") != "Bearer s3cr3t-token" or self.headers.get("X-Raidmon-Signature") != sig:
+            self.send_response(401); self.end_headers(); return
+        with open(out, "ab") as f: f.write(body + b"\n")
+        self.send_response(204); self.end_headers()
+    def log_message(self, *a): pass
+http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
+)";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:" << port << "/hooks\"\n"
+                       << "token_file = \"" << (t.path / "token").string() << "\"\nhmac_secret_file = \"" << (t.path / "hmac").string()
+                       << "\"\nretry_initial = \"100ms\"\nretry_max = \"400ms\"\ntimeout = \"2s\"\n";
+    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+    waitControl(t.path / "state");
+    // Events while the panel is down.
+    for (int i = 1; i <= 6; ++i) toggleMd1(tb, i, 300ms);
+    BOOST_TEST(!fs::exists(received));
+    const std::string log = slurp(t.path / "agent.log");
+    BOOST_TEST(log.find("delivery failed sink=webhook-1") != std::string::npos, log);
+    Child panel({"/usr/bin/python3", (t.path / "panel.py").string(), std::to_string(port), received.string()}, t.path / "panel.log");
+    auto evs = waitEvents(received, [](const auto& e) { return countType(e, "array.optimal") >= 3; }, 20s);
+    BOOST_TEST_INFO("panel log: " << slurp(t.path / "panel.log") << "\nagent log: " << slurp(t.path / "agent.log"));
+    BOOST_REQUIRE(countType(evs, "array.optimal") >= 3);
+    BOOST_TEST(countType(evs, "array.degraded") >= 4);  // md0 at start + md1 three times
+    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(mqtt_real_broker_qos1_and_retained_status) {
+    if (!fs::exists("/usr/sbin/mosquitto")) {
+        BOOST_WARN_MESSAGE(false, "SKIPPED: mosquitto (the broker) is not installed; bash tools/deps.sh installs it");
+        return;
+    }
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const int port = freePort();
+    std::ofstream(t.path / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n";
+    Child broker({"/usr/sbin/mosquitto", "-c", (t.path / "mosquitto.conf").string()}, t.path / "broker.log");
+    std::this_thread::sleep_for(300ms);
+
+    // The panel side: a libmosquitto subscriber of the test's own.
+    struct Got {
+        std::mutex m;
+        std::vector<std::pair<std::string, std::string>> msgs;
+    } got;
+    mosquitto_lib_init();
+    mosquitto* sub = mosquitto_new("raidmon-test-sub", true, &got);
+    BOOST_REQUIRE(sub);
+    mosquitto_message_callback_set(sub, [](mosquitto*, void* u, const mosquitto_message* m) {
+        auto* g = static_cast<Got*>(u);
+        std::lock_guard lk(g->m);
+        g->msgs.emplace_back(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen)));
+    });
+    int rc = MOSQ_ERR_UNKNOWN;
+    for (int i = 0; i < 50 && rc != MOSQ_ERR_SUCCESS; ++i) {
+        rc = mosquitto_connect(sub, "127.0.0.1", port, 30);
+        if (rc != MOSQ_ERR_SUCCESS) std::this_thread::sleep_for(100ms);
+    }
+    BOOST_REQUIRE_MESSAGE(rc == MOSQ_ERR_SUCCESS, "broker did not come up: " << slurp(t.path / "broker.log"));
+    mosquitto_subscribe(sub, nullptr, "raidmon/#", 1);
+    mosquitto_loop_start(sub);
+
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"mqtt\"\nhost = \"127.0.0.1\"\nport = " << port
+                       << "\nretry_initial = \"100ms\"\nretry_max = \"400ms\"\ntimeout = \"2s\"\n";
+    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+    const std::string topic = "raidmon/8d3f2a6c41b94e0f9c1e5a7b2d4c6e80/events";
+    const std::string status = "raidmon/8d3f2a6c41b94e0f9c1e5a7b2d4c6e80/status";
+    auto count = [&](const std::string& tp) {
+        std::lock_guard lk(got.m);
+        std::size_t n = 0;
+        for (const auto& [k, v] : got.msgs) n += k == tp ? 1 : 0;
+        return n;
+    };
+    for (int i = 0; i < 300 && (count(topic) < 3 || count(status) < 1); ++i) std::this_thread::sleep_for(20ms);
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    BOOST_REQUIRE(count(topic) >= 3);  // started, drive.failed, array.degraded
+    {
+        std::lock_guard lk(got.m);
+        std::vector<Json> evs;
+        for (const auto& [k, v] : got.msgs)
+            if (k == topic) evs.push_back(Json::parse(v));
+        BOOST_TEST(evs[0]["type"] == "io.raidmon.agent.started");
+        for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    }
+    BOOST_REQUIRE(count(status) >= 1);
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+    mosquitto_loop_stop(sub, true);
+    mosquitto_disconnect(sub);
+    mosquitto_destroy(sub);
+
+    // The status is retained: a subscriber that comes later gets it at once.
+    Got late;
+    mosquitto* sub2 = mosquitto_new("raidmon-test-late", true, &late);
+    mosquitto_message_callback_set(sub2, [](mosquitto*, void* u, const mosquitto_message* m) {
+        auto* g = static_cast<Got*>(u);
+        std::lock_guard lk(g->m);
+        g->msgs.emplace_back(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen)));
+    });
+    BOOST_REQUIRE(mosquitto_connect(sub2, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS);
+    mosquitto_subscribe(sub2, nullptr, status.c_str(), 1);
+    for (int i = 0; i < 100; ++i) {
+        mosquitto_loop(sub2, 20, 1);
+        std::lock_guard lk(late.m);
+        if (!late.msgs.empty()) break;
+    }
+    BOOST_REQUIRE(!late.msgs.empty());
+    BOOST_TEST(Json::parse(late.msgs[0].second)["health"] == "Critical");
+    mosquitto_disconnect(sub2);
+    mosquitto_destroy(sub2);
+    mosquitto_lib_cleanup();
+}
+
+BOOST_AUTO_TEST_CASE(metrics_endpoint_on_loopback) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const int port = freePort();
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[metrics]\nlisten = \"127.0.0.1:" << port << "\"\n";
+    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+    waitControl(t.path / "state");
+    std::string page;
+    for (int i = 0; i < 100 && page.find("# EOF") == std::string::npos; ++i) {
+        std::this_thread::sleep_for(50ms);
+        int s = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_port = htons(static_cast<std::uint16_t>(port));
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+            const std::string req = "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            (void)!::write(s, req.data(), req.size());
+            char buf[65536];
+            page.clear();
+            for (ssize_t n; (n = ::read(s, buf, sizeof buf)) > 0;) page.append(buf, static_cast<std::size_t>(n));
+        }
+        ::close(s);
+    }
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    BOOST_TEST(page.find("HTTP/1.1 200 OK") == 0u);
+    BOOST_TEST(page.find("application/openmetrics-text") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_host_health 2\n") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_array_degraded{array=\"md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417\",name=\"md0\"} 1") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_agent_events_total{type=\"io.raidmon.agent.started\"} 1") != std::string::npos);
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(garbage_config_exit_78_naming_key_and_line) {
+    TempDir t;
+    std::ofstream(t.path / "bad.toml") << "[agent]\nheartbeat = \"60s\"\n\n[[sink]]\ntype = \"webhook\"\nurl = \"ftp://panel\"\n";
+    Testbed tb(testbedDir("sas12"));
+    auto r = tb.run({RAIDMOND, "--check-config", (t.path / "bad.toml").string()});
+    BOOST_TEST(r.exitStatus == 78);
+    BOOST_TEST(r.err.find("bad.toml:6: key 'sink[1].url'") != std::string::npos, r.err);
+    r = tb.run({RAIDMOND, "--config", (t.path / "bad.toml").string()});
+    BOOST_TEST(r.exitStatus == 78);
+    std::ofstream(t.path / "good.toml") << "[agent]\nheartbeat = \"60s\"\n";
+    r = tb.run({RAIDMOND, "--check-config", (t.path / "good.toml").string()});
+    BOOST_TEST(r.exitStatus == 0, r.err);
+    // A sink whose token file is missing stops the start with a clear message.
+    std::ofstream(t.path / "notoken.toml") << kQuiet << "[[sink]]\ntype = \"webhook\"\nurl = \"https://panel.example.net/\"\n"
+                                           << "token_file = \"/nonexistent/panel.token\"\n";
+    r = tb.run({RAIDMOND, "--config", (t.path / "notoken.toml").string(), "--state-dir", (t.path / "s").string(), "--no-device-io"});
+    BOOST_TEST(r.exitStatus == 78);
+    BOOST_TEST(r.err.find("/nonexistent/panel.token") != std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(full_disk_under_the_outbox_loses_nothing) {
+    // A real full file system: a 1 MiB tmpfs (we run as root in CI) holding the state directory.
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const auto state = t.path / "state";
+    fs::create_directories(state);
+    if (std::system(("mount -t tmpfs -o size=1m raidmon-test " + state.string() + " 2>/dev/null").c_str()) != 0) {
+        BOOST_WARN_MESSAGE(false, "SKIPPED: cannot mount a tmpfs here (not root?); the outbox bound is covered by test_outbox");
+        return;
+    }
+    struct Unmount {
+        fs::path p;
+        ~Unmount() { (void)!std::system(("umount -l " + p.string()).c_str()); }
+    } unmount{state};
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    Child agent(agentArgs(cfg, state, tb), t.path / "agent.log");
+    waitEvents(events, [](const auto& e) { return countType(e, "array.degraded") >= 1; });
+    // Fill the file system.
+    {
+        std::ofstream filler(state / "filler", std::ios::binary);
+        const std::string block(4096, 'x');
+        for (int i = 0; i < 1024 && filler.write(block.data(), block.size()); ++i) {
+        }
+    }
+    for (int i = 1; i <= 6; ++i) toggleMd1(tb, i, 300ms);
+    const std::string log = slurp(t.path / "agent.log");
+    BOOST_TEST(log.find("cannot commit events") != std::string::npos, log);
+    BOOST_TEST(log.find("full") != std::string::npos, log);
+    // Space again: what was held in memory is committed and delivered, in order.
+    fs::remove(state / "filler");
+    auto evs = waitEvents(events, [](const auto& e) { return countType(e, "array.optimal") >= 3; });
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    BOOST_TEST(countType(evs, "array.optimal") >= 3u);
+    BOOST_TEST(countType(evs, "array.degraded") >= 4u);
+    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// raidmond's TOML configuration: the names of DESIGN.md, defaults, and every bad input rejected
+// with the key and the line.
+#define BOOST_TEST_MODULE agent_config
+#include <boost/test/data/test_case.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <raidmon/agent.hpp>
+
+#include "agent/metrics.hpp"
+#include "agent/sinks.hpp"
+
+using namespace raidmon;
+namespace bdata = boost::unit_test::data;
+
+BOOST_AUTO_TEST_CASE(design_example_parses) {
+    const char* text = R"(
+[agent]
+state_dir = "/var/lib/raidmon"        # outbox, slot memory, LED leases, incidents
+heartbeat = "60s"
+
+[[sink]]                              # any number of sinks
+type = "file"                         # file | webhook | mqtt
+path = "/var/log/raidmon/events.jsonl"   # "-" = stdout
+
+[[sink]]
+type = "webhook"
+url = "https://panel.example.net/hooks/raidmon"
+token_file = "/etc/raidmon/panel.token"
+hmac_secret_file = "/etc/raidmon/panel.hmac"
+
+[[sink]]
+type = "mqtt"
+host = "broker.example.net"
+port = 8883
+topic = "raidmon/{machine_id}/events"
+
+[metrics]
+listen = "127.0.0.1:9598"
+)";
+    auto c = parseAgentConfig(text, "raidmond.toml");
+    BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+    BOOST_TEST(c->stateDir == "/var/lib/raidmon");
+    BOOST_TEST(c->heartbeat.count() == 60);
+    BOOST_REQUIRE(c->sinks.size() == 3u);
+    BOOST_TEST(c->sinks[0].name == "file-1");
+    BOOST_TEST(c->sinks[0].path == "/var/log/raidmon/events.jsonl");
+    BOOST_TEST(c->sinks[1].url == "https://panel.example.net/hooks/raidmon");
+    BOOST_TEST(c->sinks[1].line == 10);
+    BOOST_TEST(c->sinks[2].port == 8883);
+    BOOST_TEST(c->metricsListen == "127.0.0.1:9598");
+}
+
+BOOST_AUTO_TEST_CASE(defaults) {
+    auto c = parseAgentConfig("", "empty.toml");
+    BOOST_REQUIRE(c);
+    BOOST_TEST(c->stateDir == "/var/lib/raidmon");
+    BOOST_TEST(c->sinks.empty());
+    BOOST_TEST(c->metricsListen.empty());
+    BOOST_TEST(c->smartWakeStandby == false);
+}
+
+struct Bad {
+    const char* text;
+    const char* expect;  // in the message: origin:line and the key
+};
+std::ostream& operator<<(std::ostream& os, const Bad& b) { return os << b.text; }
+
+const Bad bad[] = {
+    {"[agent]\nheartbeat = \"sixty\"\n", "x.toml:2: key 'agent.heartbeat': not a duration"},
+    {"[agent]\nheartbeat = -5\n", "x.toml:2: key 'agent.heartbeat'"},
+    {"[agent]\nstate_dir = \"relative/dir\"\n", "x.toml:2: key 'agent.state_dir': must be an absolute path"},
+    {"[agent]\nhartbeat = \"60s\"\n", "x.toml:2: key 'agent.hartbeat': unknown key"},
+    {"[agnet]\n", "x.toml:1: key 'agnet': unknown key"},
+    {"[[sink]]\npath = \"/x\"\n", "x.toml:1: key 'sink[1].type': missing"},
+    {"[[sink]]\ntype = \"ftp\"\n", "x.toml:2: key 'sink[1].type': must be file, webhook or mqtt"},
+    {"[[sink]]\ntype = \"file\"\n", "x.toml:1: key 'sink[1].path': missing"},
+    {"[[sink]]\ntype = \"file\"\npath = \"/a\"\n\n[[sink]]\ntype = \"webhook\"\nurl = \"http://panel.example.net/\"\n",
+     "x.toml:7: key 'sink[2].url': must be an https:// URL"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"https://p/\"\nport = 3\n", "x.toml:4: key 'sink[1].port': unknown key for a webhook sink"},
+    {"[[sink]]\ntype = \"mqtt\"\nhost = \"b\"\nport = 70000\n", "x.toml:4: key 'sink[1].port': must be between 1 and 65535"},
+    {"[[sink]]\ntype = \"mqtt\"\nhost = \"b\"\ntopic = \"raidmon/#\"\n", "key 'sink[1].topic': MQTT wildcards"},
+    {"[[sink]]\ntype = \"file\"\npath = \"/a\"\nname = \"x\"\n[[sink]]\ntype = \"file\"\npath = \"/b\"\nname = \"x\"\n",
+     "x.toml:5: key 'sink[2].name': another sink"},
+    {"[metrics]\nlisten = \"9598\"\n", "x.toml:2: key 'metrics.listen': must be ADDRESS:PORT"},
+    {"[metrics]\nlisten = 9598\n", "x.toml:2: key 'metrics.listen': must be a string"},
+    {"[outbox]\nmax_events = 1\n", "x.toml:2: key 'outbox.max_events': must be between 10"},
+    {"[agent\nheartbeat = 1\n", "x.toml:1:"},
+    {"sink = 3\n", "x.toml:1: key 'sink': must be an array of tables"},
+    {"\xff\xfe garbage = = =\n", "x.toml:1:"},
+};
+
+BOOST_DATA_TEST_CASE(bad_configs_name_key_and_line, bdata::make(bad), b) {
+    auto c = parseAgentConfig(b.text, "x.toml");
+    BOOST_REQUIRE(!c);
+    BOOST_TEST(c.error().message.find(b.expect) != std::string::npos, c.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_not_found) {
+    auto c = loadAgentConfig("/nonexistent/raidmond.toml");
+    BOOST_REQUIRE(!c);
+    BOOST_TEST(c.error().is(errc::not_found));
+    BOOST_TEST(c.error().message.find("/nonexistent/raidmond.toml") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(hmac_sha256_rfc4231_case_2) {
+    // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"
+    BOOST_TEST(agent::hmacSha256Header("Jefe", "what do ya want for nothing?") ==
+               "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+BOOST_AUTO_TEST_CASE(topic_template) {
+    HostIdentity h;
+    h.host.machineId = "abc";
+    h.host.hostname = "stor1";
+    BOOST_TEST(agent::expandTopic("raidmon/{machine_id}/events", h) == "raidmon/abc/events");
+    BOOST_TEST(agent::expandTopic("dc1/{hostname}/{machine_id}", h) == "dc1/stor1/abc");
+}
+
+BOOST_AUTO_TEST_CASE(metrics_are_openmetrics) {
+    Inventory inv;
+    inv.health = Health::Critical;
+    Drive d;
+    d.id = "wwn-0x5000c500a1b2c30c";
+    d.kernelName = "sdd";
+    d.health = Health::Critical;
+    d.location.label = "Slot \"03\"";
+    inv.drives.push_back(d);
+    Array a;
+    a.id = "md-1";
+    a.name = "md0";
+    a.state = "rebuilding";
+    a.redundancyLeft = 0;
+    a.operation = ArrayOperation{"recovery", 37.5, {}, {}, {}, {}, false};
+    inv.arrays.push_back(a);
+    agent::AgentMetrics m;
+    m.eventsByType["io.raidmon.drive.failed"] = 2;
+    auto page = agent::renderMetrics(inv, m, {{"webhook-1", 5, 1, 3, false}});
+    BOOST_TEST(page.find("raidmon_host_health 2\n") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_drive_health{drive=\"wwn-0x5000c500a1b2c30c\",device=\"sdd\",slot=\"Slot \\\"03\\\"\"} 2\n") !=
+               std::string::npos);
+    BOOST_TEST(page.find("raidmon_array_operation_ratio{array=\"md-1\",name=\"md0\",operation=\"recovery\"} 0.375\n") != std::string::npos);
+    BOOST_TEST(page.find("# TYPE raidmon_agent_events counter\n") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_agent_events_total{type=\"io.raidmon.drive.failed\"} 2\n") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_agent_sink_up{sink=\"webhook-1\"} 0\n") != std::string::npos);
+    BOOST_TEST(page.substr(page.size() - 6) == "# EOF\n");
+}

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The durable outbox over a real SQLite file: order, cursors per sink, the full-outbox policy,
+// kill -9 of a writer in the middle of a storm, and the retry backoff.
+#define BOOST_TEST_MODULE outbox
+#include <boost/test/unit_test.hpp>
+
+#include <csignal>
+#include <filesystem>
+#include <random>
+#include <set>
+
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "agent/outbox.hpp"
+#include "temp_dir.hpp"
+
+using namespace raidmon;
+using namespace raidmon::agent;
+namespace fs = std::filesystem;
+using raidmon::test::TempDir;
+
+namespace {
+
+
+Event ev(const std::string& type, Severity sev, int n) {
+    Event e;
+    e.id = newEventId();
+    e.type = "io.raidmon." + type;
+    e.subject = "drive/d" + std::to_string(n);
+    e.severity = sev;
+    e.message = "event " + std::to_string(n);
+    e.time = std::chrono::system_clock::now();
+    return e;
+}
+
+HostIdentity hostId() {
+    HostIdentity h;
+    h.host.machineId = "0123456789abcdef0123456789abcdef";
+    h.host.hostname = "t1";
+    return h;
+}
+
+std::unique_ptr<Outbox> openOk(const fs::path& p, OutboxOptions o = {}) {
+    auto ob = Outbox::open(p, o);
+    BOOST_REQUIRE_MESSAGE(ob, (ob ? "" : ob.error().message));
+    return std::move(*ob);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(in_order_per_sink_with_cursors_and_reopen) {
+    TempDir t;
+    const auto file = t.path / "outbox.db";
+    std::vector<std::string> ids;
+    {
+        auto ob = openOk(file);
+        BOOST_REQUIRE(ob->registerSink("file"));
+        BOOST_REQUIRE(ob->registerSink("webhook"));
+        std::vector<Event> batch;
+        for (int i = 0; i < 10; ++i) batch.push_back(ev("drive.added", Severity::info, i));
+        auto r = ob->append(batch, hostId());
+        BOOST_REQUIRE(r);
+        for (int i = 0; i < 10; ++i) {
+            BOOST_TEST((*r)[static_cast<std::size_t>(i)].seq == static_cast<std::uint64_t>(i + 1));
+            ids.push_back(batch[static_cast<std::size_t>(i)].id);
+        }
+        auto p = ob->pending("file", 4);
+        BOOST_REQUIRE(p);
+        BOOST_REQUIRE(p->size() == 4u);
+        auto body = nlohmann::json::parse(p->front().body);
+        BOOST_TEST(body["id"] == ids[0]);
+        BOOST_TEST(body["sequence"] == "1");
+        BOOST_REQUIRE(ob->ack("file", p->back().seq));
+    }
+    auto ob = openOk(file);
+    BOOST_TEST(ob->size() == 10u);
+    auto pf = ob->pending("file", 100);
+    auto pw = ob->pending("webhook", 100);
+    BOOST_REQUIRE(pf);
+    BOOST_REQUIRE(pw);
+    BOOST_TEST(pf->size() == 6u);
+    BOOST_TEST(pf->front().id == ids[4]);
+    BOOST_TEST(pw->size() == 10u);
+    // a sink added later does not replay what every other sink delivered
+    BOOST_REQUIRE(ob->ack("webhook", 7));
+    BOOST_REQUIRE(ob->registerSink("mqtt"));
+    BOOST_TEST(*ob->cursor("mqtt") == 4u);
+    BOOST_TEST(!ob->cursor("nope"));
+    BOOST_TEST(ob->after(8, 100)->size() == 2u);
+    BOOST_TEST(ob->since(std::chrono::system_clock::now() + std::chrono::hours(1), 100)->empty());
+}
+
+BOOST_AUTO_TEST_CASE(full_outbox_drops_heartbeats_and_progress_first_never_failures) {
+    TempDir t;
+    OutboxOptions o;
+    o.maxEvents = 10;
+    auto ob = openOk(t.path / "o.db", o);
+    BOOST_REQUIRE(ob->registerSink("webhook"));  // nothing is ever delivered: the panel is down
+    std::vector<Event> batch;
+    for (int i = 0; i < 4; ++i) batch.push_back(ev("host.heartbeat", Severity::info, i));
+    for (int i = 0; i < 4; ++i) batch.push_back(ev("drive.added", Severity::info, i));
+    for (int i = 0; i < 2; ++i) batch.push_back(ev("drive.failed", Severity::critical, i));
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_TEST(ob->size() == 10u);
+    // 6 failures more: first the heartbeats go, then the informational events; no failure is lost.
+    batch.clear();
+    for (int i = 0; i < 6; ++i) batch.push_back(ev("drive.failed", Severity::critical, 10 + i));
+    auto r = ob->append(batch, hostId());
+    BOOST_REQUIRE(r);
+    for (const auto& a : *r) BOOST_TEST(!a.dropped);
+    auto all = ob->pending("webhook", 100);
+    BOOST_REQUIRE(all);
+    std::map<std::string, int> n;
+    for (const auto& e : *all) ++n[e.type];
+    BOOST_TEST(n["io.raidmon.host.heartbeat"] == 0);
+    BOOST_TEST(n["io.raidmon.drive.added"] == 2);
+    BOOST_TEST(n["io.raidmon.drive.failed"] == 8);
+    // a heartbeat into an outbox full of failures is dropped; a failure goes over the bound
+    batch = {ev("host.heartbeat", Severity::info, 99), ev("drive.added", Severity::info, 1)};
+    r = ob->append(batch, hostId());
+    BOOST_REQUIRE(r);
+    BOOST_TEST((*r)[0].dropped);
+    BOOST_TEST(!(*r)[1].dropped);  // replaces the oldest informational event
+    batch = {ev("drive.added", Severity::info, 5), ev("drive.added", Severity::info, 6), ev("drive.added", Severity::info, 7)};
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    // two failures replace the last two informational events; the third goes over the bound
+    batch = {ev("array.failed", Severity::critical, 1), ev("array.failed", Severity::critical, 2),
+             ev("array.failed", Severity::critical, 3)};
+    r = ob->append(batch, hostId());
+    BOOST_REQUIRE(r);
+    BOOST_TEST(!(*r)[0].overBound);
+    BOOST_TEST(!(*r)[1].overBound);
+    BOOST_TEST((*r)[2].overBound);
+    BOOST_TEST(ob->size() == 11u);
+    BOOST_TEST(ob->dropped() >= 7u);
+}
+
+BOOST_AUTO_TEST_CASE(delivered_history_is_pruned_to_keep_delivered) {
+    TempDir t;
+    OutboxOptions o;
+    o.keepDelivered = 5;
+    auto ob = openOk(t.path / "o.db", o);
+    BOOST_REQUIRE(ob->registerSink("file"));
+    std::vector<Event> batch;
+    for (int i = 0; i < 20; ++i) batch.push_back(ev("drive.added", Severity::info, i));
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_REQUIRE(ob->ack("file", 20));
+    batch = {ev("drive.added", Severity::info, 21)};
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_TEST(ob->size() == 6u);  // 16..20 kept for `raidmon events`, 21 pending
+    BOOST_TEST(ob->after(0, 100)->front().seq == 16u);
+}
+
+BOOST_AUTO_TEST_CASE(unwritable_location_is_a_clear_error) {
+    auto ob = Outbox::open("/proc/raidmon-no-such-dir/outbox.db");
+    BOOST_REQUIRE(!ob);
+    BOOST_TEST(ob.error().message.find("/proc/raidmon-no-such-dir/outbox.db") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(kill_9_in_an_event_storm_loses_nothing_committed) {
+    TempDir t;
+    const auto file = t.path / "storm.db";
+    int pfd[2];
+    BOOST_REQUIRE(::pipe(pfd) == 0);
+    const pid_t pid = ::fork();
+    BOOST_REQUIRE(pid >= 0);
+    if (pid == 0) {
+        ::close(pfd[0]);
+        auto ob = Outbox::open(file);
+        if (!ob) ::_exit(3);
+        for (int i = 0;; ++i) {
+            std::vector<Event> b{ev("drive.added", Severity::info, i)};
+            auto r = (*ob)->append(b, hostId());
+            if (!r) ::_exit(4);
+            const std::uint64_t seq = (*r)[0].seq;
+            // told only after COMMIT returned: the event must survive what comes next
+            if (::write(pfd[1], &seq, sizeof seq) != sizeof seq) ::_exit(5);
+        }
+    }
+    ::close(pfd[1]);
+    std::uint64_t last = 0, seq = 0;
+    std::size_t n = 0;
+    while (n < 300 && ::read(pfd[0], &seq, sizeof seq) == sizeof seq) {
+        last = seq;
+        ++n;
+    }
+    ::kill(pid, SIGKILL);
+    while (::read(pfd[0], &seq, sizeof seq) == sizeof seq) last = seq;
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    ::close(pfd[0]);
+    BOOST_TEST(WIFSIGNALED(st));
+    auto ob = openOk(file);
+    auto all = ob->after(0, 1000000);
+    BOOST_REQUIRE(all);
+    BOOST_TEST(all->size() >= last);
+    for (std::size_t i = 0; i < all->size(); ++i) BOOST_TEST((*all)[i].seq == i + 1);  // no gap, no hole
+    BOOST_TEST(!all->back().body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(backoff_is_exponential_with_jitter_and_capped) {
+    Backoff b(std::chrono::milliseconds(100), std::chrono::milliseconds(5000), 42);
+    long long prevHigh = 0;
+    for (int i = 0; i < 12; ++i) {
+        const long long step = std::min(100LL << i, 5000LL);
+        const auto d = b.next().count();
+        BOOST_TEST_CONTEXT("attempt " << i) {
+            BOOST_TEST(d >= step / 2);
+            BOOST_TEST(d <= step);
+        }
+        prevHigh = step;
+    }
+    BOOST_TEST(prevHigh == 5000);
+    b.reset();
+    BOOST_TEST(b.next().count() <= 100);
+    // two agents with different seeds do not retry in lockstep
+    Backoff x(std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 1), y(std::chrono::milliseconds(1000), std::chrono::milliseconds(60000), 2);
+    int same = 0;
+    for (int i = 0; i < 6; ++i) same += x.next() == y.next() ? 1 : 0;
+    BOOST_TEST(same < 6);
+}
