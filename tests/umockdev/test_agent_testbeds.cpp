@@ -516,3 +516,29 @@ BOOST_AUTO_TEST_CASE(full_disk_under_the_outbox_loses_nothing) {
     for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
     BOOST_TEST(agent.stop(SIGTERM) == 0);
 }
+
+BOOST_AUTO_TEST_CASE(the_agent_turns_off_a_light_whose_lease_ended) {
+    // A technician's `raidmon locate --for 1s` (the CLI, another process), then raidmond alone:
+    // when the lease ends the agent turns the bay's light off and reports io.raidmon.led.changed.
+    Testbed tb(testbedDir("nvme2"));
+    TempDir t;
+    const auto state = t.path / "state";
+    const fs::path att0 = tb.root() / "sys/bus/pci/slots/0/attention";
+    const std::string r = tb.root().string();
+    auto on = tb.run({RAIDMON_CLI, "locate", "nvme0n1", "on", "--for", "1s", "--state-dir", state.string(), "--proc",
+                      r + "/proc", "--etc", r + "/etc", "--no-device-io"});
+    BOOST_TEST_INFO("stderr: " << on.err);
+    BOOST_REQUIRE(on.exitStatus == 0);
+    BOOST_TEST(slurp(att0) == "2");  // blinking
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    Child agent(agentArgs(cfg, state, tb), t.path / "agent.log");
+    auto evs = waitEvents(events, [](const auto& e) { return countType(e, "led.changed") >= 1; }, 25s);
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    const Json* led = findEvent(evs, "led.changed", "slot/pcie:0");
+    BOOST_REQUIRE(led);
+    BOOST_TEST((*led)["data"]["entity"]["snapshot"]["pattern"] == "off");
+    BOOST_TEST(slurp(att0) == "0");  // off, and read back by the LED backend
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}

@@ -22,6 +22,7 @@
 
 #include <raidmon/controllers.hpp>
 #include <raidmon/inventory.hpp>
+#include <raidmon/led.hpp>
 #include <raidmon/smart.hpp>
 #include <raidmon/version.hpp>
 
@@ -88,6 +89,29 @@ public:
 
 private:
     void log(LogLevel l, const std::string& s) const { ctx_.logAt(l, s); }
+
+    // Turn off the lights whose lease ended and report each as io.raidmon.led.changed.
+    void expireLeaseLights() {
+        auto r = expireLeases(ctx_, cfg_.stateDir);
+        if (!r) {
+            log(LogLevel::warning, "lease expiry failed error=" + r.error().message);
+            return;
+        }
+        std::vector<Event> out;
+        for (const auto& l : r->expired) {
+            Event e;
+            e.type = "io.raidmon.led.changed";
+            e.subject = "slot/" + l.enclosure + ":" + std::to_string(l.slot);
+            e.severity = Severity::info;
+            e.message = "the " + std::string(toString(l.pattern)) + " light of bay " + l.label.value_or(std::to_string(l.slot)) +
+                        " (" + l.enclosure + ") was turned off: its lease ended";
+            e.entityJson = "{\"enclosure\":" + detail::Json(l.enclosure).dump() + ",\"slot\":" + std::to_string(l.slot) +
+                           ",\"pattern\":\"off\",\"backend\":" + detail::Json(l.backend).dump() + "}";
+            out.push_back(std::move(e));
+        }
+        for (const auto& f : r->failures) log(LogLevel::warning, "lease expiry: " + f);
+        if (!out.empty()) emit(std::move(out));
+    }
     Result<Inventory> scan();
     void rescan();
     void emit(std::vector<Event> evs);
@@ -460,6 +484,10 @@ Result<void> Agent::run() {
 
     auto nextHeartbeat = Clk::now() + cfg_.heartbeat;
     auto nextMd = Clk::now() + cfg_.mdPoll;
+    // Locate leases (docs/leds.md) run for minutes; checking every 10 s turns a light off at most
+    // 10 s late, including leases set by the CLI or by an earlier run of the agent.
+    constexpr auto kLeaseCheck = std::chrono::seconds(10);
+    auto nextLeases = Clk::now();
     // A time point plus a flag, not std::optional: GCC 12 warns maybe-uninitialized on the latter here.
     Clk::time_point rescanAt{};
     bool rescanPending = false;
@@ -482,7 +510,7 @@ Result<void> Agent::run() {
         metricsServer_.addFds(fds);
 
         auto now = Clk::now();
-        auto next = nextMd;
+        auto next = std::min(nextMd, nextLeases);
         if (cfg_.heartbeat.count() > 0) next = std::min(next, nextHeartbeat);
         if (rescanPending) next = std::min(next, rescanAt);
         if (!unsaved_.empty()) next = std::min(next, now + std::chrono::seconds(1));
@@ -520,6 +548,10 @@ Result<void> Agent::run() {
         if (rescanPending && now >= rescanAt) {
             rescanPending = false;
             rescan();
+        }
+        if (now >= nextLeases) {
+            nextLeases = now + kLeaseCheck;
+            expireLeaseLights();
         }
         if (cfg_.heartbeat.count() > 0 && now >= nextHeartbeat) {
             nextHeartbeat = now + cfg_.heartbeat;
