@@ -27,9 +27,11 @@ std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir
     return nearest;
 }
 
-std::filesystem::path realDir(const std::filesystem::path& p) {
-    if (auto c = detail::realPath(p)) return *c;
-    return p.lexically_normal();
+Health sesSlotHealth(std::string_view status) {
+    const auto s = toLower(trim(status));
+    if (s == "critical" || s == "unrecoverable") return Health::Critical;
+    if (s == "noncritical") return Health::Warning;
+    return Health::OK;
 }
 
 const Drive* findDriveByPath(const std::vector<Drive>& drives, const std::filesystem::path& dir) {

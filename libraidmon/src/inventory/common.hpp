@@ -24,8 +24,10 @@ std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir
 /// Also matches when `dir` is an ancestor of the drive's block directory (a SCSI device dir).
 const Drive* findDriveByPath(const std::vector<Drive>& drives, const std::filesystem::path& dir);
 
-/// Real path of a device directory (resolving /sys/block/sda and similar links).
-std::filesystem::path realDir(const std::filesystem::path& p);
+/// The verdict of an SES element status as the kernel's enclosure class prints it (ses.c
+/// enclosure_status[], any case): critical/unrecoverable -> Critical, noncritical -> Warning,
+/// anything else (OK, not installed, unknown, ...) -> OK.
+Health sesSlotHealth(std::string_view status);
 
 /// The readers over an already enumerated "block" subsystem (scanInventory enumerates once).
 std::vector<Drive> drivesFrom(const Context& ctx, const std::vector<DeviceRecord>& blockDevs,

@@ -24,13 +24,6 @@ std::optional<bool> boolAttr(const fs::path& dir, std::string_view name) {
     return *v != 0;
 }
 
-// ses.c element status codes as the enclosure class prints them (enclosure_status[]).
-Health slotHealth(std::string_view status) {
-    if (status == "critical" || status == "unrecoverable") return Health::Critical;
-    if (status == "noncritical") return Health::Warning;
-    return Health::OK;
-}
-
 } // namespace
 
 Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vector<Drive>& drives,
@@ -91,7 +84,7 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
         e.health = Health::OK;
         for (const auto& s : e.slots) {
             if (!s.status) continue;
-            Health h = slotHealth(toLower(*s.status));
+            Health h = sesSlotHealth(*s.status);
             if (h != Health::OK) {
                 e.health = worse(e.health, h);
                 e.reasons.push_back(e.id + " " + s.label.value_or("?") + ": SES element status '" + *s.status + "'");

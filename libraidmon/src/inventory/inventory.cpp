@@ -28,16 +28,11 @@ void join(Inventory& inv) {
             d.location.slot = s.index;
             d.location.label = s.label;
             std::string where = (e.kind == "pcie-slots" ? "" : e.id + " ") + s.label.value_or("slot " + std::to_string(s.index));
-            if (s.status) {
-                auto st = detail::toLower(*s.status);
-                if (st == "critical" || st == "unrecoverable") {
-                    d.health = worse(d.health, Health::Critical);
-                    d.reasons.push_back("the enclosure reports its bay (" + where + ") as '" + *s.status + "'");
-                } else if (st == "noncritical") {
-                    d.health = worse(d.health, Health::Warning);
+            if (s.status)
+                if (Health h = detail::sesSlotHealth(*s.status); h != Health::OK) {
+                    d.health = worse(d.health, h);
                     d.reasons.push_back("the enclosure reports its bay (" + where + ") as '" + *s.status + "'");
                 }
-            }
             if (s.fault && *s.fault) {
                 d.health = worse(d.health, Health::Warning);
                 d.reasons.push_back("the fault light of its bay (" + where + ") is on");
