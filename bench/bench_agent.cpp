@@ -84,9 +84,12 @@ double pct(std::vector<double> v, double q) {
     return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
-pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events) {
-    std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\n"
-                                         << "rate_limit_max = 1000000\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+// The agent with a file sink; no timer-driven md reads (md_poll 1h): only the uevents under test
+// cause events.
+pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events, bool fsync = true) {
+    std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\nmd_poll = \"1h\"\n"
+                                         << "rate_limit_max = 1000000\n[outbox]\nfsync = " << (fsync ? "true" : "false")
+                                         << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
     const std::string r = tb.root().string();
     pid_t pid = spawn({RAIDMOND, "--config", (dir / "raidmond.toml").string(), "--state-dir", (dir / "state").string(), "--proc",
                        r + "/proc", "--etc", r + "/etc", "--no-device-io"},
@@ -97,34 +100,60 @@ pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path
     return pid;
 }
 
-int latency(const std::string& testbed, int n) {
-    raidmon::test::Testbed tb(raidmon::test::testbedDir(testbed));
-    const auto dir = makeTemp();
-    const auto events = dir / "events.jsonl";
-    pid_t pid = startAgent(tb, dir, events);
-    // Which md array to toggle: the testbed's first healthy RAID1 member pair (sas12: md1/sdj2).
-    const std::string md = "/sys/devices/virtual/block/md1";
-    std::vector<double> ms;
-    int lost = 0;
-    for (int i = 1; i <= n; ++i) {
-        tb.setAttribute(md, "md/degraded", i % 2 ? "1" : "0");
-        tb.setAttribute(md, "md/dev-sdj2/state", i % 2 ? "faulty" : "in_sync");
-        std::this_thread::sleep_for(2ms);  // let the previous event's lines land
-        const off_t before = fileSize(events);
-        const auto t0 = Clk::now();
-        tb.uevent(md, "change");
-        if (!waitGrowth(events, before, 5s)) {
-            ++lost;
-            continue;
-        }
-        ms.push_back(std::chrono::duration<double, std::milli>(Clk::now() - t0).count());
-    }
-    stop(pid);
-    std::printf("uevent -> file sink, %s, %zu events (%d without an event in 5 s)\n", testbed.c_str(), ms.size(), lost);
+void report(const char* what, const std::vector<double>& ms, int lost) {
+    std::printf("  %-34s %4zu events (%d lost)", what, ms.size(), lost);
     if (!ms.empty())
-        std::printf("  median %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n", pct(ms, 0.5), pct(ms, 0.9), pct(ms, 0.99),
+        std::printf("  median %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %6.2f ms", pct(ms, 0.5), pct(ms, 0.9), pct(ms, 0.99),
                     *std::max_element(ms.begin(), ms.end()));
-    fs::remove_all(dir);
+    std::printf("\n");
+}
+
+// One uevent, then the time until the file sink grows; false if it did not within 5 s.
+template <typename Prepare>
+bool timeOne(raidmon::test::Testbed& tb, const fs::path& events, const std::string& dev, const std::string& action, Prepare prepare,
+             std::vector<double>& ms) {
+    prepare();
+    std::this_thread::sleep_for(2ms);  // let the previous event's lines land
+    const off_t before = fileSize(events);
+    const auto t0 = Clk::now();
+    tb.uevent(dev, action);
+    if (!waitGrowth(events, before, 5s)) return false;
+    ms.push_back(std::chrono::duration<double, std::milli>(Clk::now() - t0).count());
+    return true;
+}
+
+int latency(const std::string& testbed, int n) {
+    std::printf("uevent -> file sink, %s\n", testbed.c_str());
+    for (bool fsync : {true, false}) {
+        raidmon::test::Testbed tb(raidmon::test::testbedDir(testbed));
+        const auto dir = makeTemp();
+        const auto events = dir / "events.jsonl";
+        pid_t pid = startAgent(tb, dir, events, fsync);
+        // md: the testbed's second array, a RAID1 (sas12: md1 over sdi2/sdj2), degraded and back.
+        const std::string md = "/sys/devices/virtual/block/md1";
+        std::vector<double> mdMs, driveMs;
+        int mdLost = 0, driveLost = 0;
+        for (int i = 1; i <= n; ++i) {
+            const bool fault = i % 2;
+            if (!timeOne(tb, events, md, "change", [&] {
+                    tb.setAttribute(md, "md/degraded", fault ? "1" : "0");
+                    tb.setAttribute(md, "md/dev-sdj2/state", fault ? "faulty" : "in_sync");
+                }, mdMs))
+                ++mdLost;
+        }
+        // A drive leaves and comes back (drive.removed, drive.added): a full rescan each time.
+        // (sas12's sdk, bay Slot10; other testbeds skip this part)
+        const std::string sdk = "/sys/devices/pci0000:3a/0000:3a:00.0/0000:3b:00.0/host0/port-0:0/expander-0:0/port-0:0:10/"
+                                "end_device-0:0:10/target0:0:10/0:0:10:0/block/sdk";
+        const bool haveSdk = testbed == "sas12";
+        for (int i = 1; haveSdk && i <= std::max(20, n / 10); ++i)
+            if (!timeOne(tb, events, sdk, i % 2 ? "remove" : "add", [] {}, driveMs)) ++driveLost;
+        stop(pid);
+        std::printf(" outbox fsync %s:\n", fsync ? "on (default)" : "off");
+        report("md change -> array.degraded/optimal", mdMs, mdLost);
+        if (haveSdk) report("drive remove/add -> drive.removed/added", driveMs, driveLost);
+        fs::remove_all(dir);
+    }
     return 0;
 }
 

@@ -33,6 +33,7 @@
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
+#include "inventory/parts.hpp"
 
 namespace raidmon {
 
@@ -74,6 +75,53 @@ struct PollResults {
     bool changed = false;
 };
 
+/// What a rescan reads again: everything (a device came or went), some md arrays (an md uevent or
+/// attribute change), or nothing (only new SMART or controller results to merge).
+struct Reread {
+    bool everything = false;
+    std::set<std::string> md;           ///< array names
+    std::vector<std::string> removed;   ///< syspaths of disks that left, in order
+    std::vector<DeviceRecord> added;    ///< disks that arrived, in order
+
+    static Reread all() {
+        Reread r;
+        r.everything = true;
+        return r;
+    }
+    static Reread arrays(std::set<std::string> names) {
+        Reread r;
+        r.md = std::move(names);
+        return r;
+    }
+    void add(Reread o) {
+        everything = everything || o.everything;
+        md.insert(o.md.begin(), o.md.end());
+        for (auto& r : o.removed) removed.push_back(std::move(r));
+        for (auto& a : o.added) added.push_back(std::move(a));
+    }
+};
+
+/// What a uevent makes the agent read again:
+/// - "change" of an md array (the kernel sends one on every array state change): that array;
+/// - "add"/"remove" of a disk: that disk, then the enclosures and md arrays it may belong to;
+/// - SCSI and NVMe devices without a block device of their own: nothing (the disk's own block
+///   uevent follows; an SES enclosure also comes as an "enclosure" uevent);
+/// - anything else (partitions, PCI, enclosures, other "change"s): everything.
+Reread rereadFor(const DeviceEvent& ev) {
+    const auto& d = ev.device;
+    Reread r;
+    const bool md = detail::startsWith(d.sysname, "md");
+    if (d.subsystem == "block" && d.devtype == "disk") {
+        if (md && ev.action == "change") r.md.insert(d.sysname);
+        else if (!md && ev.action == "remove") r.removed.push_back(d.syspath);
+        else if (!md && ev.action == "add") r.added.push_back(d);
+        else r.everything = true;
+    } else if (d.subsystem != "scsi" && d.subsystem != "nvme") {
+        r.everything = true;
+    }
+    return r;
+}
+
 class Agent {
 public:
     Agent(const Context& ctx, const AgentConfig& cfg, int stopFd) : ctx_(ctx), cfg_(cfg), stopFd_(stopFd), filter_(cfg.rateLimit) {}
@@ -112,12 +160,12 @@ private:
         for (const auto& f : r->failures) log(LogLevel::warning, "lease expiry: " + f);
         if (!out.empty()) emit(std::move(out));
     }
-    Result<Inventory> scan();
-    void rescan();
+    Result<Inventory> scan(const Reread& what);
+    void rescan(const Reread& what);
     void emit(std::vector<Event> evs);
     void flush();
     void syncMdWatches();
-    bool mdTick();
+    std::set<std::string> mdTick();
     void startPoller();
     void stopPoller();
     void pollerLoop();
@@ -131,6 +179,7 @@ private:
     EventFilter filter_;
     HostIdentity id_;
     Inventory current_;
+    std::optional<detail::InventoryParts> parts_;  ///< the last scan in parts, for partial rescans
     std::unique_ptr<Outbox> outbox_;
     std::vector<std::unique_ptr<DeliveryWorker>> workers_;
     std::unique_ptr<DeviceMonitor> monitor_;
@@ -151,44 +200,53 @@ private:
     bool pollerStop_ = false;
 };
 
-Result<Inventory> Agent::scan() {
-    ScanOptions so;
-    so.hardwareRaid = false;  // the poller runs the vendor tools, off the event path
+Result<Inventory> Agent::scan(const Reread& what) {
     const auto t0 = Clk::now();
-    auto inv = scanInventory(ctx_, so);
-    stats_.lastScanSeconds = std::chrono::duration<double>(Clk::now() - t0).count();
-    ++stats_.scans;
-    if (!inv) return inv;
+    if (what.everything || !parts_) {
+        ScanOptions so;
+        so.hardwareRaid = false;  // the poller runs the vendor tools, off the event path
+        auto p = detail::scanParts(ctx_, so);
+        if (!p) return tl::unexpected(p.error());
+        parts_ = std::move(*p);
+        ++stats_.scans;
+    } else {
+        for (const auto& p : what.removed) detail::dropDrive(ctx_, *parts_, p);
+        for (const auto& d : what.added) detail::addDrive(ctx_, *parts_, d);
+        if (!what.md.empty() && what.removed.empty() && what.added.empty()) detail::refreshMd(ctx_, *parts_, what.md);
+        if (!what.md.empty() || !what.removed.empty() || !what.added.empty()) ++stats_.partialScans;
+    }
+    Inventory inv = detail::combine(*parts_);
     std::erase_if(gone_, [&](const std::string& p) {
-        return std::none_of(inv->drives.begin(), inv->drives.end(), [&](const Drive& d) { return d.sysPath == p; });
+        return std::none_of(inv.drives.begin(), inv.drives.end(), [&](const Drive& d) { return d.sysPath == p; });
     });
-    std::erase_if(inv->drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
-    std::lock_guard lk(poll_.m);
-    for (auto& d : inv->drives) {
-        auto it = poll_.smart.find(d.id);
-        if (it == poll_.smart.end()) continue;
-        d.smart = it->second.smart;
-        applySmartAssessment(d);
-        inv->health = worse(inv->health, d.health);
+    std::erase_if(inv.drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
+    {
+        std::lock_guard lk(poll_.m);
+        for (auto& d : inv.drives) {
+            auto it = poll_.smart.find(d.id);
+            if (it == poll_.smart.end()) continue;
+            d.smart = it->second.smart;
+            applySmartAssessment(d);
+        }
+        if (poll_.controllers) {
+            // Hardware RAID as its tools report it, beside what sysfs shows.
+            auto add = [](auto& into, const auto& from) {
+                for (const auto& x : from)
+                    if (std::none_of(into.begin(), into.end(), [&](const auto& y) { return y.id == x.id; })) into.push_back(x);
+            };
+            add(inv.controllers, poll_.controllers->controllers);
+            add(inv.drives, poll_.controllers->drives);
+            add(inv.arrays, poll_.controllers->arrays);
+        }
+        poll_.toPoll = inv.drives;
     }
-    if (poll_.controllers) {
-        // Hardware RAID as its tools report it, beside what sysfs shows.
-        auto add = [](auto& into, const auto& from) {
-            for (const auto& x : from)
-                if (std::none_of(into.begin(), into.end(), [&](const auto& y) { return y.id == x.id; })) into.push_back(x);
-        };
-        add(inv->controllers, poll_.controllers->controllers);
-        add(inv->drives, poll_.controllers->drives);
-        add(inv->arrays, poll_.controllers->arrays);
-        for (const auto& c : poll_.controllers->controllers) inv->health = worse(inv->health, c.health);
-        for (const auto& a : poll_.controllers->arrays) inv->health = worse(inv->health, a.health);
-    }
-    poll_.toPoll = inv->drives;
+    detail::finishInventory(inv, parts_->partial);
+    stats_.lastScanSeconds = std::chrono::duration<double>(Clk::now() - t0).count();
     return inv;
 }
 
-void Agent::rescan() {
-    auto inv = scan();
+void Agent::rescan(const Reread& what) {
+    auto inv = scan(what);
     if (!inv) {
         log(LogLevel::error, "scan failed error=\"" + inv.error().message + "\"");
         return;
@@ -269,8 +327,8 @@ void Agent::syncMdWatches() {
     }
 }
 
-bool Agent::mdTick() {
-    bool changed = false;
+std::set<std::string> Agent::mdTick() {
+    std::set<std::string> changed;
     for (auto& w : mdWatches_) {
         // By path, not through the open fd: a file replaced under us (umockdev writes a new file)
         // would keep the old contents behind the fd. The fd is there for POLLPRI.
@@ -278,7 +336,7 @@ bool Agent::mdTick() {
         std::string v = r ? std::string(detail::trim(*r)) : std::string();
         if (v != w.last) {
             w.last = std::move(v);
-            changed = true;
+            changed.insert(w.array);
         }
     }
     return changed;
@@ -464,7 +522,7 @@ Result<void> Agent::run() {
         if (m) monitor_ = std::move(*m);
         else log(LogLevel::warning, "no device events, polling only error=\"" + m.error().message + "\"");
     }
-    auto first = scan();
+    auto first = scan(Reread::all());
     if (!first) return tl::unexpected(first.error());
     current_ = std::move(*first);
     syncMdWatches();
@@ -491,9 +549,11 @@ Result<void> Agent::run() {
     // A time point plus a flag, not std::optional: GCC 12 warns maybe-uninitialized on the latter here.
     Clk::time_point rescanAt{};
     bool rescanPending = false;
-    auto requestRescan = [&](Clk::time_point at) {
+    Reread rescanWhat;
+    auto requestRescan = [&](Clk::time_point at, const Reread& what) {
         if (!rescanPending) rescanAt = at;
         rescanPending = true;
+        rescanWhat.add(what);
     };
     std::vector<pollfd> fds;
     for (;;) {
@@ -523,31 +583,34 @@ Result<void> Agent::run() {
             std::uint64_t v;
             (void)!::read(wakeFd_, &v, sizeof v);
             std::lock_guard lk(poll_.m);
-            if (poll_.changed) requestRescan(now);
+            if (poll_.changed) requestRescan(now, Reread{});
             poll_.changed = false;
         }
         if (monitor_ && (fds[monIdx].revents & POLLIN)) {
             std::size_t got = 0;
+            Reread what;
             while (auto ev = monitor_->receive()) {
                 ++got;
+                what.add(rereadFor(*ev));
                 if (ev->device.subsystem != "block") continue;
                 if (ev->action == "remove") gone_.insert(ev->device.syspath);
                 else if (ev->action == "add") gone_.erase(ev->device.syspath);
             }
             stats_.uevents += got;
-            if (got) requestRescan(now + cfg_.settle);
+            if (got) requestRescan(now + cfg_.settle, what);
         }
         bool mdNotified = false;
         for (std::size_t i = 0; i < mdWatches_.size(); ++i)
             if (fds[mdIdx + i].revents & (POLLPRI | POLLERR)) mdNotified = true;
-        if (mdNotified && mdTick()) requestRescan(now);
+        if (mdNotified)
+            if (auto md = mdTick(); !md.empty()) requestRescan(now, Reread::arrays(std::move(md)));
         if (now >= nextMd) {
             nextMd = now + cfg_.mdPoll;
-            if (mdTick()) requestRescan(now);
+            if (auto md = mdTick(); !md.empty()) requestRescan(now, Reread::arrays(std::move(md)));
         }
         if (rescanPending && now >= rescanAt) {
             rescanPending = false;
-            rescan();
+            rescan(std::exchange(rescanWhat, Reread{}));
         }
         if (now >= nextLeases) {
             nextLeases = now + kLeaseCheck;

@@ -138,6 +138,8 @@ std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std
     p.sample("raidmon_agent_uevents_total", {}, static_cast<double>(a.uevents));
     p.family("raidmon_agent_scans", "counter", "Inventory scans.");
     p.sample("raidmon_agent_scans_total", {}, static_cast<double>(a.scans));
+    p.family("raidmon_agent_partial_scans", "counter", "Rescans that re-read only what a uevent named: a disk that came or went, an md array that changed.");
+    p.sample("raidmon_agent_partial_scans_total", {}, static_cast<double>(a.partialScans));
     p.family("raidmon_agent_last_scan_duration_seconds", "gauge", "How long the last scan took.", "seconds");
     p.sample("raidmon_agent_last_scan_duration_seconds", {}, a.lastScanSeconds);
     p.family("raidmon_agent_outbox_events", "gauge", "Events stored in the outbox (delivered history included).");

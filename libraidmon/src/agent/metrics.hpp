@@ -20,6 +20,7 @@ struct AgentMetrics {
     std::uint64_t dropped = 0;
     std::uint64_t uevents = 0;
     std::uint64_t scans = 0;
+    std::uint64_t partialScans = 0;  ///< rescans that re-read only what a uevent named (a disk, an md array)
     double lastScanSeconds = 0;
     std::size_t outboxEvents = 0;
 };

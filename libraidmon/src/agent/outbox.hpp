@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -20,6 +21,7 @@
 #include <raidmon/events.hpp>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace raidmon::agent {
 
@@ -57,6 +59,21 @@ struct AppendResult {
 
 /// 0, 1 or 2 as StoredEvent::priority.
 int priorityOf(const Event& ev) noexcept;
+
+/// The prepared statements of one connection, by SQL text (the callers' string literals).
+class StatementCache {
+public:
+    explicit StatementCache(sqlite3* db) : db_(db) {}
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+    ~StatementCache();
+    /// The statement for `sql`, prepared on first use; nullptr with `rc` set when it cannot be.
+    sqlite3_stmt* get(const char* sql, int& rc);
+
+private:
+    sqlite3* db_;
+    std::map<const char*, sqlite3_stmt*> stmts_;
+};
 
 class Outbox {
 public:
@@ -102,6 +119,7 @@ private:
     Error sqlError(std::string_view what) const;
 
     sqlite3* db_ = nullptr;
+    std::unique_ptr<StatementCache> stmts_;
     std::filesystem::path file_;
     OutboxOptions opts_;
     std::size_t count_ = 0;

@@ -34,6 +34,8 @@ std::vector<Drive> drivesFrom(const Context& ctx, const std::vector<DeviceRecord
                               std::vector<std::string>& notes);
 std::vector<Array> mdArraysFrom(const Context& ctx, const std::vector<DeviceRecord>& blockDevs,
                                 const std::vector<Drive>& drives, std::vector<std::string>& notes);
+/// Order md arrays as people expect: md0, md1, ..., md10 (by name length, then name).
+void sortMdArrays(std::vector<Array>& arrays);
 void signaturesFrom(const Context& ctx, const std::vector<DeviceRecord>& blockDevs, std::vector<Drive>& drives,
                     std::vector<std::string>& notes);
 

@@ -3,10 +3,13 @@
 // md arrays, then the evidence each gives about the drives, then the verdict.
 #include <raidmon/inventory.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "common.hpp"
+#include "parts.hpp"
 #include "core/strutil.hpp"
+#include "core/sysfs.hpp"
 #include "ctl/merge.hpp"
 #include "led/ses_scan.hpp"
 
@@ -85,37 +88,87 @@ void evaluateHealth(Inventory& inv) {
     inv.reasons = std::move(reasons);
 }
 
-Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
+namespace {
+
+void readEnclosures(const Context& ctx, detail::InventoryParts& p) {
+    auto& notes = p.enclosureNotes;
+    notes.clear();
+    p.base.enclosures.clear();
+    if (auto e = scanEnclosures(ctx, p.base.drives, notes)) p.base.enclosures = std::move(*e);
+    else {
+        notes.push_back("enclosures: " + e.error().message);
+        p.partial = true;
+    }
+    // SES enclosures the kernel's ses driver did not bind, through SG_IO (RECEIVE DIAGNOSTIC only).
+    for (auto& e : detail::scanUnboundSes(ctx, p.base.drives, notes)) p.base.enclosures.push_back(std::move(e));
+    if (auto s = scanPciSlots(ctx, p.base.drives, notes)) p.base.enclosures.push_back(std::move(*s));
+}
+
+} // namespace
+
+Result<detail::InventoryParts> detail::scanParts(const Context& ctx, const ScanOptions& opts) {
     if (!ctx.devices) return fail(errc::invalid_argument, "scanInventory: the Context has no device source");
-    Inventory inv;
+    InventoryParts p;
+    p.options = opts;
+    Inventory& inv = p.base;
     inv.host = readHost(ctx);
     // One enumeration of the block subsystem serves drives, md arrays and signatures.
     auto blockDevs = ctx.devices->enumerate("block");
     if (!blockDevs) return tl::unexpected(blockDevs.error());
     inv.drives = detail::drivesFrom(ctx, *blockDevs, inv.notes);
 
-    bool partial = false;
     if (auto c = scanControllers(ctx)) inv.controllers = std::move(*c);
     else {
         inv.notes.push_back("controllers: " + c.error().message);
-        partial = true;
+        p.partial = true;
     }
-    if (auto e = scanEnclosures(ctx, inv.drives, inv.notes)) inv.enclosures = std::move(*e);
-    else {
-        inv.notes.push_back("enclosures: " + e.error().message);
-        partial = true;
-    }
-    // SES enclosures the kernel's ses driver did not bind, through SG_IO (RECEIVE DIAGNOSTIC only).
-    for (auto& e : detail::scanUnboundSes(ctx, inv.drives, inv.notes)) inv.enclosures.push_back(std::move(e));
-    if (auto p = scanPciSlots(ctx, inv.drives, inv.notes)) inv.enclosures.push_back(std::move(*p));
-    inv.arrays = detail::mdArraysFrom(ctx, *blockDevs, inv.drives, inv.notes);
-    if (opts.crossCheckMdstat && !inv.arrays.empty()) {
-        detail::mdCrossCheck(ctx, inv.arrays, inv.notes);
-    }
-    // Hardware RAID: the controllers' own tools (storcli, ssacli, arcconf, sas*ircu) add the
-    // arrays and the drives the kernel cannot see. Missing tools become notes.
-    if (opts.hardwareRaid) detail::mergeHardwareRaid(ctx, inv);
+    readEnclosures(ctx, p);
+    for (const auto& rec : *blockDevs)
+        if (rec.devtype != "partition" && detail::pathExists(fs::path(rec.syspath) / "md")) p.mdDevices.push_back(rec);
+    refreshMd(ctx, p);
     if (opts.probeSignatures) detail::signaturesFrom(ctx, *blockDevs, inv.drives, inv.notes);
+    return p;
+}
+
+void detail::refreshMd(const Context& ctx, InventoryParts& parts, const std::set<std::string>& only) {
+    for (const auto& rec : parts.mdDevices) {
+        if (!only.empty() && !only.count(rec.sysname)) continue;
+        std::erase_if(parts.arrays, [&](const Array& a) { return a.name == rec.sysname; });
+        auto& notes = parts.mdNotes[rec.sysname];
+        notes.clear();
+        for (auto& a : detail::mdArraysFrom(ctx, {rec}, parts.base.drives, notes)) parts.arrays.push_back(std::move(a));
+    }
+    detail::sortMdArrays(parts.arrays);
+    parts.mdstatNotes.clear();
+    if (parts.options.crossCheckMdstat && !parts.arrays.empty()) detail::mdCrossCheck(ctx, parts.arrays, parts.mdstatNotes);
+}
+
+void detail::dropDrive(const Context& ctx, InventoryParts& parts, std::string_view syspath) {
+    std::erase_if(parts.base.drives, [&](const Drive& d) { return d.sysPath == syspath; });
+    readEnclosures(ctx, parts);
+    refreshMd(ctx, parts);
+}
+
+void detail::addDrive(const Context& ctx, InventoryParts& parts, const DeviceRecord& disk) {
+    std::erase_if(parts.base.drives, [&](const Drive& d) { return d.sysPath == disk.syspath; });
+    const std::vector<DeviceRecord> one{disk};
+    auto drives = detail::drivesFrom(ctx, one, parts.base.notes);
+    if (parts.options.probeSignatures) detail::signaturesFrom(ctx, one, drives, parts.base.notes);
+    for (auto& d : drives) parts.base.drives.push_back(std::move(d));
+    readEnclosures(ctx, parts);
+    refreshMd(ctx, parts);
+}
+
+Inventory detail::combine(const InventoryParts& parts) {
+    Inventory inv = parts.base;
+    inv.notes.insert(inv.notes.end(), parts.enclosureNotes.begin(), parts.enclosureNotes.end());
+    inv.arrays = parts.arrays;
+    for (const auto& [name, notes] : parts.mdNotes) inv.notes.insert(inv.notes.end(), notes.begin(), notes.end());
+    inv.notes.insert(inv.notes.end(), parts.mdstatNotes.begin(), parts.mdstatNotes.end());
+    return inv;
+}
+
+void detail::finishInventory(Inventory& inv, bool partial) {
     // Two drives must never share an id: the panel would merge them. Cloned or blank serials
     // (some USB bridges, firmware bugs) do happen; keep the first, qualify the others.
     std::map<std::string, int> seen;
@@ -132,6 +185,16 @@ Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
         inv.health = worse(inv.health, Health::Unknown);
         inv.reasons.push_back("part of the scan failed; see notes");
     }
+}
+
+Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts) {
+    auto parts = detail::scanParts(ctx, opts);
+    if (!parts) return tl::unexpected(parts.error());
+    Inventory inv = detail::combine(*parts);
+    // Hardware RAID: the controllers' own tools (storcli, ssacli, arcconf, sas*ircu) add the
+    // arrays and the drives the kernel cannot see. Missing tools become notes.
+    if (opts.hardwareRaid) detail::mergeHardwareRaid(ctx, inv);
+    detail::finishInventory(inv, parts->partial);
     return inv;
 }
 

@@ -29,7 +29,7 @@ std::string mdadmUuid(std::string_view u) {
 }
 
 ArrayMember readMember(const fs::path& mdDir, const std::string& devName, const std::vector<Drive>& drives,
-                       const std::map<std::string, int>& rdSlots, std::vector<std::string>& garbage) {
+                       std::vector<std::string>& garbage, bool& slotless) {
     fs::path mdev = mdDir / devName;
     ArrayMember m;
     m.device = devName.substr(4);  // "dev-sda1" -> "sda1"
@@ -43,8 +43,7 @@ ArrayMember readMember(const fs::path& mdDir, const std::string& devName, const 
         if (auto n = parseInt<int>(*slot)) m.slot = *n;
         else garbage.push_back((mdev / "slot").string() + ": not a slot number: " + quoteForError(*slot));
     } else if (!slot) {
-        // Older kernels and some recordings have no dev-*/slot: md's rdN -> dev-X links say it.
-        if (auto it = rdSlots.find(devName); it != rdSlots.end()) m.slot = it->second;
+        slotless = true;  // older kernels and some recordings: the caller reads md's rdN links
     }
     m.errors = attrU64(mdev, "errors", 10, &garbage);
     if (has("faulty")) m.role = "faulty";
@@ -133,13 +132,29 @@ std::vector<Array> detail::mdArraysFrom(const Context& /*ctx*/, const std::vecto
         if (a.level == "raid10")
             if (auto layout = attrU64(md, "layout", 10, &garbage)) copies = raid10Copies(*layout);
 
-        std::map<std::string, int> rdSlots;  // "dev-sda" -> N from md/rdN links
-        for (const auto& n : listDir(md))
-            if (startsWith(n, "rd"))
-                if (auto idx = parseInt<int>(std::string_view(n).substr(2)))
-                    if (auto t = linkTarget(md / n)) rdSlots[fs::path(*t).filename().string()] = *idx;
-        for (const auto& n : listDir(md))
-            if (startsWith(n, "dev-")) a.members.push_back(readMember(md, n, drives, rdSlots, garbage));
+        const auto entries = listDir(md);
+        bool slotless = false;  // a member without dev-X/slot (older kernels, some recordings)
+        std::vector<std::string> memberDirs;
+        for (const auto& n : entries)
+            if (startsWith(n, "dev-")) {
+                a.members.push_back(readMember(md, n, drives, garbage, slotless));
+                memberDirs.push_back(n);
+            }
+        if (slotless) {
+            // md's rdN -> dev-X links say the slots there.
+            std::map<std::string, int> rdSlots;  // "dev-sda" -> N
+            for (const auto& n : entries)
+                if (startsWith(n, "rd"))
+                    if (auto idx = parseInt<int>(std::string_view(n).substr(2)))
+                        if (auto t = linkTarget(md / n)) rdSlots[fs::path(*t).filename().string()] = *idx;
+            for (std::size_t i = 0; i < a.members.size(); ++i) {
+                auto& m = a.members[i];
+                auto it = rdSlots.find(memberDirs[i]);
+                if (m.slot || it == rdSlots.end()) continue;
+                m.slot = it->second;
+                if (m.role == "spare") m.role = "rebuilding";  // a slot but not yet in sync: recovery onto it
+            }
+        }
         std::sort(a.members.begin(), a.members.end(), [](const ArrayMember& x, const ArrayMember& y) {
             return std::pair(x.slot.value_or(1 << 30), x.device.value_or("")) < std::pair(y.slot.value_or(1 << 30), y.device.value_or(""));
         });
@@ -197,10 +212,15 @@ std::vector<Array> detail::mdArraysFrom(const Context& /*ctx*/, const std::vecto
         for (auto& g : garbage) notes.push_back(std::move(g));
         out.push_back(std::move(a));
     }
-    std::sort(out.begin(), out.end(), [](const Array& x, const Array& y) {
+    sortMdArrays(out);
+    return out;
+}
+
+void detail::sortMdArrays(std::vector<Array>& arrays) {
+    // md0, md1, ..., md10: by name length, then name.
+    std::sort(arrays.begin(), arrays.end(), [](const Array& x, const Array& y) {
         return x.name.size() != y.name.size() ? x.name.size() < y.name.size() : x.name < y.name;
     });
-    return out;
 }
 
 } // namespace raidmon
