@@ -255,8 +255,9 @@ void openAndLocate(std::vector<Incident>& incidents, const Inventory& inv, const
     std::string why = cause == IncidentCause::drive_failed        ? "the drive has failed"
                       : cause == IncidentCause::failure_predicted ? "the drive predicts its own failure"
                                                                   : "an operator asked to replace it";
-    st.emit(inc, "detected", Severity::warning, Stepper::sentence(inc, why));
+    // Assessed before the first event so even "detected" names the bay.
     assess(inc, inv, d);
+    st.emit(inc, "detected", Severity::warning, Stepper::sentence(inc, why));
     st.go(inc, IncidentState::assessed, "pulling it now " + std::string(toString(inc.removalVerdict)) +
                                              (inc.risks.empty() ? std::string() : "; " + inc.risks.front()));
     if (bayKnown(inc)) {

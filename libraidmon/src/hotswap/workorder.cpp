@@ -20,13 +20,6 @@ namespace {
 
 constexpr std::size_t kColumns = 80;
 
-std::string pullName(const IncidentDrive& d) {
-    std::string s = d.model.value_or("drive");
-    s += ", serial " + d.serial.value_or("unknown");
-    if (d.capacityBytes) s += ", " + formatSize(*d.capacityBytes);
-    return s;
-}
-
 std::vector<std::string> stepsFor(const WorkOrder& wo) {
     std::vector<std::string> s;
     const std::string bay = wo.slotLabel ? *wo.slotLabel
