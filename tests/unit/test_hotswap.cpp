@@ -574,6 +574,17 @@ BOOST_FIXTURE_TEST_CASE(rebuild_failing, Rebuilding) {
     BOOST_TEST(fault->pattern == LedPattern::fault);
 }
 
+BOOST_FIXTURE_TEST_CASE(replacement_pulled_during_rebuild, Rebuilding) {
+    progress(40, 30);
+    Inventory out = without(arr, "sde");
+    auto st = advanceIncidents(incidents, arr, out, policy, at(40));
+    BOOST_TEST(inc().state == IncidentState::awaiting_insertion);
+    BOOST_TEST(!inc().replacement.has_value());
+    BOOST_TEST(incidents.size() == 1u);  // not a wrong_drive_removed incident
+    BOOST_TEST(!hasEvent(st, "wrong_drive_removed"));
+    BOOST_TEST(inc().findings.back().find("pulled before the rebuild finished") != std::string::npos);
+}
+
 BOOST_FIXTURE_TEST_CASE(drive_healthy_again_cancels, Opened) {
     auto healthy = optimalHost();
     auto st = advanceIncidents(incidents, inv, healthy, policy, at(5));

@@ -413,7 +413,19 @@ void step(Incident& inc, const Inventory& before, const Inventory& after, Steppe
         }
         return;
     case IncidentState::verified:
-    case IncidentState::rebuilding: followRebuild(inc, after, st); return;
+    case IncidentState::rebuilding:
+        if (inc.replacement && !detail::driveById(after, inc.replacement->id)) {
+            inc.findings.push_back("the replacement with serial " + inc.replacement->serial.value_or(inc.replacement->id) +
+                                   " was pulled before the rebuild finished");
+            inc.replacement.reset();
+            inc.rebuildPercent.reset();
+            inc.etaSeconds.reset();
+            inc.awaitingConfirmation = false;
+            st.go(inc, IncidentState::awaiting_insertion, inc.findings.back() + ": insert a replacement into bay " + detail::bayName(inc));
+            return;
+        }
+        followRebuild(inc, after, st);
+        return;
     default: (void)before; return;
     }
 }
@@ -503,6 +515,10 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     HotswapStep out;
     Stepper st(out, now);
     const std::size_t existing = incidents.size();
+    // A replacement pulled again is its incident's business, not a wrong drive.
+    std::set<std::string> replacements;
+    for (const auto& inc : incidents)
+        if (!isTerminal(inc.state) && inc.replacement) replacements.insert(inc.replacement->id);
     for (std::size_t i = 0; i < existing; ++i)
         if (!isTerminal(incidents[i].state)) step(incidents[i], before, after, st);
 
@@ -526,7 +542,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     bool anyOpen = false;
     for (std::size_t i = 0; i < existing; ++i) anyOpen = anyOpen || !isTerminal(incidents[i].state);
     for (const auto& d : before.drives) {
-        if (d.id.empty() || detail::driveById(after, d.id) || hasOpenFor(incidents, d.id)) continue;
+        if (d.id.empty() || detail::driveById(after, d.id) || hasOpenFor(incidents, d.id) || replacements.count(d.id)) continue;
         openForPulled(incidents, before, d, anyOpen, st);
     }
 

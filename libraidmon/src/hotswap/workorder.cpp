@@ -41,7 +41,7 @@ std::vector<std::string> stepsFor(const WorkOrder& wo) {
     case IncidentState::awaiting_removal:
         s.push_back(server);
         s.push_back(need);
-        s.push_back("Find the bay with the blinking locate light " + where + ".");
+        s.push_back("Find the bay with the blinking locate light (" + (bay.empty() ? std::string("bay unknown: find the drive by its serial") : "bay " + bay) + ").");
         s.push_back("Check the drive's serial is " + wo.drive.serial.value_or("unknown") + " before pulling it.");
         s.push_back("Pull that drive only, and wait for the light to change or for raidmon to confirm.");
         s.push_back("Insert the replacement into the same bay.");
@@ -307,7 +307,7 @@ std::string toSvg(const WorkOrder& wo, const Inventory& inv) {
       << xmlEscape("Host " + wo.hostname.value_or("unknown") + ", server serial " + wo.productSerial.value_or("unknown"))
       << "</text>\n";
     o << "<text x=\"" << margin << "\" y=\"" << cy + 20 << "\" font-size=\"14\">"
-      << xmlEscape("BayBox " + wo.slotLabel.value_or("unknown") + ": drive serial " + wo.drive.serial.value_or("unknown") +
+      << xmlEscape("Bay " + wo.slotLabel.value_or("unknown") + ": drive serial " + wo.drive.serial.value_or("unknown") +
                    (wo.drive.model ? " (" + *wo.drive.model + ")" : std::string()))
       << "</text>\n";
     o << "<text x=\"" << margin << "\" y=\"" << cy + 40 << "\" font-size=\"12\">"
