@@ -14,6 +14,8 @@ std::string bayName(const Incident& inc);
 std::string driveName(const IncidentDrive& d);
 /// The drive of `inv` with this id, or nullptr.
 const Drive* driveById(const Inventory& inv, const std::string& id);
+/// assessRemoval() of the incident's drive in its bay.
+RemovalAssessment assessIncidentDrive(const Inventory& inv, const Incident& inc);
 /// The array of `inv` with this id, or nullptr.
 const Array* arrayById(const Inventory& inv, const std::optional<std::string>& id);
 

@@ -130,6 +130,14 @@ std::pair<const Array*, const ArrayMember*> membership(const Inventory& inv, con
     return {nullptr, nullptr};
 }
 
+void setArray(Incident& inc, const Array& arr, const ArrayMember& mem) {
+    inc.arrayId = arr.id;
+    inc.arrayName = arr.name;
+    inc.arrayKind = arr.kind;
+    inc.arrayUuid = arr.uuid;
+    inc.memberSlot = mem.slot;
+}
+
 void fillBay(Incident& inc, const Inventory& inv, const Drive& d) {
     inc.enclosure = d.location.enclosure;
     inc.slot = d.location.slot;
@@ -187,11 +195,7 @@ void assess(Incident& inc, const Inventory& inv, const Drive& d) {
     inc.maxLogicalBlockSize = d.logicalBlockSize;
     auto [arr, mem] = membership(inv, d);
     if (arr) {
-        inc.arrayId = arr->id;
-        inc.arrayName = arr->name;
-        inc.arrayKind = arr->kind;
-        inc.arrayUuid = arr->uuid;
-        inc.memberSlot = mem->slot;
+        setArray(inc, *arr, *mem);
         std::optional<std::uint64_t> smallest;
         std::optional<std::uint32_t> largestBlock;
         for (const auto& m : arr->members) {
@@ -227,12 +231,7 @@ void assess(Incident& inc, const Inventory& inv, const Drive& d) {
             }
         }
     }
-    RemovalTarget t;
-    t.driveId = d.id;
-    t.enclosureId = inc.enclosure;
-    t.slotIndex = inc.slot;
-    t.slotLabel = inc.slotLabel;
-    auto verdict = assessRemoval(inv, t);
+    auto verdict = detail::assessIncidentDrive(inv, inc);
     inc.removalVerdict = verdict.verdict;
     inc.removalReasons = verdict.reasons;
 }
@@ -299,11 +298,7 @@ void openForPulled(std::vector<Incident>& incidents, const Inventory& before, co
     const IncidentCause cause = anotherOpen ? IncidentCause::wrong_drive_removed : IncidentCause::unexpected_removal;
     Incident& inc = newIncident(incidents, d, cause, st.now_);
     fillBay(inc, before, d);
-    inc.arrayId = arr->id;
-    inc.arrayName = arr->name;
-    inc.arrayKind = arr->kind;
-    inc.arrayUuid = arr->uuid;
-    inc.memberSlot = mem->slot;
+    setArray(inc, *arr, *mem);
     inc.minCapacityBytes = d.capacityBytes;
     inc.maxLogicalBlockSize = d.logicalBlockSize;
     inc.removalVerdict = verdict.verdict;
@@ -691,6 +686,15 @@ const Drive* driveById(const Inventory& inv, const std::string& id) {
     for (const auto& d : inv.drives)
         if (d.id == id) return &d;
     return nullptr;
+}
+
+RemovalAssessment assessIncidentDrive(const Inventory& inv, const Incident& inc) {
+    RemovalTarget t;
+    t.driveId = inc.drive.id;
+    t.enclosureId = inc.enclosure;
+    t.slotIndex = inc.slot;
+    t.slotLabel = inc.slotLabel;
+    return assessRemoval(inv, t);
 }
 
 const Array* arrayById(const Inventory& inv, const std::optional<std::string>& id) {

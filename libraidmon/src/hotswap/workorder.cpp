@@ -154,12 +154,7 @@ WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv) {
     wo.removalReasons = inc.removalReasons;
     // The verdict of the live inventory beats the one recorded when the incident opened.
     if (detail::driveById(inv, inc.drive.id)) {
-        RemovalTarget t;
-        t.driveId = inc.drive.id;
-        t.enclosureId = inc.enclosure;
-        t.slotIndex = inc.slot;
-        t.slotLabel = inc.slotLabel;
-        auto a = assessRemoval(inv, t);
+        auto a = detail::assessIncidentDrive(inv, inc);
         wo.removalVerdict = a.verdict;
         wo.removalReasons = a.reasons;
     }
