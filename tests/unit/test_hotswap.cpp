@@ -473,6 +473,15 @@ BOOST_FIXTURE_TEST_CASE(rejected_replacement_goes_back_to_awaiting_insertion, Pu
     BOOST_TEST(h.back().to == IncidentState::awaiting_insertion);
 }
 
+BOOST_FIXTURE_TEST_CASE(restart_sees_only_the_awaited_bay, Pulled) {
+    // The agent restarts: nothing before, every drive looks new; only one in the awaited bay counts.
+    auto st = advanceIncidents(incidents, Inventory{}, gone, policy, at(20));
+    BOOST_TEST(inc().state == IncidentState::awaiting_insertion);
+    BOOST_TEST(st.events.empty());
+    advanceIncidents(incidents, Inventory{}, with(gone, newDrive()), policy, at(30));
+    BOOST_TEST(inc().state == IncidentState::verified);
+}
+
 BOOST_FIXTURE_TEST_CASE(policy_auto_adds_at_once, Pulled) {
     policy.add = AddPolicy::automatic;
     auto st = insert(newDrive());

@@ -518,6 +518,9 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
         if (!isTerminal(incidents[i].state)) step(incidents[i], before, after, st);
 
     // New drives: to the incident waiting in their bay, else to the first one waiting anywhere.
+    // On the first scan (nothing before, e.g. the agent restarted) every drive looks new: only a
+    // drive in the awaited bay counts then.
+    const bool firstScan = before.drives.empty();
     for (const auto& d : after.drives) {
         if (d.id.empty() || detail::driveById(before, d.id)) continue;
         Incident* target = nullptr;
@@ -528,7 +531,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
                 target = &inc;
                 break;
             }
-            if (!target) target = &inc;
+            if (!target && !firstScan) target = &inc;
         }
         if (target) insert(*target, d, policy, st);
     }
