@@ -386,7 +386,7 @@ void insert(Incident& inc, const Drive& cand, const HotswapPolicy& policy, Stepp
     }
 }
 
-void step(Incident& inc, const Inventory& before, const Inventory& after, Stepper& st) {
+void step(Incident& inc, const Inventory& after, Stepper& st) {
     const Drive* now = detail::driveById(after, inc.drive.id);
     switch (inc.state) {
     case IncidentState::detected:
@@ -421,7 +421,7 @@ void step(Incident& inc, const Inventory& before, const Inventory& after, Steppe
         }
         followRebuild(inc, after, st);
         return;
-    default: (void)before; return;
+    default: return;
     }
 }
 
@@ -515,7 +515,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     for (const auto& inc : incidents)
         if (!isTerminal(inc.state) && inc.replacement) replacements.insert(inc.replacement->id);
     for (std::size_t i = 0; i < existing; ++i)
-        if (!isTerminal(incidents[i].state)) step(incidents[i], before, after, st);
+        if (!isTerminal(incidents[i].state)) step(incidents[i], after, st);
 
     // New drives: to the incident waiting in their bay, else to the first one waiting anywhere.
     // On the first scan (nothing before, e.g. the agent restarted) every drive looks new: only a
