@@ -42,6 +42,8 @@ using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon events [--since ID|TIME]` (cmd_events.cpp; the agent's control socket).
 void registerEvents(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon hotswap DRIVE [--confirm|--cancel] [--svg FILE]`, `raidmon hotswap --list` (cmd_hotswap.cpp).
+void registerHotswap(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon watch` (cmd_events.cpp).
 void registerWatch(CLI::App& app, Globals& globals, int& exitCode);
 void registerSmart(CLI::App& app, Globals& globals, int& exitCode);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
     const Register commands[] = {
         registerDecode,
         registerEvents,
+        registerHotswap,
         registerIdentify,
         registerLeds,
         registerLocate,

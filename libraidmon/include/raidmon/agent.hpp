@@ -20,6 +20,7 @@
 #include <raidmon/context.hpp>
 #include <raidmon/error.hpp>
 #include <raidmon/events.hpp>
+#include <raidmon/hotswap.hpp>
 
 RAIDMON_API_BEGIN
 namespace raidmon {
@@ -71,6 +72,8 @@ struct AgentConfig {
     std::vector<SinkConfig> sinks;                        ///< [[sink]]
     std::string metricsListen;                            ///< [metrics] listen; empty = off
     std::filesystem::path controlSocket;                  ///< [agent] control_socket; default state_dir/raidmond.sock
+    bool hotswap = true;                                  ///< [hotswap] enabled: run the hot-swap assistant (docs/hotswap.md)
+    HotswapPolicy hotswapPolicy;                          ///< [hotswap] add, allow_foreign_signatures, identify_server, ...
 };
 
 /// @brief Parse a configuration.
@@ -93,6 +96,12 @@ Result<void> runAgent(const Context& ctx, const AgentConfig& cfg, int stopFd);
 
 /// @brief The control socket's path for a state directory (state_dir/raidmond.sock).
 std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir);
+
+/// @brief Send one request line to a running agent's control socket (docs/agent.md, "Control
+/// socket") and return its answer: the lines between "OK" and "END".
+/// @return the lines; io_error if the agent does not answer (naming the socket), not_found or
+///         command_failed with the agent's message if it refuses, parse_error if the answer ends early.
+Result<std::vector<std::string>> askAgent(const std::filesystem::path& socket, std::string_view request);
 
 /// @brief Ask a running agent for stored events: those after sequence number `afterSeq`, or at or
 /// after `since`. Each is one CloudEvents JSON line.

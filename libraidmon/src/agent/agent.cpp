@@ -27,6 +27,7 @@
 #include <raidmon/version.hpp>
 
 #include "agent/delivery.hpp"
+#include "agent/hotswap_exec.hpp"
 #include "agent/metrics.hpp"
 #include "agent/outbox.hpp"
 #include "agent/servers.hpp"
@@ -160,6 +161,12 @@ private:
         for (const auto& f : r->failures) log(LogLevel::warning, "lease expiry: " + f);
         if (!out.empty()) emit(std::move(out));
     }
+    // The hot-swap assistant (docs/hotswap.md): incidents persisted in state_dir/incidents.json.
+    void loadHotswap();
+    void hotswapAfterScan(const Inventory& before);
+    void runActions(std::vector<HotswapAction> actions);
+    void saveHotswap();
+    std::string hotswapControl(const std::vector<std::string>& words);
     Result<Inventory> scan(const Reread& what);
     void rescan(const Reread& what);
     void emit(std::vector<Event> evs);
@@ -179,6 +186,7 @@ private:
     EventFilter filter_;
     HostIdentity id_;
     Inventory current_;
+    std::vector<Incident> incidents_;
     std::optional<detail::InventoryParts> parts_;  ///< the last scan in parts, for partial rescans
     std::unique_ptr<Outbox> outbox_;
     std::vector<std::unique_ptr<DeliveryWorker>> workers_;
@@ -255,7 +263,8 @@ void Agent::rescan(const Reread& what) {
     d.progressStepPercent = cfg_.progressStepPercent;
     emit(diffInventories(current_, *inv, d));
     const bool healthChanged = inv->health != current_.health;
-    current_ = std::move(*inv);
+    Inventory before = std::exchange(current_, std::move(*inv));
+    hotswapAfterScan(before);
     syncMdWatches();
     if (healthChanged)
         for (auto& w : workers_) w->setStatus(statusJson());
@@ -435,8 +444,98 @@ void Agent::pollerLoop() {
     }
 }
 
+void Agent::loadHotswap() {
+    if (!cfg_.hotswap) return;
+    auto r = loadIncidents(cfg_.stateDir);
+    if (r) {
+        incidents_ = std::move(*r);
+        return;
+    }
+    // Never overwrite what cannot be read: keep it aside for a person, start with no incidents.
+    const auto file = cfg_.stateDir / "incidents.json";
+    auto aside = file;
+    aside += ".unreadable-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(ctx_.clock->now().time_since_epoch()).count());
+    std::error_code ec;
+    std::filesystem::rename(file, aside, ec);
+    log(LogLevel::error, "hot-swap incidents unreadable error=\"" + r.error().message + "\" kept_as=" + aside.string() +
+                             (ec ? " (cannot move it: " + ec.message() + ")" : ""));
+}
+
+void Agent::saveHotswap() {
+    if (auto r = saveIncidents(cfg_.stateDir, incidents_); !r)
+        log(LogLevel::error, "cannot save hot-swap incidents error=\"" + r.error().message + "\"");
+}
+
+void Agent::hotswapAfterScan(const Inventory& before) {
+    if (!cfg_.hotswap) return;
+    auto step = advanceIncidents(incidents_, before, current_, cfg_.hotswapPolicy, ctx_.clock->now());
+    if (step.events.empty() && step.actions.empty()) return;
+    emit(std::move(step.events));
+    runActions(std::move(step.actions));
+    saveHotswap();
+}
+
+void Agent::runActions(std::vector<HotswapAction> actions) {
+    for (const auto& a : actions) {
+        const auto out = runHotswapAction(ctx_, current_, a, cfg_.stateDir);
+        log(out.ok ? LogLevel::info : LogLevel::error, std::string("hot-swap action=") + std::string(toString(a.kind)) + " incident=" +
+                                                           a.incidentId + " ok=" + (out.ok ? "yes" : "no") + " detail=\"" + out.message + "\"");
+        emit(actionDone(incidents_, a, out.ok, out.message, ctx_.clock->now()));
+    }
+}
+
+// HOTSWAP LIST | HOTSWAP OPEN DRIVE | HOTSWAP CONFIRM ID | HOTSWAP CANCEL ID [REASON...] |
+// HOTSWAP WORKORDER ID: answers "OK", one JSON document per line, "END".
+std::string Agent::hotswapControl(const std::vector<std::string>& words) {
+    if (!cfg_.hotswap) return "ERROR the hot-swap assistant is off ([hotswap] enabled = false)\n";
+    const std::string verb = words.size() > 1 ? words[1] : "";
+    auto answer = [](const std::vector<std::string>& lines) {
+        std::string out = "OK\n";
+        for (const auto& l : lines) out += l + "\n";
+        return out + "END\n";
+    };
+    if (verb == "LIST" && words.size() == 2) {
+        std::vector<std::string> lines;
+        for (const auto& i : incidents_) lines.push_back(toJson(i, -1));
+        return answer(lines);
+    }
+    if (words.size() < 3) return "ERROR usage: HOTSWAP LIST | OPEN DRIVE | CONFIRM ID | CANCEL ID [REASON] | WORKORDER ID\n";
+    const auto now = ctx_.clock->now();
+    if (verb == "WORKORDER") {
+        const Incident* i = findIncident(incidents_, words[2]);
+        if (!i) return "ERROR not found: no incident " + detail::quoteForError(words[2]) + "\n";
+        const WorkOrder wo = makeWorkOrder(*i, current_);
+        detail::Json j{{"incident", detail::Json::parse(toJson(*i, -1))},
+                       {"work_order", detail::Json::parse(toJson(wo, -1))},
+                       {"text", toText(wo)},
+                       {"svg", toSvg(wo, current_)}};
+        return answer({j.dump()});
+    }
+    Result<HotswapStep> r = fail(errc::invalid_argument, "");
+    std::string id = words[2];
+    if (verb == "OPEN") {
+        r = openIncident(incidents_, current_, words[2], cfg_.hotswapPolicy, now);
+        if (r && !incidents_.empty()) id = incidents_.back().id;
+    } else if (verb == "CONFIRM") {
+        r = confirmIncident(incidents_, words[2], now);
+    } else if (verb == "CANCEL") {
+        std::string reason;
+        for (std::size_t k = 3; k < words.size(); ++k) reason += (reason.empty() ? "" : " ") + words[k];
+        r = cancelIncident(incidents_, words[2], reason.empty() ? "cancelled by an operator" : reason, now);
+    } else {
+        return "ERROR unknown request HOTSWAP " + detail::quoteForError(verb) + "\n";
+    }
+    if (!r) return std::string("ERROR ") + (r.error().is(errc::not_found) ? "not found: " : "") + r.error().message + "\n";
+    emit(std::move(r->events));
+    runActions(std::move(r->actions));
+    saveHotswap();
+    const Incident* i = findIncident(incidents_, id);
+    return answer({i ? toJson(*i, -1) : "{}"});
+}
+
 std::string Agent::control(const std::string& req, bool& keep) {
     auto words = detail::splitWs(req);
+    if (!words.empty() && words[0] == "HOTSWAP") return hotswapControl(std::vector<std::string>(words.begin(), words.end()));
     if (words.size() == 1 && words[0] == "WATCH") {
         keep = true;
         return "OK\n";
@@ -526,6 +625,7 @@ Result<void> Agent::run() {
     if (!first) return tl::unexpected(first.error());
     current_ = std::move(*first);
     syncMdWatches();
+    loadHotswap();
     {
         std::vector<Event> evs{makeAgentStarted(current_, kVersion)};
         DiffOptions d;
@@ -533,6 +633,9 @@ Result<void> Agent::run() {
         for (auto& e : initialEvents(current_, d)) evs.push_back(std::move(e));
         emit(std::move(evs));
     }
+    // Incidents carried over from an earlier run meet the host as it is now; failed drives
+    // without one get one.
+    hotswapAfterScan(Inventory{});
     for (auto& w : workers_) w->setStatus(statusJson());
     wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wakeFd_ < 0) return fail(errc::io_error, std::string("eventfd: ") + std::strerror(errno));

@@ -178,6 +178,33 @@ Result<void> parseOutbox(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
     return {};
 }
 
+Result<void> parseHotswap(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
+    auto& p = cfg.hotswapPolicy;
+    for (const auto& [k, v] : t) {
+        const std::string key = "hotswap." + std::string(k.str());
+        if (k.str() == "enabled") {
+            TRY_ASSIGN(cfg.hotswap, boolean(c, v, key));
+        } else if (k.str() == "add") {
+            std::string word;
+            TRY_ASSIGN(word, string(c, v, key, false));
+            auto a = parseAddPolicy(word);
+            if (!a) return tl::unexpected(keyError(c, v, key, "must be \"auto\", \"confirm\" or \"never\", not " + detail::quoteForError(word)));
+            p.add = *a;
+        } else if (k.str() == "allow_foreign_signatures") {
+            TRY_ASSIGN(p.allowForeignSignatures, boolean(c, v, key));
+        } else if (k.str() == "identify_server") {
+            TRY_ASSIGN(p.identifyServer, boolean(c, v, key));
+        } else if (k.str() == "require_same_bay") {
+            TRY_ASSIGN(p.requireSameBay, boolean(c, v, key));
+        } else if (k.str() == "open_on_predicted_failure") {
+            TRY_ASSIGN(p.openOnPredictedFailure, boolean(c, v, key));
+        } else {
+            return tl::unexpected(keyError(c, v, key, "unknown key"));
+        }
+    }
+    return {};
+}
+
 Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, SinkConfig& s) {
     const std::string prefix = "sink[" + std::to_string(index + 1) + "].";
     s.line = static_cast<int>(t.source().begin.line);
@@ -281,13 +308,15 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
     AgentConfig cfg;
     for (const auto& [k, v] : root) {
         const std::string_view name = k.str();
-        if (name == "agent" || name == "metrics" || name == "outbox") {
+        if (name == "agent" || name == "metrics" || name == "outbox" || name == "hotswap") {
             const auto* t = v.as_table();
             if (!t) return tl::unexpected(keyError(c, v, std::string(name), "must be a table ([" + std::string(name) + "])"));
             if (name == "agent") {
                 if (auto r = parseAgent(c, *t, cfg); !r) return tl::unexpected(r.error());
             } else if (name == "outbox") {
                 if (auto r = parseOutbox(c, *t, cfg); !r) return tl::unexpected(r.error());
+            } else if (name == "hotswap") {
+                if (auto r = parseHotswap(c, *t, cfg); !r) return tl::unexpected(r.error());
             } else {
                 for (const auto& [mk, mv] : *t) {
                     const std::string key = "metrics." + std::string(mk.str());
@@ -313,7 +342,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                 cfg.sinks.push_back(std::move(s));
             }
         } else {
-            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, sink, metrics)"));
+            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics)"));
         }
     }
     return cfg;

@@ -67,14 +67,12 @@ Result<void> readLines(int fd, const std::filesystem::path& socket, const std::f
 
 } // namespace
 
-Result<std::vector<std::string>> queryEvents(const std::filesystem::path& socket, std::optional<std::uint64_t> afterSeq,
-                                             std::optional<std::chrono::system_clock::time_point> since) {
+Result<std::vector<std::string>> askAgent(const std::filesystem::path& socket, std::string_view request) {
+    if (request.find('\n') != std::string_view::npos) return fail(errc::invalid_argument, "askAgent: a request is one line");
     auto fd = connectTo(socket);
     if (!fd) return tl::unexpected(fd.error());
     Fd guard(*fd);
-    std::string req = since ? "EVENTS SINCE " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(since->time_since_epoch()).count())
-                            : "EVENTS AFTER " + std::to_string(afterSeq.value_or(0));
-    if (!agent::sendAll(*fd, req + "\n")) return fail(errc::io_error, socket.string() + ": cannot send: " + std::strerror(errno));
+    if (!agent::sendAll(*fd, std::string(request) + "\n")) return fail(errc::io_error, socket.string() + ": cannot send: " + std::strerror(errno));
     std::vector<std::string> out;
     bool first = true, ended = false;
     std::optional<Error> err;
@@ -82,7 +80,8 @@ Result<std::vector<std::string>> queryEvents(const std::filesystem::path& socket
         if (first) {
             first = false;
             if (line != "OK") {
-                err = Error(errc::command_failed, socket.string() + ": raidmond: " + detail::printable(line));
+                const bool notFound = detail::startsWith(line, "ERROR not found");
+                err = Error(notFound ? errc::not_found : errc::command_failed, socket.string() + ": raidmond: " + detail::printable(line));
                 return false;
             }
             return true;
@@ -97,6 +96,12 @@ Result<std::vector<std::string>> queryEvents(const std::filesystem::path& socket
     if (err) return tl::unexpected(*err);
     if (!ended) return tl::unexpected(r ? Error(errc::parse_error, socket.string() + ": answer ended early") : r.error());
     return out;
+}
+
+Result<std::vector<std::string>> queryEvents(const std::filesystem::path& socket, std::optional<std::uint64_t> afterSeq,
+                                             std::optional<std::chrono::system_clock::time_point> since) {
+    return askAgent(socket, since ? "EVENTS SINCE " + std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(since->time_since_epoch()).count())
+                                  : "EVENTS AFTER " + std::to_string(afterSeq.value_or(0)));
 }
 
 Result<void> watchEvents(const std::filesystem::path& socket, const std::function<bool(std::string_view)>& onEvent) {

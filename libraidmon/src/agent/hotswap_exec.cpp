@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "agent/hotswap_exec.hpp"
+
+#include <raidmon/led.hpp>
+
+#include "core/strutil.hpp"
+
+namespace raidmon::agent {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+// A bay light of an incident stays on until the incident ends; the lease only bounds a light an
+// agent that died for good would leave behind.
+constexpr std::chrono::seconds kIncidentLightLease = std::chrono::hours(7 * 24);
+
+std::string commandLine(const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& a : argv) s += (s.empty() ? "" : " ") + a;
+    return s;
+}
+
+ActionOutcome runMdadm(const Context& ctx, const std::vector<std::string>& argv) {
+    if (!ctx.runner) return {false, "no command runner: run '" + commandLine(argv) + "' yourself"};
+    auto r = ctx.runner->run(argv, 120s);
+    if (!r) return {false, "'" + commandLine(argv) + "': " + r.error().message};
+    if (r->exitStatus != 0) {
+        std::string why = std::string(detail::trim(r->err.empty() ? r->out : r->err));
+        if (why.size() > 400) why.resize(400);
+        return {false, "'" + commandLine(argv) + "' exited " + std::to_string(r->exitStatus) + (why.empty() ? "" : ": " + detail::printable(why))};
+    }
+    return {true, "'" + commandLine(argv) + "' done"};
+}
+
+ActionOutcome light(const Context& ctx, const Inventory& inv, const HotswapAction& a, LedPattern pattern,
+                    const std::filesystem::path& stateDir) {
+    if (!a.enclosure || !a.slot) return {false, "no bay known for incident " + a.incidentId};
+    Bay bay;
+    bay.enclosure = *a.enclosure;
+    bay.slot = *a.slot;
+    bay.label = a.slotLabel;
+    LedOptions o;
+    o.stateDir = stateDir;
+    o.duration = kIncidentLightLease;
+    o.reason = "hot-swap incident " + a.incidentId;
+    auto r = setSlotLed(ctx, inv, bay, pattern, o);
+    if (!r) return {false, r.error().message};
+    std::string msg = std::string(toString(pattern)) + " light of bay " + a.slotLabel.value_or(std::to_string(*a.slot)) + " via " +
+                      r->backend + (r->verified ? ", read back" : ", not verifiable");
+    for (const auto& c : r->conflicts) msg += "; " + c;
+    return {true, msg};
+}
+
+} // namespace
+
+ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const HotswapAction& a, const std::filesystem::path& stateDir) {
+    switch (a.kind) {
+    case HotswapActionKind::light_on: return light(ctx, inv, a, a.pattern, stateDir);
+    case HotswapActionKind::light_off: return light(ctx, inv, a, LedPattern::off, stateDir);
+    case HotswapActionKind::identify_on:
+    case HotswapActionKind::identify_off: {
+        LedOptions o;
+        o.stateDir = stateDir;
+        o.reason = "hot-swap incident " + a.incidentId;
+        const bool on = a.kind == HotswapActionKind::identify_on;
+        if (on) o.duration = kIncidentLightLease;
+        auto r = setServerIdentify(ctx, on, o);
+        if (!r) return {false, r.error().message};
+        return {true, std::string("server identify light ") + (on ? "on" : "off")};
+    }
+    case HotswapActionKind::md_add: {
+        if (!a.array || !a.device) return {false, "md_add without an array or a device"};
+        return runMdadm(ctx, {"mdadm", "--manage", (ctx.paths.dev / *a.array).string(), "--add", *a.device});
+    }
+    case HotswapActionKind::md_remove_detached: {
+        if (!a.array) return {false, "md_remove_detached without an array"};
+        // A pulled member stays in the array as a ghost until it is failed and removed ("detached":
+        // its device is gone). What udev's mdadm -If rule does on a Debian server; harmless if done.
+        const std::string md = (ctx.paths.dev / *a.array).string();
+        auto r = runMdadm(ctx, {"mdadm", "--manage", md, "--fail", "detached", "--remove", "detached"});
+        auto f = runMdadm(ctx, {"mdadm", "--manage", md, "--remove", "failed"});
+        return {r.ok || f.ok, r.message + "; " + f.message};
+    }
+    }
+    return {false, "unknown action"};
+}
+
+} // namespace raidmon::agent

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#pragma once
+// What the tests that run raidmond inside a testbed share: the child process, reading the file
+// sink's events, waiting for them, the agent's command line.
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include "testbed.hpp"
+
+namespace raidmon::test::agent {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+/// A child process with its stderr in a file; killed (SIGKILL) if still running at the end.
+class Child {
+public:
+    Child(std::vector<std::string> argv, const fs::path& errFile) {
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            int fd = ::open(errFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+            if (fd >= 0) {
+                ::dup2(fd, 2);
+                ::dup2(fd, 1);
+            }
+            std::vector<char*> a;
+            for (auto& s : argv) a.push_back(s.data());
+            a.push_back(nullptr);
+            ::execv(a[0], a.data());
+            ::_exit(127);
+        }
+    }
+    Child(const Child&) = delete;
+    Child& operator=(const Child&) = delete;
+    ~Child() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+        }
+    }
+    /// Send a signal and reap; the exit status (128+signal when killed).
+    int stop(int sig) {
+        ::kill(pid_, sig);
+        int st = 0;
+        ::waitpid(pid_, &st, 0);
+        pid_ = -1;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    [[nodiscard]] bool running() const {
+        int st = 0;
+        return pid_ > 0 && ::waitpid(pid_, &st, WNOHANG) == 0;
+    }
+
+private:
+    pid_t pid_ = -1;
+};
+
+inline std::string slurp(const fs::path& p) {
+    std::ifstream f(p);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+inline std::vector<Json> readEvents(const fs::path& file) {
+    std::vector<Json> out;
+    std::istringstream in(slurp(file));
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty()) continue;
+        Json j = Json::parse(line, nullptr, false);
+        BOOST_REQUIRE_MESSAGE(!j.is_discarded(), "not JSON: " << line.substr(0, 200));
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+/// Wait until `pred` holds over the events in `file`.
+template <typename Pred>
+std::vector<Json> waitEvents(const fs::path& file, Pred pred, std::chrono::milliseconds timeout = 15s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    std::vector<Json> evs;
+    while (std::chrono::steady_clock::now() < end) {
+        evs = fs::exists(file) ? readEvents(file) : std::vector<Json>{};
+        if (pred(evs)) return evs;
+        std::this_thread::sleep_for(20ms);
+    }
+    return evs;
+}
+
+inline std::size_t countType(const std::vector<Json>& evs, const std::string& type) {
+    std::size_t n = 0;
+    for (const auto& e : evs) n += e["type"] == "io.raidmon." + type ? 1 : 0;
+    return n;
+}
+
+inline const Json* findEvent(const std::vector<Json>& evs, const std::string& type, const std::string& subjectPart = "") {
+    for (const auto& e : evs)
+        if (e["type"] == "io.raidmon." + type && e["subject"].get<std::string>().find(subjectPart) != std::string::npos) return &e;
+    return nullptr;
+}
+
+inline std::string syspathOf(const Testbed& tb, const std::string& blockName) {
+    auto link = tb.root() / "sys" / "block" / blockName;
+    return "/sys" + fs::canonical(link).string().substr((tb.root() / "sys").string().size());
+}
+
+inline std::vector<std::string> agentArgs(const fs::path& config, const fs::path& state, const Testbed& tb) {
+    const std::string r = tb.root().string();
+    return {RAIDMOND, "--config", config.string(), "--state-dir", state.string(), "--proc", r + "/proc", "--etc", r + "/etc",
+            "--no-device-io"};
+}
+
+/// Wait until the agent answers on its control socket (it then has scanned and committed its
+/// start events).
+inline void waitControl(const fs::path& state) {
+    for (int i = 0; i < 500 && !fs::exists(state / "raidmond.sock"); ++i) std::this_thread::sleep_for(10ms);
+}
+
+} // namespace raidmon::test::agent
