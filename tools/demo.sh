@@ -59,3 +59,10 @@ umockdev-wrapper build/tests/umockdev/tbrun "$TB" -- /bin/sh -c "
   kill \$pid; wait \$pid" || true
 echo "(the panel receives each as CloudEvents JSON; the array.degraded one, with the rebuild recommendation:)"
 grep array.degraded "$DEMO/events.jsonl" | head -1 | python3 -m json.tool | head -60
+
+say "A full hot replacement of the failed drive, guided by raidmond and raidmon hotswap"
+echo "(the testbed plays the server: a drive is pulled and another inserted through its sysfs and"
+echo " uevents, and md recovers onto it; mdadm is a stand-in that prints what the agent asked)"
+HS=$(mktemp -d)
+trap 'rm -rf "$DEMO" "$HS"' EXIT
+umockdev-wrapper build/tests/umockdev/demo_hotswap "$TB" "$RAIDMOND" "$RAIDMON" "$HS"

@@ -58,6 +58,25 @@ BOOST_AUTO_TEST_CASE(defaults) {
     BOOST_TEST(c->sinks.empty());
     BOOST_TEST(c->metricsListen.empty());
     BOOST_TEST(c->smartWakeStandby == false);
+    // The hot-swap assistant runs, but writes nothing to a disk without an operator's confirmation.
+    BOOST_TEST(c->hotswap == true);
+    BOOST_TEST((c->hotswapPolicy.add == AddPolicy::confirm));
+    BOOST_TEST(c->hotswapPolicy.allowForeignSignatures == false);
+}
+
+BOOST_AUTO_TEST_CASE(hotswap_section) {
+    auto c = parseAgentConfig("[hotswap]\nadd = \"auto\"\nidentify_server = true\nrequire_same_bay = false\n"
+                              "allow_foreign_signatures = true\nopen_on_predicted_failure = false\n",
+                              "h.toml");
+    BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+    BOOST_TEST((c->hotswapPolicy.add == AddPolicy::automatic));
+    BOOST_TEST(c->hotswapPolicy.identifyServer);
+    BOOST_TEST(!c->hotswapPolicy.requireSameBay);
+    BOOST_TEST(c->hotswapPolicy.allowForeignSignatures);
+    BOOST_TEST(!c->hotswapPolicy.openOnPredictedFailure);
+    auto off = parseAgentConfig("[hotswap]\nenabled = false\n", "h.toml");
+    BOOST_REQUIRE(off);
+    BOOST_TEST(!off->hotswap);
 }
 
 struct Bad {
@@ -86,6 +105,9 @@ const Bad bad[] = {
     {"[metrics]\nlisten = 9598\n", "x.toml:2: key 'metrics.listen': must be a string"},
     {"[outbox]\nmax_events = 1\n", "x.toml:2: key 'outbox.max_events': must be between 10"},
     {"[agent\nheartbeat = 1\n", "x.toml:1:"},
+    {"[hotswap]\nadd = \"yes\"\n", "x.toml:2: key 'hotswap.add': must be \"auto\", \"confirm\" or \"never\""},
+    {"[hotswap]\nidentify_server = 1\n", "x.toml:2: key 'hotswap.identify_server': must be true or false"},
+    {"[hotswap]\nadd_policy = \"auto\"\n", "x.toml:2: key 'hotswap.add_policy': unknown key"},
     {"sink = 3\n", "x.toml:1: key 'sink': must be an array of tables"},
     {"\xff\xfe garbage = = =\n", "x.toml:1:"},
 };

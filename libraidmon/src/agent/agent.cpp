@@ -477,7 +477,9 @@ void Agent::hotswapAfterScan(const Inventory& before) {
 
 void Agent::runActions(std::vector<HotswapAction> actions) {
     for (const auto& a : actions) {
-        const auto out = runHotswapAction(ctx_, current_, a, cfg_.stateDir);
+        const Incident* inc = findIncident(incidents_, a.incidentId);
+        const bool completed = inc && inc->state == IncidentState::completed;
+        const auto out = runHotswapAction(ctx_, current_, a, cfg_.stateDir, completed);
         log(out.ok ? LogLevel::info : LogLevel::error, std::string("hot-swap action=") + std::string(toString(a.kind)) + " incident=" +
                                                            a.incidentId + " ok=" + (out.ok ? "yes" : "no") + " detail=\"" + out.message + "\"");
         emit(actionDone(incidents_, a, out.ok, out.message, ctx_.clock->now()));

@@ -34,7 +34,7 @@ ActionOutcome runMdadm(const Context& ctx, const std::vector<std::string>& argv)
 }
 
 ActionOutcome light(const Context& ctx, const Inventory& inv, const HotswapAction& a, LedPattern pattern,
-                    const std::filesystem::path& stateDir) {
+                    const std::filesystem::path& stateDir, bool force) {
     if (!a.enclosure || !a.slot) return {false, "no bay known for incident " + a.incidentId};
     Bay bay;
     bay.enclosure = *a.enclosure;
@@ -44,6 +44,7 @@ ActionOutcome light(const Context& ctx, const Inventory& inv, const HotswapActio
     o.stateDir = stateDir;
     o.duration = kIncidentLightLease;
     o.reason = "hot-swap incident " + a.incidentId;
+    o.force = force;
     auto r = setSlotLed(ctx, inv, bay, pattern, o);
     if (!r) return {false, r.error().message};
     std::string msg = std::string(toString(pattern)) + " light of bay " + a.slotLabel.value_or(std::to_string(*a.slot)) + " via " +
@@ -54,10 +55,11 @@ ActionOutcome light(const Context& ctx, const Inventory& inv, const HotswapActio
 
 } // namespace
 
-ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const HotswapAction& a, const std::filesystem::path& stateDir) {
+ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const HotswapAction& a, const std::filesystem::path& stateDir,
+                               bool completed) {
     switch (a.kind) {
-    case HotswapActionKind::light_on: return light(ctx, inv, a, a.pattern, stateDir);
-    case HotswapActionKind::light_off: return light(ctx, inv, a, LedPattern::off, stateDir);
+    case HotswapActionKind::light_on: return light(ctx, inv, a, a.pattern, stateDir, false);
+    case HotswapActionKind::light_off: return light(ctx, inv, a, LedPattern::off, stateDir, completed);
     case HotswapActionKind::identify_on:
     case HotswapActionKind::identify_off: {
         LedOptions o;

@@ -19,7 +19,10 @@ struct ActionOutcome {
 
 /// Carry out one action against the host described by `inv`. Lights are leased in `stateDir`
 /// (leds.json) for the incident's lifetime; md commands run `mdadm --manage` through ctx.runner.
+/// `completed`: the incident ended with the bay's drive replaced and in sync; its light_off then also
+/// clears a fault light another component set for the old drive (it would send the next technician
+/// to a healthy drive).
 ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const HotswapAction& action,
-                               const std::filesystem::path& stateDir);
+                               const std::filesystem::path& stateDir, bool completed = false);
 
 } // namespace raidmon::agent

@@ -257,7 +257,10 @@ void openAndLocate(std::vector<Incident>& incidents, const Inventory& inv, const
     // Assessed before the first event so even "detected" names the bay.
     assess(inc, inv, d);
     st.emit(inc, "detected", Severity::warning, Stepper::sentence(inc, why));
-    st.go(inc, IncidentState::assessed, "pulling it now " + std::string(toString(inc.removalVerdict)) +
+    static constexpr const char* kVerdictWords[] = {"is safe", "interrupts a rebuild", "reduces redundancy",
+                                                    "leaves no redundancy", "loses data", "has an unknown effect"};
+    const auto v = static_cast<std::size_t>(inc.removalVerdict);
+    st.go(inc, IncidentState::assessed, std::string("pulling it now ") + (v < std::size(kVerdictWords) ? kVerdictWords[v] : "?") +
                                              (inc.risks.empty() ? std::string() : "; " + inc.risks.front()));
     if (bayKnown(inc)) {
         st.go(inc, IncidentState::locating, "lighting the locate light of the bay");
