@@ -119,6 +119,9 @@ def main():
                        "uuid=c0ffee00-0000-4000-8000-000000000042",
             "-smbios", "type=2,serial=VM-BOARD-0042",
             "-smbios", "type=3,asset=ASSET-VM-42",
+            # Native PCIe hot-plug (pciehp) on the root ports instead of QEMU's ACPI hot-plug: the
+            # slots then have the attention indicator raidmon uses as the NVMe bay's LED.
+            "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
             "-device", "virtio-scsi-pci,id=scsi0"]
     for i in range(4):
         args += disk("vs%d" % i, "vscsi%d" % i)

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Host-side checks of the vm scenario "hotswap_nvme" (NVMe RAID1 member swapped through its PCIe slot)."""
+import json
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from vmevents import Events  # noqa: E402
+
+
+def check(out, expect):
+    st = json.load(open(out / "status.json"))
+    drives = {d["serial"]: d for d in st["drives"]}
+    pcie = [e for e in st.get("enclosures", []) if e.get("id") == "pcie"]
+    expect(bool(pcie), "raidmon status: the PCIe slots are an enclosure with id pcie")
+    expect(bool(drives.get("NVME-D1", {}).get("slot")), "raidmon status: NVME-D1 has a bay (its PCIe slot): %r"
+           % drives.get("NVME-D1", {}).get("slot"))
+    ev = Events(out, expect)
+    ev.common()
+    failed = ev.drive("drive.failed", "NVME-D1")
+    removed = ev.drive("drive.removed", "NVME-D1")
+    added = ev.drive("drive.added", "NVME-R1")
+    expect(bool(failed), "drive.failed names serial NVME-D1")
+    expect(bool(removed), "drive.removed names serial NVME-D1")
+    expect(bool(added), "drive.added names serial NVME-R1")
+    expect(bool(ev.array("array.degraded", "md1")), "array.degraded md1")
+    expect(bool(ev.array("array.rebuild_finished", "md1")), "array.rebuild_finished md1")
+    expect(bool(ev.array("array.optimal", "md1")), "array.optimal md1")
+    ev.before(removed, added, "drive.removed before drive.added")
+
+    def hotswap():
+        s = ev.incident_shape("NVME-D1", "drive_failed", "md1")
+        expect(s.get("enclosure") == "pcie", "incident enclosure pcie (got %r)" % s.get("enclosure"))
+        expect(bool(s.get("slot_label")), "incident slot_label set (got %r)" % s.get("slot_label"))
+        for state in ("awaiting_insertion", "verified", "rebuilding", "completed"):
+            expect(bool(ev.incident(state, "NVME-D1") or ev.incident(state, "NVME-R1")), "hotswap.%s reported" % state)
+        done = ev.incident("completed")
+        expect(bool(done) and (ev.snap(done[-1]).get("replacement") or {}).get("serial") == "NVME-R1",
+               "completed incident: replacement serial NVME-R1")
+    ev.hotswap_checks(hotswap)
