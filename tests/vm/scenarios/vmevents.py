@@ -63,7 +63,8 @@ class Events:
         if self.hotswap:
             fn()
         else:
-            self.expect(not self.required, "hot-swap support present (HOTSWAP_REQUIRED=1)")
+            self.expect(not self.required, "no hot-swap flow in raidmond: %s" % (
+                "FAILED because HOTSWAP_REQUIRED=1" if self.required else "its checks are SKIPPED (HOTSWAP_REQUIRED=0)"))
             print("!!!!!!!! HOST: hot-swap checks SKIPPED: raidmond has no [hotswap] section "
                   "(set HOTSWAP_REQUIRED=1 in the scenario to make this a failure) !!!!!!!!", flush=True)
 
