@@ -18,6 +18,10 @@ check "its slot has an attention indicator" [ -e "$SLOT/attention" ]
 attn() { cat "$SLOT/attention" 2>/dev/null; }
 attn_on() { [ -n "$(attn)" ] && [ "$(attn)" != 0 ]; }
 attn_off() { [ "$(attn)" = 0 ]; }
+# the kernel side of the LED: pciehp forwards attention writes to the slot control register
+echo 1 > "$SLOT/attention" 2>/dev/null; A1=$(attn); echo 0 > "$SLOT/attention" 2>/dev/null; A0=$(attn)
+log "attention write test: wrote 1 read $A1, wrote 0 read $A0"
+check "slot attention indicator can be set and cleared (pciehp)" [ "$A1" = 1 ] && [ "$A0" = 0 ]
 raidmon status --json > /tmp/status.json 2>/dev/null; send status.json /tmp/status.json
 
 detect_hotswap

@@ -13,8 +13,12 @@ def check(out, expect):
     drives = {d["serial"]: d for d in st["drives"]}
     pcie = [e for e in st.get("enclosures", []) if e.get("id") == "pcie"]
     expect(bool(pcie), "raidmon status: the PCIe slots are an enclosure with id pcie")
-    expect(bool(drives.get("NVME-D1", {}).get("slot")), "raidmon status: NVME-D1 has a bay (its PCIe slot): %r"
-           % drives.get("NVME-D1", {}).get("slot"))
+    loc = drives.get("NVME-D1", {}).get("location") or {}
+    expect(loc.get("enclosure") == "pcie" and loc.get("slot") == 2 and loc.get("label") == "PCIe slot 2",
+           "raidmon status: NVME-D1's bay is PCIe slot 2 (rp1, slot=2): %r" % loc)
+    slots = {s["index"]: s for s in pcie[0]["slots"]} if pcie else {}
+    expect(slots.get(2, {}).get("device") == "nvme1n1" and slots.get(2, {}).get("attention") == 0,
+           "PCIe slot 2 holds nvme1n1, attention indicator readable (0)")
     ev = Events(out, expect)
     ev.common()
     failed = ev.drive("drive.failed", "NVME-D1")
