@@ -7,6 +7,10 @@ mdadm --create /dev/md0 --run --assume-clean --level=5 --raid-devices=4 --metada
       /dev/$S0 /dev/$S1 /dev/$S2 /dev/$S3 2>&1 | sed 's/^/@@LOG mdadm: /'
 udevadm settle -t 10
 
+# md0 is in use, as a mounted filesystem would hold it: with no holder, udev's "mdadm -If" on the
+# wrong drive cannot fail it (the kernel refuses: EBUSY) and then stops the whole array instead.
+exec 3</dev/md0
+
 detect_hotswap
 if [ "$HOTSWAP" = 1 ]; then start_agent "$(printf '[hotswap]\nadd = "auto"')"; else start_agent; fi
 
@@ -19,7 +23,11 @@ hs_wait_event hotswap.awaiting_removal VSCSI-D1
 log "WRONG PULL: hot-unplug vscsi2 ($S2, healthy) instead of vscsi1"
 req unplug vscsi2
 check "$S2 disappeared" wait_for 30 sh -c "[ ! -e /sys/block/$S2 ]"
-sleep 2
+sleep 1
+mdlog md0
+# a read, as the filesystem would issue one (on 6.1 md has already failed the array by now)
+dd if=/dev/md0 of=/dev/null bs=4k count=16 skip=1000 iflag=direct 2>&1 | sed 's/^/@@LOG dd: /'
+sleep 1
 mdlog md0
 log "md0 after the wrong pull: $(grep -A2 '^md0' /proc/mdstat | tr '\n' ' ')"
 wait_event drive.removed VSCSI-D2
@@ -27,3 +35,5 @@ array_lost() { ev_seen array.failed md0 || [ "$(grep -c '"type": *"io.raidmon.ar
 check "array.failed for md0 (or a second array.degraded)" wait_for 30 array_lost
 hs_wait_event hotswap.wrong_drive_removed VSCSI-D2
 mdadm --detail /dev/md0 > /tmp/md0.detail 2>&1; send md0.detail /tmp/md0.detail
+dmesg | grep -E 'md/raid|md0|md:' | tail -20 | sed 's/^/@@LOG dmesg: /'
+exec 3<&-
