@@ -41,4 +41,8 @@ def check(out, expect):
         done = ev.incident("completed")
         expect(bool(done) and (ev.snap(done[-1]).get("replacement") or {}).get("serial") == "NVME-R1",
                "completed incident: replacement serial NVME-R1")
+    if (out / "workorder.json").exists():  # only when the CLI has "raidmon hotswap"
+        wo = (out / "workorder.json").read_text()
+        expect(int((out / "workorder.rc").read_text()) == 0 and "NVME-D1" in wo and bool(json.loads(wo)),
+               "raidmon hotswap NVME-D1 --json: a work order naming the drive")
     ev.hotswap_checks(hotswap)

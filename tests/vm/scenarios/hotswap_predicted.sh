@@ -20,6 +20,6 @@ sleep 1
 raidmon smart /dev/$N0 --json > /tmp/smart-after.json 2>/tmp/smart-after.err; echo $? > /tmp/smart-after.rc
 send smart-after.json /tmp/smart-after.json; send smart-after.rc /tmp/smart-after.rc
 [ -x /sbin/nvme ] && nvme smart-log /dev/${N0%n1} 2>&1 | grep -i critical_warning | sed 's/^/@@LOG nvme-cli: /'
-wait_event drive.failure_predicted NVME-D0 30
-hs_wait_event hotswap.awaiting_removal NVME-D0 30
+wait_event drive.failure_predicted NVME-D0 45
+hs_wait_event hotswap.awaiting_removal NVME-D0 45
 check "md1 still optimal (a prediction is not a failure)" md_healthy md1 2

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Host-side checks of the vm scenario "hotswap_raid5" (the events raidmond wrote in the guest)."""
+import json
 import pathlib
 import sys
 
@@ -43,4 +44,8 @@ def check(out, expect):
                     and e["type"] not in ("io.raidmon.hotswap.progress",)}) == 1, "one incident for the whole swap")
         expect(not ev.of("hotswap.failed") and not ev.of("hotswap.replacement_rejected"), "no hotswap.failed / replacement_rejected")
         expect("slot_label" in s and "enclosure" in s and "slot" in s, "incident has enclosure, slot, slot_label keys")
+    if (out / "workorder.json").exists():  # only when the CLI has "raidmon hotswap"
+        wo = (out / "workorder.json").read_text()
+        expect(int((out / "workorder.rc").read_text()) == 0 and "VSCSI-D1" in wo and bool(json.loads(wo)),
+               "raidmon hotswap VSCSI-D1 --json: a work order naming the drive")
     ev.hotswap_checks(hotswap)
