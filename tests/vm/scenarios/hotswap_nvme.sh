@@ -32,7 +32,7 @@ mdadm /dev/md1 --fail /dev/$N1 2>&1 | sed 's/^/@@LOG mdadm: /'
 wait_event drive.failed NVME-D1
 wait_event array.degraded md1
 hs_wait_event hotswap.awaiting_removal NVME-D1
-if raidmon hotswap --help >/dev/null 2>&1; then
+if have_cli_hotswap; then
   raidmon hotswap NVME-D1 --json > /tmp/workorder.json 2>/tmp/workorder.err; echo $? > /tmp/workorder.rc
   send workorder.json /tmp/workorder.json; send workorder.rc /tmp/workorder.rc
 else

@@ -19,7 +19,7 @@ mdadm /dev/md0 --fail /dev/$S1 2>&1 | sed 's/^/@@LOG mdadm: /'
 wait_event drive.failed VSCSI-D1
 wait_event array.degraded md0
 hs_wait_event hotswap.awaiting_removal VSCSI-D1
-if raidmon hotswap --help >/dev/null 2>&1; then
+if have_cli_hotswap; then
   raidmon hotswap VSCSI-D1 --json > /tmp/workorder.json 2>/tmp/workorder.err; echo $? > /tmp/workorder.rc
   send workorder.json /tmp/workorder.json; send workorder.rc /tmp/workorder.rc
 else
