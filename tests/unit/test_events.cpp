@@ -155,6 +155,21 @@ BOOST_AUTO_TEST_CASE(drive_failed_and_predicted_and_health) {
     BOOST_TEST(evs[0].severity == Severity::warning);
 }
 
+// A working drive whose own SMART says it will fail (NVMe critical warning: health Critical,
+// failure_predicted) is predicted, not failed; once md fails it, it is failed.
+BOOST_AUTO_TEST_CASE(smart_critical_but_working_is_predicted) {
+    Inventory before = host(4), after = host(4);
+    after.drives[2].failurePredicted = true;
+    after.drives[2].health = Health::Critical;
+    auto evs = diffInventories(before, after);
+    BOOST_TEST(types(evs) == (std::vector<std::string>{"drive.failure_predicted"}), boost::test_tools::per_element());
+    BOOST_TEST(evs[0].severity == Severity::critical);
+    BOOST_TEST(types(initialEvents(after)) == (std::vector<std::string>{"drive.failure_predicted"}), boost::test_tools::per_element());
+    Inventory failed = after;
+    failed.drives[2].state = DriveState::failed;
+    BOOST_TEST(types(diffInventories(after, failed)) == (std::vector<std::string>{"drive.failed"}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(array_failed_and_controller_health) {
     Inventory before = host(4), after = host(4);
     after.arrays[0].state = "failed";

@@ -35,9 +35,37 @@ copy_with_libs() {  # copy_with_libs SOURCE DEST-IN-GUEST
 }
 copy_with_libs "$(command -v mdadm)" /sbin/mdadm
 for b in "$@"; do copy_with_libs "$b" "/bin/$(basename "$b")"; done
+# Diagnostics in the console when they exist on the host (the scenarios do not depend on them).
+for t in smartctl nvme; do
+  p=$(command -v $t) && copy_with_libs "$p" "/sbin/$t" || true
+done
+
+# udev as a Debian server runs it: systemd-udevd (one binary with udevadm, told apart by argv[0]),
+# its helpers, and the rules for block devices and md (including mdadm's incremental assembly and
+# its remove rule, which runs "mdadm -If" when a member disappears).
+if [ -x /lib/systemd/systemd-udevd ] || [ -x /usr/lib/systemd/systemd-udevd ]; then
+  UDEVD=$(readlink -f /lib/systemd/systemd-udevd 2>/dev/null || readlink -f /usr/lib/systemd/systemd-udevd)
+  copy_with_libs "$(command -v udevadm)" /bin/udevadm
+  mkdir -p "$R/lib/systemd" "$R/lib/udev/rules.d" "$R/etc/udev"
+  if [ "$(basename "$UDEVD")" = udevadm ]; then ln -s /bin/udevadm "$R/lib/systemd/systemd-udevd"
+  else copy_with_libs "$UDEVD" /lib/systemd/systemd-udevd; fi
+  for h in ata_id scsi_id; do [ -x /lib/udev/$h ] && copy_with_libs /lib/udev/$h /lib/udev/$h; done
+  for r in 50-udev-default 60-block 60-persistent-storage 01-md-raid-creating 63-md-raid-arrays 64-md-raid-assembly; do
+    f=/lib/udev/rules.d/$r.rules
+    [ -f "$f" ] || f=/usr/lib/udev/rules.d/$r.rules
+    [ -f "$f" ] && cp "$f" "$R/lib/udev/rules.d/" || echo "build-initramfs: no udev rule $r on this host" >&2
+  done
+  ln -sf /sbin/mdadm "$R/usr/sbin/mdadm"
+  ln -sf /bin/udevadm "$R/sbin/udevadm"
+  ln -sf /bin/basename "$R/usr/bin/basename"
+else
+  echo "build-initramfs: no systemd-udevd on this host: the guest runs without udev" >&2
+fi
 
 echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
 echo 'root:x:0:' > "$R/etc/group"
+# the groups udev's rules name (unknown ones only produce warnings, but keep the log clean)
+for g in disk cdrom tape dialout kmem tty video audio input kvm render sgx lp; do echo "$g:x:$((100 + ${#g})):" >> "$R/etc/group"; done
 echo 'DEVICE partitions' > "$R/etc/mdadm/mdadm.conf"
 # A machine-id as systemd writes it: the host identity the panel keys on.
 echo 5f0c2d9e8b7a4c3d9e1f2a3b4c5d6e7f > "$R/etc/machine-id"

@@ -6,6 +6,7 @@
 #   prepare.sh CACHE        exit 0 ready, 77 cannot be prepared here (the tests then SKIP, loudly)
 set -uo pipefail
 CACHE=$1
+mkdir -p "$CACHE" && CACHE=$(cd "$CACHE" && pwd)  # absolute: the download runs in it
 mkdir -p "$CACHE"
 skip() { echo "vm tier: SKIPPED: $*" >&2; exit 77; }
 

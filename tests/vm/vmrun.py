@@ -44,6 +44,7 @@ class QMP:
         self.f = self.sock.makefile("rw")
         json.loads(self.f.readline())
         self.replies = []
+        self.deleted = set()
         self.cv = threading.Condition()
         self.lock = threading.Lock()
         threading.Thread(target=self._reader, daemon=True).start()
@@ -55,6 +56,10 @@ class QMP:
                 msg = json.loads(line)
                 if "event" in msg:
                     self.log("QMP event %s %s" % (msg["event"], json.dumps(msg.get("data", {}))))
+                    if msg["event"] == "DEVICE_DELETED":
+                        with self.cv:
+                            self.deleted.add(msg.get("data", {}).get("device"))
+                            self.cv.notify_all()
                 else:
                     with self.cv:
                         self.replies.append(msg)
@@ -72,6 +77,14 @@ class QMP:
         if name != "qmp_capabilities":
             self.log("QMP %s %s -> %s" % (name, json.dumps(args), json.dumps(reply)))
         return reply
+
+    def wait_deleted(self, dev, timeout=60):
+        """Wait for QEMU's DEVICE_DELETED: the guest has released the device (for PCIe, powered the
+        slot off). Until then the slot still holds it and a device_add there is lost with it."""
+        with self.cv:
+            ok = self.cv.wait_for(lambda: dev in self.deleted, timeout=timeout)
+        self.log("QMP %s deleted%s" % (dev, "" if ok else ": NOT within %ds" % timeout))
+        return ok
 
 
 def main():
@@ -119,6 +132,9 @@ def main():
                        "uuid=c0ffee00-0000-4000-8000-000000000042",
             "-smbios", "type=2,serial=VM-BOARD-0042",
             "-smbios", "type=3,asset=ASSET-VM-42",
+            # Native PCIe hot-plug (pciehp) on the root ports instead of QEMU's ACPI hot-plug: the
+            # slots then have the attention indicator raidmon uses as the NVMe bay's LED.
+            "-global", "ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off",
             "-device", "virtio-scsi-pci,id=scsi0"]
     for i in range(4):
         args += disk("vs%d" % i, "vscsi%d" % i)
@@ -178,7 +194,11 @@ def main():
         elif line.startswith("@@REQ "):
             what = line.split()[1:]
             if what[0] == "unplug":
-                qmp_failures += "error" in qmp.cmd("device_del", id=what[1])
+                r = qmp.cmd("device_del", id=what[1])
+                qmp_failures += "error" in r
+                # Requests are handled in order: the next one (a plug into the same slot) waits
+                # until this device is really gone.
+                qmp_failures += "error" not in r and not qmp.wait_deleted(what[1])
             elif what[0] == "plug":
                 node, dev = spares[what[1]]
                 qmp_failures += "error" in qmp.cmd("blockdev-add", driver="raw", **{"node-name": node},

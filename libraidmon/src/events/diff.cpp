@@ -69,7 +69,13 @@ Severity fromHealth(Health h) {
     return Severity::warning;
 }
 
-bool isFailedDrive(const Drive& d) { return (d.state && *d.state == DriveState::failed) || d.health == Health::Critical; }
+/// Failed: the kernel, md or the controller failed it, or it is Critical for a reason other than
+/// its own prediction. A drive that still works but whose SMART says it will fail (NVMe critical
+/// warning, smartctl "FAILED") is failure_predicted: it is swapped while the array still has it.
+bool isFailedDrive(const Drive& d) {
+    if (d.state && *d.state == DriveState::failed) return true;
+    return d.health == Health::Critical && !d.failurePredicted.value_or(false);
+}
 
 /// The array's condition as the events see it.
 enum class Cond { optimal, degraded, failed, other };
@@ -206,7 +212,7 @@ std::vector<Event> diffInventories(const Inventory& before, const Inventory& aft
             continue;
         }
         if (d.failurePredicted.value_or(false) && !p.failurePredicted.value_or(false)) {
-            out.push_back(driveEvent("drive.failure_predicted", d, Severity::warning,
+            out.push_back(driveEvent("drive.failure_predicted", d, d.health == Health::Critical ? Severity::critical : Severity::warning,
                                      describe(d) + ": failure predicted" + (d.reasons.empty() ? "" : ": " + joinReasons(d.reasons))));
             continue;
         }
@@ -235,7 +241,8 @@ std::vector<Event> initialEvents(const Inventory& inv, const DiffOptions& opts) 
             out.push_back(driveEvent("drive.failed", d, Severity::critical,
                                      describe(d) + " has failed" + (d.reasons.empty() ? "" : ": " + joinReasons(d.reasons))));
         else if (d.failurePredicted.value_or(false))
-            out.push_back(driveEvent("drive.failure_predicted", d, Severity::warning, describe(d) + ": failure predicted"));
+            out.push_back(driveEvent("drive.failure_predicted", d, d.health == Health::Critical ? Severity::critical : Severity::warning,
+                                     describe(d) + ": failure predicted" + (d.reasons.empty() ? "" : ": " + joinReasons(d.reasons))));
     }
     for (const auto& a : inv.arrays) arrayEvents(nullptr, a, inv, inv, opts, out);
     for (const auto& c : inv.controllers)
