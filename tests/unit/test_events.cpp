@@ -108,6 +108,23 @@ BOOST_AUTO_TEST_CASE(drive_pulled_degrades_the_array_with_a_recommendation) {
     BOOST_TEST(Json::parse(evs[1].entityJson)["state"] == "degraded");
 }
 
+BOOST_AUTO_TEST_CASE(array_stopped_after_a_member_left_is_critical) {
+    // RAID5 already one down; another member is pulled and md stops the array.
+    Inventory before = host(3), after = host(3);
+    after.drives.erase(after.drives.begin() + 2);
+    after.arrays.clear();
+    auto evs = diffInventories(before, after);
+    BOOST_TEST(types(evs) == (std::vector<std::string>{"drive.removed", "array.stopped"}), boost::test_tools::per_element());
+    BOOST_TEST(evs[1].severity == Severity::critical);
+    BOOST_TEST(evs[1].message.find("put the drive(s) back") != std::string::npos, evs[1].message);
+    // An optimal array stopped by an administrator: a warning.
+    Inventory quiet = host(4);
+    quiet.arrays.clear();
+    auto stop = diffInventories(host(4), quiet);
+    BOOST_TEST(types(stop) == (std::vector<std::string>{"array.stopped"}), boost::test_tools::per_element());
+    BOOST_TEST(stop[0].severity == Severity::warning);
+}
+
 BOOST_AUTO_TEST_CASE(replacement_reusing_the_kernel_name_is_a_new_drive) {
     Inventory before = host(4), after = host(4);
     after.drives[3].id = "d9";  // new disk, same sdd, same bay

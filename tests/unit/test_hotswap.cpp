@@ -602,6 +602,15 @@ BOOST_FIXTURE_TEST_CASE(drive_healthy_again_cancels, Opened) {
     BOOST_TEST(incidents.size() == 1u);
 }
 
+// md stopped the array (another member was pulled and nothing held it open): the failed drive
+// reads "online" only because no array claims it any more. The incident must stay open.
+BOOST_FIXTURE_TEST_CASE(array_vanished_does_not_cancel, Opened) {
+    auto stopped = optimalHost();
+    stopped.arrays.clear();
+    advanceIncidents(incidents, inv, stopped, policy, at(5));
+    BOOST_TEST(inc().state == IncidentState::awaiting_removal);
+}
+
 BOOST_AUTO_TEST_CASE(hardware_array_waits_for_the_controller) {
     auto inv = degradedHost();
     inv.arrays[0].kind = "megaraid";

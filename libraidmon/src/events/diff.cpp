@@ -226,6 +226,22 @@ std::vector<Event> diffInventories(const Inventory& before, const Inventory& aft
         auto it = bArrays.find(a.id);
         arrayEvents(it == bArrays.end() ? nullptr : it->second, a, before, after, opts, out);
     }
+    // An array that is gone: stopped by an administrator, or by md itself after too many members
+    // left (md stops an array it cannot run when nothing holds it open). Its data is unreachable.
+    const auto aArrays = index(after.arrays);
+    for (const auto& b : before.arrays) {
+        if (aArrays.count(b.id)) continue;
+        std::string lost;
+        for (const auto& m : b.members)
+            if (m.drive && !aDrives.count(*m.drive))
+                for (const auto& d : before.drives)
+                    if (d.id == *m.drive) lost += (lost.empty() ? "" : ", ") + describe(d);
+        const bool risky = !lost.empty() || condition(b) != Cond::optimal;
+        out.push_back(arrayEvent("array.stopped", b, risky ? Severity::critical : Severity::warning,
+                                 arrayName(b) + " is no longer running" +
+                                     (lost.empty() ? std::string(" (stopped or disassembled): its data is unavailable")
+                                                   : " after " + lost + " left: put the drive(s) back; its data is unavailable until then")));
+    }
     const auto bCtl = index(before.controllers);
     for (const auto& c : after.controllers) {
         auto it = bCtl.find(c.id);

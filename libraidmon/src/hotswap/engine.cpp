@@ -396,20 +396,31 @@ void step(Incident& inc, const Inventory& after, Stepper& st) {
     case IncidentState::assessed:
     case IncidentState::locating:
     case IncidentState::awaiting_removal:
-    case IncidentState::removed:
+    case IncidentState::removed: {
         if (!now) {
             if (inc.state != IncidentState::removed) st.go(inc, IncidentState::removed, "the drive was pulled");
             st.go(inc, IncidentState::awaiting_insertion, "insert the replacement into bay " + detail::bayName(inc));
             if (inc.arrayKind && *inc.arrayKind == "md" && inc.arrayName) st.action(inc, HotswapActionKind::md_remove_detached);
             return;
         }
+        // Healthy again only if it is back at work: an active member of its array (md re-added it,
+        // the controller brought it online). A drive whose array vanished (md stopped it after
+        // another member was pulled) reads "online" only because nothing claims it any more.
+        auto activeInItsArray = [&] {
+            if (!inc.arrayId) return true;
+            const auto a = std::find_if(after.arrays.begin(), after.arrays.end(), [&](const Array& x) { return x.id == *inc.arrayId; });
+            if (a == after.arrays.end()) return false;
+            return std::any_of(a->members.begin(), a->members.end(),
+                               [&](const ArrayMember& m) { return m.drive == inc.drive.id && m.role == "active"; });
+        };
         if (inc.state == IncidentState::awaiting_removal &&
             (inc.cause == IncidentCause::drive_failed || inc.cause == IncidentCause::failure_predicted) && now->state &&
-            *now->state == DriveState::online && !now->failurePredicted.value_or(false)) {
+            *now->state == DriveState::online && !now->failurePredicted.value_or(false) && activeInItsArray()) {
             st.lightsOff(inc);
             st.go(inc, IncidentState::cancelled, "the drive is online and healthy again: do not pull it");
         }
         return;
+    }
     case IncidentState::verified:
     case IncidentState::rebuilding:
         if (inc.replacement && !detail::driveById(after, inc.replacement->id)) {

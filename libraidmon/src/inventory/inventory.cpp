@@ -139,6 +139,21 @@ void detail::refreshMd(const Context& ctx, InventoryParts& parts, const std::set
         for (auto& a : detail::mdArraysFrom(ctx, {rec}, parts.base.drives, notes)) parts.arrays.push_back(std::move(a));
     }
     detail::sortMdArrays(parts.arrays);
+    // A member whose disk has left sysfs: md's failure of a pulled disk (udev's "mdadm -If" runs
+    // before udev passes the disk's "remove" on) arrives before the removal. The disk is gone now;
+    // a view that still lists it would blame the wrong drive.
+    const auto before = parts.base.drives.size();
+    std::erase_if(parts.base.drives, [&](const Drive& d) {
+        if (!d.sysPath || pathExists(fs::path(*d.sysPath) / "size")) return false;
+        return std::any_of(parts.arrays.begin(), parts.arrays.end(), [&](const Array& a) {
+            return std::any_of(a.members.begin(), a.members.end(), [&](const ArrayMember& m) { return m.drive == d.id; });
+        });
+    });
+    if (parts.base.drives.size() != before) {
+        readEnclosures(ctx, parts);
+        refreshMd(ctx, parts, only);
+        return;
+    }
     parts.mdstatNotes.clear();
     if (parts.options.crossCheckMdstat && !parts.arrays.empty()) detail::mdCrossCheck(ctx, parts.arrays, parts.mdstatNotes);
 }

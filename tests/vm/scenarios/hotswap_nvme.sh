@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-HOTSWAP_REQUIRED=0  # 1: an agent without the hot-swap flow FAILS this scenario
+HOTSWAP_REQUIRED=1  # 1: an agent without the hot-swap flow FAILS this scenario
 # vm scenario "hotswap_nvme": an NVMe RAID1 member fails and is replaced through its PCIe slot.
 # md1 = RAID1 over NVME-D0/D1, each on its own pcie-root-port with native hot-plug (pciehp): the
 # slot of rp1 (/sys/bus/pci/slots/N, with an attention indicator) is NVME-D1's bay and LED.

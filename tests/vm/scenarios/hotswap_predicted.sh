@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-HOTSWAP_REQUIRED=0  # 1: an agent without the hot-swap flow FAILS this scenario
+HOTSWAP_REQUIRED=1  # 1: an agent without the hot-swap flow FAILS this scenario
 # vm scenario "hotswap_predicted": an NVMe announces its own failure (SMART critical warning,
 # injected by QEMU) while still working. md1 = RAID1 over NVME-D0/D1; raidmond reads SMART
 # natively every 2 s; the host sets NVME-D0's critical warning to 0x04 (reliability degraded).

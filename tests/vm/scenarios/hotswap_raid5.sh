@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-HOTSWAP_REQUIRED=0  # 1: an agent without the hot-swap flow FAILS this scenario
+HOTSWAP_REQUIRED=1  # 1: an agent without the hot-swap flow FAILS this scenario
 # vm scenario "hotswap_raid5": a RAID5 member fails, is pulled and replaced under the real agent.
 # md0 = RAID5 over VSCSI-D0..3. mdadm --fail marks D1 faulty; the host hot-unplugs it (udev's
 # mdadm rule runs "mdadm -If", md drops the member); a blank disk VSCSI-R1 is hot-plugged; the

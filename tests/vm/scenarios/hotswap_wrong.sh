@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-HOTSWAP_REQUIRED=0  # 1: an agent without the hot-swap flow FAILS this scenario
+HOTSWAP_REQUIRED=1  # 1: an agent without the hot-swap flow FAILS this scenario
 # vm scenario "hotswap_wrong": the technician pulls the wrong drive. md0 = RAID5 over VSCSI-D0..3;
 # D1 fails (mdadm --fail), then D2 (healthy) is hot-unplugged: md0 loses a second member.
 S0=$(sd_by_serial VSCSI-D0); S1=$(sd_by_serial VSCSI-D1); S2=$(sd_by_serial VSCSI-D2); S3=$(sd_by_serial VSCSI-D3)
