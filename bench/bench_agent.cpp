@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -84,10 +85,11 @@ double pct(std::vector<double> v, double q) {
     return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
-// The agent with a file sink; no timer-driven md reads (md_poll 1h): only the uevents under test
-// cause events.
-pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events, bool fsync = true) {
-    std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\nmd_poll = \"1h\"\n"
+// The agent with a file sink. `uventsOnly`: no timer-driven md reads (md_poll 1h), so only the
+// uevents under test cause events; otherwise the defaults (md_poll 2 s).
+pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events, bool fsync = true, bool ueventsOnly = false) {
+    std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\n"
+                                         << (ueventsOnly ? "md_poll = \"1h\"\n" : "")
                                          << "rate_limit_max = 1000000\n[outbox]\nfsync = " << (fsync ? "true" : "false")
                                          << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
     const std::string r = tb.root().string();
@@ -112,8 +114,15 @@ void report(const char* what, const std::vector<double>& ms, int lost) {
 template <typename Prepare>
 bool timeOne(raidmon::test::Testbed& tb, const fs::path& events, const std::string& dev, const std::string& action, Prepare prepare,
              std::vector<double>& ms) {
+    // The previous uevent's work (its events, the hot-swap assistant's lights and events) must be
+    // over before the testbed changes again: a scan that reads a half-rewritten attribute of the
+    // next step would see no change, and that step's uevent then finds nothing new.
+    for (off_t last = -1; fileSize(events) != last;) {
+        last = fileSize(events);
+        std::this_thread::sleep_for(30ms);
+    }
     prepare();
-    std::this_thread::sleep_for(2ms);  // let the previous event's lines land
+    std::this_thread::sleep_for(2ms);
     const off_t before = fileSize(events);
     const auto t0 = Clk::now();
     tb.uevent(dev, action);
@@ -128,7 +137,7 @@ int latency(const std::string& testbed, int n) {
         raidmon::test::Testbed tb(raidmon::test::testbedDir(testbed));
         const auto dir = makeTemp();
         const auto events = dir / "events.jsonl";
-        pid_t pid = startAgent(tb, dir, events, fsync);
+        pid_t pid = startAgent(tb, dir, events, fsync, true);
         // md: the testbed's second array, a RAID1 (sas12: md1 over sdi2/sdj2), degraded and back.
         const std::string md = "/sys/devices/virtual/block/md1";
         std::vector<double> mdMs, driveMs;
@@ -152,7 +161,7 @@ int latency(const std::string& testbed, int n) {
         std::printf(" outbox fsync %s:\n", fsync ? "on (default)" : "off");
         report("md change -> array.degraded/optimal", mdMs, mdLost);
         if (haveSdk) report("drive remove/add -> drive.removed/added", driveMs, driveLost);
-        fs::remove_all(dir);
+        if (std::getenv("BENCH_KEEP")) std::printf("  kept %s\n", dir.c_str()); else fs::remove_all(dir);
     }
     return 0;
 }
