@@ -89,6 +89,16 @@ public:
     }
     std::vector<Json> all() const { return readEvents(events); }
 
+    /// The usual start: the failed sdd's incident waits, the technician pulls it, md lets go of
+    /// it, a new blank drive goes into the bay.
+    void replaceSdd(Testbed& tb) {
+        waitHotswap("awaiting_removal");
+        pullSdd(tb);
+        waitHotswap("awaiting_insertion");
+        mdDropsGhost(tb);
+        insertSdd(tb, NewDrive{});
+    }
+
     fs::path events, state, mdadmLog;
 
 private:
@@ -241,11 +251,7 @@ BOOST_AUTO_TEST_CASE(agent_restarted_mid_incident_carries_on) {
 BOOST_AUTO_TEST_CASE(rebuild_failing_fails_the_incident) {
     Testbed tb(testbedDir("sas12"));
     Rig rig(tb, "add = \"auto\"");
-    rig.waitHotswap("awaiting_removal");
-    pullSdd(tb);
-    rig.waitHotswap("awaiting_insertion");
-    mdDropsGhost(tb);
-    insertSdd(tb, NewDrive{});
+    rig.replaceSdd(tb);
     rig.waitHotswap("rebuilding");
     mdRecovers(tb, false);
     std::this_thread::sleep_for(300ms);
@@ -260,11 +266,7 @@ BOOST_AUTO_TEST_CASE(rebuild_failing_fails_the_incident) {
 BOOST_AUTO_TEST_CASE(confirm_policy_waits_for_the_operator_and_mdadm_failure_fails) {
     Testbed tb(testbedDir("sas12"));
     Rig rig(tb, "add = \"confirm\"");
-    rig.waitHotswap("awaiting_removal");
-    pullSdd(tb);
-    rig.waitHotswap("awaiting_insertion");
-    mdDropsGhost(tb);
-    insertSdd(tb, NewDrive{});
+    rig.replaceSdd(tb);
     rig.waitHotswap("awaiting_confirmation");
     BOOST_TEST(rig.mdadm().find("--add") == std::string::npos, "added without confirmation: " << rig.mdadm());
 

@@ -24,14 +24,9 @@ log "attention write test: wrote 1 read $A1, wrote 0 read $A0"
 check "slot attention indicator can be set and cleared (pciehp)" [ "$A1" = 1 ] && [ "$A0" = 0 ]
 raidmon status --json > /tmp/status.json 2>/dev/null; send status.json /tmp/status.json
 
-detect_hotswap
-if [ "$HOTSWAP" = 1 ]; then start_agent "$(printf '[hotswap]\nadd = "auto"')"; else start_agent; fi
+start_hotswap_agent
 
-log "FAULT: mdadm --fail $N1 (NVME-D1)"
-mdadm /dev/md1 --fail /dev/$N1 2>&1 | sed 's/^/@@LOG mdadm: /'
-wait_event drive.failed NVME-D1
-wait_event array.degraded md1
-hs_wait_event hotswap.awaiting_removal NVME-D1
+fail_member md1 $N1 NVME-D1
 if have_cli_hotswap; then
   raidmon hotswap NVME-D1 --json > /tmp/workorder.json 2>/tmp/workorder.err; echo $? > /tmp/workorder.rc
   send workorder.json /tmp/workorder.json; send workorder.rc /tmp/workorder.rc

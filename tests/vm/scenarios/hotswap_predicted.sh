@@ -11,8 +11,7 @@ raidmon smart /dev/$N0 --json > /tmp/smart-before.json 2>/tmp/smart-before.err; 
 send smart-before.json /tmp/smart-before.json; send smart-before.rc /tmp/smart-before.rc
 
 SMART_INTERVAL=2s
-detect_hotswap
-if [ "$HOTSWAP" = 1 ]; then start_agent "$(printf '[hotswap]\nadd = "auto"')"; else start_agent; fi
+start_hotswap_agent
 
 log "PREDICT: NVME-D0 critical warning 0x04 (NVM subsystem reliability degraded)"
 req smartwarn nvme0 4

@@ -11,14 +11,9 @@ udevadm settle -t 10
 # a rebuild of 64 MiB that lasts a few seconds: long enough for the agent to see it running
 echo 16000 > /proc/sys/dev/raid/speed_limit_max
 
-detect_hotswap
-if [ "$HOTSWAP" = 1 ]; then start_agent "$(printf '[hotswap]\nadd = "auto"')"; else start_agent; fi
+start_hotswap_agent
 
-log "FAULT: mdadm --fail $S1 (VSCSI-D1)"
-mdadm /dev/md0 --fail /dev/$S1 2>&1 | sed 's/^/@@LOG mdadm: /'
-wait_event drive.failed VSCSI-D1
-wait_event array.degraded md0
-hs_wait_event hotswap.awaiting_removal VSCSI-D1
+fail_member md0 $S1 VSCSI-D1
 if have_cli_hotswap; then
   raidmon hotswap VSCSI-D1 --json > /tmp/workorder.json 2>/tmp/workorder.err; echo $? > /tmp/workorder.rc
   send workorder.json /tmp/workorder.json; send workorder.rc /tmp/workorder.rc

@@ -11,14 +11,9 @@ udevadm settle -t 10
 # wrong drive cannot fail it (the kernel refuses: EBUSY) and then stops the whole array instead.
 exec 3</dev/md0
 
-detect_hotswap
-if [ "$HOTSWAP" = 1 ]; then start_agent "$(printf '[hotswap]\nadd = "auto"')"; else start_agent; fi
+start_hotswap_agent
 
-log "FAULT: mdadm --fail $S1 (VSCSI-D1)"
-mdadm /dev/md0 --fail /dev/$S1 2>&1 | sed 's/^/@@LOG mdadm: /'
-wait_event drive.failed VSCSI-D1
-wait_event array.degraded md0
-hs_wait_event hotswap.awaiting_removal VSCSI-D1
+fail_member md0 $S1 VSCSI-D1
 
 log "WRONG PULL: hot-unplug vscsi2 ($S2, healthy) instead of vscsi1"
 req unplug vscsi2
