@@ -58,7 +58,7 @@ umockdev-wrapper build/tests/umockdev/tbrun "$TB" -- /bin/sh -c "
   '$RAIDMON' events --state-dir '$DEMO/state' --since 0
   kill \$pid; wait \$pid" || true
 echo "(the panel receives each as CloudEvents JSON; the array.degraded one, with the rebuild recommendation:)"
-grep array.degraded "$DEMO/events.jsonl" | head -1 | python3 -m json.tool | head -60
+grep array.degraded "$DEMO/events.jsonl" | head -1 | python3 -m json.tool | head -60 || true  # head closes the pipe early
 
 say "A full hot replacement of the failed drive, guided by raidmond and raidmon hotswap"
 echo "(the testbed plays the server: a drive is pulled and another inserted through its sysfs and"
