@@ -66,3 +66,4 @@ echo " uevents, and md recovers onto it; mdadm is a stand-in that prints what th
 HS=$(mktemp -d)
 trap 'rm -rf "$DEMO" "$HS"' EXIT
 umockdev-wrapper build/tests/umockdev/demo_hotswap "$TB" "$RAIDMOND" "$RAIDMON" "$HS"
+cp "$HS/bays.svg" build/demo-bays.svg && echo "(the bay picture is kept as build/demo-bays.svg)"
