@@ -17,10 +17,7 @@ struct EventsOptions {
     std::string socket;
 };
 
-std::filesystem::path socketPath(const Globals& g, const EventsOptions& o) {
-    if (!o.socket.empty()) return o.socket;
-    return defaultControlSocket(g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir);
-}
+std::filesystem::path socketPath(const Globals& g, const EventsOptions& o) { return agentSocket(g, o.socket); }
 
 /// "--since 42" (a sequence number), "--since 2026-11-25T02:20:00Z" (RFC 3339, UTC) or "--since 10m"
 /// (that long ago).

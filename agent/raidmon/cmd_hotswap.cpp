@@ -32,11 +32,7 @@ struct HotswapOptions {
     std::string socket;
 };
 
-std::filesystem::path stateDirOf(const Globals& g) { return g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir; }
-
-std::filesystem::path socketPath(const Globals& g, const HotswapOptions& o) {
-    return o.socket.empty() ? defaultControlSocket(stateDirOf(g)) : std::filesystem::path(o.socket);
-}
+std::filesystem::path socketPath(const Globals& g, const HotswapOptions& o) { return agentSocket(g, o.socket); }
 
 bool writeSvg(const std::string& file, const std::string& svg) {
     std::ofstream f(file, std::ios::binary | std::ios::trunc);

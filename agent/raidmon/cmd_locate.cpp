@@ -23,7 +23,6 @@ using Json = nlohmann::ordered_json;
 /// Longest lease accepted on the command line: a light left on for a month is a forgotten light.
 constexpr double kMaxLeaseHours = 31 * 24;
 
-std::filesystem::path stateDirOf(const Globals& g) { return g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir; }
 
 Result<std::optional<std::chrono::seconds>> parseFor(const std::string& text) {
     if (text.empty()) return std::optional<std::chrono::seconds>{};

@@ -35,7 +35,7 @@ int runStatus(const Globals& g, const StatusOptions& o) {
     // The default state directory is used only once it exists (packaging creates it); an explicit
     // --state-dir is created.
     std::error_code ec;
-    const std::filesystem::path stateDir = g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir;
+    const std::filesystem::path stateDir = stateDirOf(g);
     if (!g.stateDir.empty() || std::filesystem::is_directory(stateDir, ec)) {
         if (auto mem = rememberSlots(ctx, stateDir, *inv); !mem) printError("status: slot memory not updated: " + mem.error().message);
     }

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <raidmon/agent.hpp>
+
 namespace raidmon::cli {
 
 Context makeContext(const Globals& g) {
@@ -20,6 +22,12 @@ Context makeContext(const Globals& g) {
         };
     }
     return ctx;
+}
+
+std::filesystem::path stateDirOf(const Globals& g) { return g.stateDir.empty() ? "/var/lib/raidmon" : g.stateDir; }
+
+std::filesystem::path agentSocket(const Globals& g, const std::string& override) {
+    return override.empty() ? defaultControlSocket(stateDirOf(g)) : std::filesystem::path(override);
 }
 
 void printError(std::string_view message) { std::cerr << "raidmon: " << message << '\n'; }

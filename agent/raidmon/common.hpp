@@ -2,6 +2,7 @@
 #pragma once
 // Shared plumbing of the raidmon subcommands: global options, context construction, exit codes.
 
+#include <filesystem>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -31,6 +32,12 @@ struct Globals {
 
 /// The context for this invocation, built from the global options.
 Context makeContext(const Globals& g);
+
+/// The state directory: --state-dir, else /var/lib/raidmon.
+std::filesystem::path stateDirOf(const Globals& g);
+
+/// raidmond's control socket: `override` (a --socket option) if given, else STATE_DIR/raidmond.sock.
+std::filesystem::path agentSocket(const Globals& g, const std::string& override);
 
 /// Print "raidmon: <message>" to stderr.
 void printError(std::string_view message);

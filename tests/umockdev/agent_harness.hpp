@@ -70,12 +70,7 @@ private:
     pid_t pid_ = -1;
 };
 
-inline std::string slurp(const fs::path& p) {
-    std::ifstream f(p);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
+using raidmon::test::slurp;
 
 inline std::vector<Json> readEvents(const fs::path& file) {
     std::vector<Json> out;

@@ -48,11 +48,6 @@ int wait(pid_t pid) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-std::string slurp(const fs::path& p) {
-    std::ifstream f(p);
-    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
-
 void say(const std::string& s) { std::cout << "\n\033[1m== " << s << "\033[0m\n" << std::flush; }
 
 std::string light(const Testbed& tb, const char* which) {

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "testbed.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include <umockdev.h>
 
 #include <cerrno>
@@ -121,5 +124,10 @@ RunResult Testbed::run(std::vector<std::string> argv, std::chrono::milliseconds 
 }
 
 fs::path testbedDir(const std::string& name) { return fs::path(RAIDMON_TESTBEDS) / name; }
+
+std::string slurp(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
 
 } // namespace raidmon::test

@@ -52,4 +52,7 @@ private:
 /// Where the generated testbeds live (build/testbeds/<name>).
 std::filesystem::path testbedDir(const std::string& name);
 
+/// The whole content of a file ("" if it cannot be read): event files, agent logs, testbed attributes.
+std::string slurp(const std::filesystem::path& p);
+
 } // namespace raidmon::test

@@ -123,6 +123,14 @@ Reread rereadFor(const DeviceEvent& ev) {
     return r;
 }
 
+/// A control-socket answer: "OK", one line per item (`line(item)`), "END".
+template <typename Items, typename Line>
+std::string okAnswer(const Items& items, Line line) {
+    std::string out = "OK\n";
+    for (const auto& i : items) out += line(i) + "\n";
+    return out + "END\n";
+}
+
 class Agent {
 public:
     Agent(const Context& ctx, const AgentConfig& cfg, int stopFd) : ctx_(ctx), cfg_(cfg), stopFd_(stopFd), filter_(cfg.rateLimit) {}
@@ -491,16 +499,8 @@ void Agent::runActions(std::vector<HotswapAction> actions) {
 std::string Agent::hotswapControl(const std::vector<std::string>& words) {
     if (!cfg_.hotswap) return "ERROR the hot-swap assistant is off ([hotswap] enabled = false)\n";
     const std::string verb = words.size() > 1 ? words[1] : "";
-    auto answer = [](const std::vector<std::string>& lines) {
-        std::string out = "OK\n";
-        for (const auto& l : lines) out += l + "\n";
-        return out + "END\n";
-    };
-    if (verb == "LIST" && words.size() == 2) {
-        std::vector<std::string> lines;
-        for (const auto& i : incidents_) lines.push_back(toJson(i, -1));
-        return answer(lines);
-    }
+    auto answer = [](const std::vector<std::string>& lines) { return okAnswer(lines, [](const std::string& l) { return l; }); };
+    if (verb == "LIST" && words.size() == 2) return okAnswer(incidents_, [](const Incident& i) { return toJson(i, -1); });
     if (words.size() < 3) return "ERROR usage: HOTSWAP LIST | OPEN DRIVE | CONFIRM ID | CANCEL ID [REASON] | WORKORDER ID\n";
     const auto now = ctx_.clock->now();
     if (verb == "WORKORDER") {
@@ -551,9 +551,7 @@ std::string Agent::control(const std::string& req, bool& keep) {
             r = outbox_->since(std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<std::int64_t>(*n))), 100000);
         else return "ERROR unknown request\n";
         if (!r) return "ERROR " + r.error().message + "\n";
-        std::string out = "OK\n";
-        for (const auto& e : *r) out += e.body + "\n";
-        return out + "END\n";
+        return okAnswer(*r, [](const StoredEvent& e) { return e.body; });
     }
     return "ERROR unknown request " + detail::quoteForError(req) + "\n";
 }

@@ -104,6 +104,29 @@ void readEnclosures(const Context& ctx, detail::InventoryParts& p) {
     if (auto s = scanPciSlots(ctx, p.base.drives, notes)) p.base.enclosures.push_back(std::move(*s));
 }
 
+/// Read the md arrays of `parts.mdDevices` again (those in `only`, or all), then the mdstat
+/// cross-check.
+void readMd(const Context& ctx, detail::InventoryParts& parts, const std::set<std::string>& only = {}) {
+    for (const auto& rec : parts.mdDevices) {
+        if (!only.empty() && !only.count(rec.sysname)) continue;
+        std::erase_if(parts.arrays, [&](const Array& a) { return a.name == rec.sysname; });
+        auto& notes = parts.mdNotes[rec.sysname];
+        notes.clear();
+        for (auto& a : detail::mdArraysFrom(ctx, {rec}, parts.base.drives, notes)) parts.arrays.push_back(std::move(a));
+    }
+    detail::sortMdArrays(parts.arrays);
+    parts.mdstatNotes.clear();
+    if (parts.options.crossCheckMdstat && !parts.arrays.empty()) detail::mdCrossCheck(ctx, parts.arrays, parts.mdstatNotes);
+}
+
+/// Drop the drives `gone` selects, then read what joins onto drives (enclosures, md) again.
+template <typename Pred>
+void dropDrives(const Context& ctx, detail::InventoryParts& parts, Pred gone) {
+    std::erase_if(parts.base.drives, gone);
+    readEnclosures(ctx, parts);
+    readMd(ctx, parts);
+}
+
 } // namespace
 
 Result<detail::InventoryParts> detail::scanParts(const Context& ctx, const ScanOptions& opts) {
@@ -125,43 +148,27 @@ Result<detail::InventoryParts> detail::scanParts(const Context& ctx, const ScanO
     readEnclosures(ctx, p);
     for (const auto& rec : *blockDevs)
         if (rec.devtype != "partition" && detail::pathExists(fs::path(rec.syspath) / "md")) p.mdDevices.push_back(rec);
-    refreshMd(ctx, p);
+    readMd(ctx, p);
     if (opts.probeSignatures) detail::signaturesFrom(ctx, *blockDevs, inv.drives, inv.notes);
     return p;
 }
 
 void detail::refreshMd(const Context& ctx, InventoryParts& parts, const std::set<std::string>& only) {
-    for (const auto& rec : parts.mdDevices) {
-        if (!only.empty() && !only.count(rec.sysname)) continue;
-        std::erase_if(parts.arrays, [&](const Array& a) { return a.name == rec.sysname; });
-        auto& notes = parts.mdNotes[rec.sysname];
-        notes.clear();
-        for (auto& a : detail::mdArraysFrom(ctx, {rec}, parts.base.drives, notes)) parts.arrays.push_back(std::move(a));
-    }
-    detail::sortMdArrays(parts.arrays);
+    readMd(ctx, parts, only);
     // A member whose disk has left sysfs: md's failure of a pulled disk (udev's "mdadm -If" runs
     // before udev passes the disk's "remove" on) arrives before the removal. The disk is gone now;
     // a view that still lists it would blame the wrong drive.
-    const auto before = parts.base.drives.size();
-    std::erase_if(parts.base.drives, [&](const Drive& d) {
+    auto vanishedMember = [&](const Drive& d) {
         if (!d.sysPath || pathExists(fs::path(*d.sysPath) / "size")) return false;
         return std::any_of(parts.arrays.begin(), parts.arrays.end(), [&](const Array& a) {
             return std::any_of(a.members.begin(), a.members.end(), [&](const ArrayMember& m) { return m.drive == d.id; });
         });
-    });
-    if (parts.base.drives.size() != before) {
-        readEnclosures(ctx, parts);
-        refreshMd(ctx, parts, only);
-        return;
-    }
-    parts.mdstatNotes.clear();
-    if (parts.options.crossCheckMdstat && !parts.arrays.empty()) detail::mdCrossCheck(ctx, parts.arrays, parts.mdstatNotes);
+    };
+    if (std::any_of(parts.base.drives.begin(), parts.base.drives.end(), vanishedMember)) dropDrives(ctx, parts, vanishedMember);
 }
 
 void detail::dropDrive(const Context& ctx, InventoryParts& parts, std::string_view syspath) {
-    std::erase_if(parts.base.drives, [&](const Drive& d) { return d.sysPath == syspath; });
-    readEnclosures(ctx, parts);
-    refreshMd(ctx, parts);
+    dropDrives(ctx, parts, [&](const Drive& d) { return d.sysPath == syspath; });
 }
 
 void detail::addDrive(const Context& ctx, InventoryParts& parts, const DeviceRecord& disk) {
@@ -171,7 +178,7 @@ void detail::addDrive(const Context& ctx, InventoryParts& parts, const DeviceRec
     if (parts.options.probeSignatures) detail::signaturesFrom(ctx, one, drives, parts.base.notes);
     for (auto& d : drives) parts.base.drives.push_back(std::move(d));
     readEnclosures(ctx, parts);
-    refreshMd(ctx, parts);
+    readMd(ctx, parts);
 }
 
 Inventory detail::combine(const InventoryParts& parts) {

@@ -36,6 +36,8 @@ Result<InventoryParts> scanParts(const Context& ctx, const ScanOptions& opts);
 /// Re-read the md arrays of `parts.mdDevices` (attributes, members, operation, mdstat
 /// cross-check): those named in `only`, or all when `only` is empty. Arrays created or stopped
 /// since the last scanParts() need a new scanParts(): they come with a block add/remove uevent.
+/// A member whose disk has left sysfs (md failed a pulled disk before its "remove" uevent came)
+/// drops that disk, as dropDrive() would.
 void refreshMd(const Context& ctx, InventoryParts& parts, const std::set<std::string>& only = {});
 
 /// A block disk left (its "remove" uevent): drop it, then read the enclosures and md arrays again.
