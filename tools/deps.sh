@@ -13,6 +13,8 @@ PKGS=(
   pybind11-dev python3-dev
   # tests and benchmarks: Boost.Test, umockdev (testbeds), real tools used side by side
   libboost-test-dev umockdev libumockdev-dev libbenchmark-dev util-linux smartmontools mdadm
+  # systemd-analyze verify checks the shipped unit
+  systemd
   # the MQTT broker the agent tests start on loopback
   mosquitto
 )

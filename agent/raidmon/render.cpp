@@ -128,6 +128,9 @@ void renderInventory(std::ostream& os, const Inventory& inv) {
     else
         os << "Server   " << val(h.dmi.sysVendor, "?") << ' ' << val(h.dmi.productName, "?") << "   serial "
        << val(h.dmi.productSerial, "unknown") << "   asset tag " << val(h.dmi.chassisAssetTag, "none") << '\n';
+    if (h.bmc.ip || h.bmc.mac)
+        os << "BMC      " << val(h.bmc.ip, "(no IPv4 address)") << "   MAC " << val(h.bmc.mac, "unknown") << "   channel "
+           << (h.bmc.channel ? std::to_string(*h.bmc.channel) : "?") << '\n';
     os << "Health   " << upper(inv.health);
     if (inv.reasons.empty()) os << '\n';
     for (std::size_t i = 0; i < inv.reasons.size(); ++i) os << (i ? "         " : ": ") << inv.reasons[i] << '\n';

@@ -46,6 +46,10 @@ public:
         std::ofstream(bin / "mdadm") << "#!/bin/sh\necho \"$*\" >> " << mdadmLog.string() << "\n"
                                      << "[ -f " << (t_.path / "mdadm.fail").string() << " ] && { echo 'mdadm: add new device failed' >&2; exit 1; }\nexit 0\n";
         fs::permissions(bin / "mdadm", fs::perms::owner_all);
+        // Nor the real wipefs: it would erase a disk of this machine.
+        std::ofstream(bin / "wipefs") << "#!/bin/sh\necho \"wipefs $*\" >> " << mdadmLog.string() << "\n"
+                                      << "[ -f " << (t_.path / "wipefs.fail").string() << " ] && { echo 'wipefs: error: /dev/sdd: probing initialization failed: Device or resource busy' >&2; exit 1; }\nexit 0\n";
+        fs::permissions(bin / "wipefs", fs::perms::owner_all);
         const char* path = std::getenv("PATH");
         oldPath_ = path ? path : "/usr/bin:/bin";
         ::setenv("PATH", (bin.string() + ":" + oldPath_).c_str(), 1);
@@ -67,6 +71,7 @@ public:
     }
     int stop() { return agent_->stop(SIGTERM); }
     void failMdadm() { std::ofstream(t_.path / "mdadm.fail") << "1\n"; }
+    void failWipefs() { std::ofstream(t_.path / "wipefs.fail") << "1\n"; }
     std::string log() const { return slurp(t_.path / "agent.log"); }
     std::string mdadm() const { return slurp(mdadmLog); }
 
@@ -91,12 +96,12 @@ public:
 
     /// The usual start: the failed sdd's incident waits, the technician pulls it, md lets go of
     /// it, a new blank drive goes into the bay.
-    void replaceSdd(Testbed& tb) {
+    void replaceSdd(Testbed& tb, const NewDrive& replacement = NewDrive{}) {
         waitHotswap("awaiting_removal");
         pullSdd(tb);
         waitHotswap("awaiting_insertion");
         mdDropsGhost(tb);
-        insertSdd(tb, NewDrive{});
+        insertSdd(tb, replacement);
     }
 
     fs::path events, state, mdadmLog;
@@ -110,6 +115,15 @@ private:
 };
 
 const Json& snapshot(const Json& ev) { return ev["data"]["entity"]["snapshot"]; }
+
+/// A drive that served elsewhere: an ext4 filesystem on it.
+NewDrive usedExt4() {
+    NewDrive used;
+    used.serial = "Z1Z3A9USED000";
+    used.naa = "5000c500a1b2c3fe";
+    used.fsType = "ext4";
+    return used;
+}
 
 } // namespace
 
@@ -208,11 +222,7 @@ BOOST_AUTO_TEST_CASE(too_small_used_and_the_failed_drive_again_are_rejected_then
     BOOST_TEST(ev["data"]["message"].get<std::string>().find("small") != std::string::npos, ev["data"]["message"]);
     pullSdd(tb);
 
-    NewDrive used;
-    used.serial = "Z1Z3A9USED000";
-    used.naa = "5000c500a1b2c3fe";
-    used.fsType = "ext4";
-    insertSdd(tb, used);
+    insertSdd(tb, usedExt4());
     ev = rig.waitHotswap("replacement_rejected", 2);
     BOOST_TEST(snapshot(ev)["findings"].dump().find("ext4") != std::string::npos, snapshot(ev)["findings"].dump());
     pullSdd(tb);
@@ -229,6 +239,33 @@ BOOST_AUTO_TEST_CASE(too_small_used_and_the_failed_drive_again_are_rejected_then
     insertSdd(tb, NewDrive{});
     rig.waitHotswap("rebuilding");
     BOOST_TEST(rig.mdadm().find("--add /dev/sdd") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_used_drive_allowed_by_policy_is_wiped_then_added) {
+    Testbed tb(testbedDir("sas12"));
+    Rig rig(tb, "add = \"auto\"\nallow_foreign_signatures = true");
+    rig.replaceSdd(tb, usedExt4());
+    Json ev = rig.waitHotswap("rebuilding");
+    BOOST_TEST(snapshot(ev)["findings"].dump().find("ext4 (foreign), allowed by policy: it will be wiped") != std::string::npos,
+               snapshot(ev)["findings"].dump());
+    const std::string log = rig.mdadm();
+    const auto wipe = log.find("wipefs --all /dev/sdd"), add = log.find("--add /dev/sdd");
+    BOOST_TEST_REQUIRE(wipe != std::string::npos, log);
+    BOOST_TEST_REQUIRE(add != std::string::npos, log);
+    BOOST_TEST(wipe < add, "wiped before it is added: " << log);
+}
+
+BOOST_AUTO_TEST_CASE(a_wipe_that_fails_adds_nothing_and_fails_the_incident) {
+    Testbed tb(testbedDir("sas12"));
+    Rig rig(tb, "add = \"auto\"\nallow_foreign_signatures = true");
+    rig.failWipefs();
+    rig.replaceSdd(tb, usedExt4());
+    Json ev = rig.waitHotswap("failed");
+    BOOST_TEST(ev["data"]["severity"] == "critical");
+    const std::string why = snapshot(ev)["failure_reason"].get<std::string>();
+    BOOST_TEST(why.find("not added: 'wipefs --all /dev/sdd' exited 1") != std::string::npos, why);
+    BOOST_TEST(why.find("Device or resource busy") != std::string::npos, why);
+    BOOST_TEST(rig.mdadm().find("--add") == std::string::npos, rig.mdadm());
 }
 
 BOOST_AUTO_TEST_CASE(agent_restarted_mid_incident_carries_on) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The server identify light through the OpenIPMI device when ipmitool is not installed: a
-// umockdev testbed with /dev/ipmi0 whose ioctl handler plays a BMC (Chassis Identify, Get Chassis
-// Status per IPMI 2.0), real IPMICTL_SEND_COMMAND / IPMICTL_RECEIVE_MSG_TRUNC ioctls.
+// The local BMC through the OpenIPMI device: a umockdev testbed with /dev/ipmi0 whose ioctl
+// handler plays a BMC per IPMI 2.0 (Chassis Identify, Get Chassis Status, Get Channel Info, Get
+// LAN Configuration Parameters), real IPMICTL_SEND_COMMAND / IPMICTL_RECEIVE_MSG_TRUNC ioctls:
+// the server identify light when ipmitool is not installed, and the BMC's LAN address.
 #define BOOST_TEST_MODULE ipmi_umockdev
 #include <boost/test/unit_test.hpp>
 
@@ -9,10 +10,13 @@
 
 #include <cstring>
 #include <deque>
+#include <map>
 #include <sys/ioctl.h>
 
 #include <linux/ipmi.h>
 
+#include <raidmon/events.hpp>
+#include <raidmon/inventory.hpp>
 #include <raidmon/led.hpp>
 
 #include "sysfs_builder.hpp"
@@ -21,9 +25,16 @@ using namespace raidmon;
 
 namespace {
 
+struct LanChannel {
+    std::uint8_t medium = 0x04;  ///< 802.3 LAN
+    std::vector<std::uint8_t> ip = {0, 0, 0, 0}, mac = {0, 0, 0, 0, 0, 0};
+};
+
 struct Bmc {
     int identifyState = 0;  ///< 0 off, 1 timed on, 2 indefinite on
     bool reportsState = true;
+    std::map<int, LanChannel> channels;  ///< what Get Channel Info / Get LAN Configuration answer
+    bool shortLanAnswer = false;         ///< answer LAN parameters without their data
     std::vector<std::vector<std::uint8_t>> requests;  ///< netfn, cmd, data...
     std::deque<std::pair<long, std::vector<std::uint8_t>>> answers;
 };
@@ -48,6 +59,19 @@ gboolean onIpmi(UMockdevIoctlBase*, UMockdevIoctlClient* client, gpointer user) 
         } else if (rq[0] == 0x00 && rq[1] == 0x01) {
             std::uint8_t misc = static_cast<std::uint8_t>((b->reportsState ? 0x40 : 0) | (b->identifyState << 4));
             b->answers.push_back({r->msgid, {0x00, 0x01, 0x00, misc}});
+        } else if (rq[0] == 0x06 && rq[1] == 0x42 && rq.size() == 3) {  // Get Channel Info
+            auto it = b->channels.find(rq[2]);
+            if (it == b->channels.end()) b->answers.push_back({r->msgid, {0xcc}});  // invalid data field
+            else b->answers.push_back({r->msgid, {0x00, rq[2], it->second.medium, 0x01, 0x80, 0xf2, 0x1b, 0x00, 0x00, 0x00}});
+        } else if (rq[0] == 0x0c && rq[1] == 0x02 && rq.size() == 6) {  // Get LAN Configuration Parameters
+            auto it = b->channels.find(rq[2] & 0x0f);
+            std::vector<std::uint8_t> a = {0x00, 0x11};
+            if (it == b->channels.end()) a = {0xcc};
+            else if (b->shortLanAnswer) {
+            } else if (rq[3] == 3) a.insert(a.end(), it->second.ip.begin(), it->second.ip.end());
+            else if (rq[3] == 5) a.insert(a.end(), it->second.mac.begin(), it->second.mac.end());
+            else a = {0x80};  // parameter not supported
+            b->answers.push_back({r->msgid, a});
         } else {
             b->answers.push_back({r->msgid, {0xc1}});  // invalid command
         }
@@ -160,6 +184,79 @@ BOOST_AUTO_TEST_CASE(no_tool_and_device_io_off_is_not_found) {
     BOOST_TEST_REQUIRE(!on.has_value());
     BOOST_TEST(on.error().is(errc::not_found));
     BOOST_TEST(bmc.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(bmc_address_from_the_first_lan_channel) {
+    bmc.channels[1] = {0x04, {10, 20, 1, 142}, {0x0c, 0xc4, 0x7a, 0x3e, 0x91, 0x10}};
+    bmc.channels[6] = {0x0c, {}, {}};  // system interface, not LAN
+    auto b = readBmc(ctx());
+    BOOST_TEST_REQUIRE(b.has_value(), (b ? "" : b.error().message));
+    BOOST_TEST(b->ip.value_or("") == "10.20.1.142");
+    BOOST_TEST(b->mac.value_or("") == "0c:c4:7a:3e:91:10");
+    BOOST_TEST(b->channel.value_or(0) == 1);
+    // Channel info asked for channel 1 first, then the LAN parameters of channel 1.
+    BOOST_REQUIRE(bmc.requests.size() == 3u);
+    BOOST_TEST((bmc.requests[0] == std::vector<std::uint8_t>{0x06, 0x42, 0x01}));
+    BOOST_TEST((bmc.requests[1] == std::vector<std::uint8_t>{0x0c, 0x02, 0x01, 0x03, 0x00, 0x00}));
+    BOOST_TEST((bmc.requests[2] == std::vector<std::uint8_t>{0x0c, 0x02, 0x01, 0x05, 0x00, 0x00}));
+}
+
+BOOST_AUTO_TEST_CASE(a_lan_channel_without_an_address_gives_way_to_one_with) {
+    // HPE iLO answers on channel 2; here channel 1 is a LAN channel left unconfigured.
+    bmc.channels[1] = {0x04, {0, 0, 0, 0}, {0x0c, 0xc4, 0x7a, 0x3e, 0x91, 0x11}};
+    bmc.channels[2] = {0x04, {192, 168, 7, 9}, {0x94, 0x40, 0xc9, 0x01, 0x02, 0x03}};
+    auto b = readBmc(ctx());
+    BOOST_TEST_REQUIRE(b.has_value(), (b ? "" : b.error().message));
+    BOOST_TEST(b->ip.value_or("") == "192.168.7.9");
+    BOOST_TEST(b->mac.value_or("") == "94:40:c9:01:02:03");
+    BOOST_TEST(b->channel.value_or(0) == 2);
+}
+
+BOOST_AUTO_TEST_CASE(only_a_mac_is_kept_when_no_channel_has_an_address) {
+    bmc.channels[1] = {0x04, {0, 0, 0, 0}, {0x0c, 0xc4, 0x7a, 0x3e, 0x91, 0x12}};
+    auto b = readBmc(ctx());
+    BOOST_TEST_REQUIRE(b.has_value(), (b ? "" : b.error().message));
+    BOOST_TEST(!b->ip.has_value());
+    BOOST_TEST(b->mac.value_or("") == "0c:c4:7a:3e:91:12");
+    BOOST_TEST(bmc.requests.size() == 1u + 2u + 10u);  // every channel 1..11 asked, LAN parameters of 1
+}
+
+BOOST_AUTO_TEST_CASE(no_lan_channel_is_not_found_and_garbage_names_the_parameter) {
+    auto none = readBmc(ctx());
+    BOOST_TEST_REQUIRE(!none.has_value());
+    BOOST_TEST(none.error().is(errc::not_found));
+    BOOST_TEST(none.error().message.find("no LAN channel") != std::string::npos, none.error().message);
+
+    bmc.channels[1] = {};
+    bmc.shortLanAnswer = true;
+    auto bad = readBmc(ctx());
+    BOOST_TEST_REQUIRE(!bad.has_value());
+    BOOST_TEST(bad.error().is(errc::parse_error));
+    BOOST_TEST(bad.error().message.find("/dev/ipmi0: Get LAN Configuration Parameters channel 1 parameter 3") != std::string::npos,
+               bad.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(device_io_off_asks_nothing) {
+    bmc.channels[1] = {0x04, {10, 20, 1, 142}, {0x0c, 0xc4, 0x7a, 0x3e, 0x91, 0x10}};
+    Context c = ctx();
+    c.deviceIo = DeviceIo::none;
+    auto b = readBmc(c);
+    BOOST_TEST_REQUIRE(!b.has_value());
+    BOOST_TEST(b.error().is(errc::refused));
+    BOOST_TEST(bmc.requests.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_bmc_address_travels_in_every_event) {
+    bmc.channels[1] = {0x04, {10, 20, 1, 142}, {0x0c, 0xc4, 0x7a, 0x3e, 0x91, 0x10}};
+    const HostIdentity id = readHostIdentity(ctx());
+    BOOST_TEST(id.host.bmc.ip.value_or("") == "10.20.1.142");
+    Event ev;
+    ev.type = "io.raidmon.agent.heartbeat";
+    ev.subject = "host";
+    ev.id = "0f1e2d3c-0000-4000-8000-000000000001";
+    const std::string ce = toCloudEvent(ev, id, 1);
+    BOOST_TEST(ce.find("\"ip\":\"10.20.1.142\"") != std::string::npos, ce);
+    BOOST_TEST(ce.find("\"mac\":\"0c:c4:7a:3e:91:10\"") != std::string::npos, ce);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

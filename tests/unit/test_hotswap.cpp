@@ -432,6 +432,20 @@ const std::vector<Candidate> kCandidates = {
      false, false, "this is the failed drive put back"},
     {"wrong bay", [](Drive& d, Incident&) { d.location.slot = 5, d.location.label = "Slot 05"; }, false, false,
      "it is in bay Slot 05, not in bay Slot 03"},
+    // udev assembled the used drive's old array: busy, whatever the policy says of signatures.
+    {"held by an old array",
+     [](Drive& d, Incident&) {
+         d.signatures.push_back({"sde", "linux_raid_member", "raid", "ffff:0000:1111:2222", std::nullopt});
+         d.holders = {"md127"};
+     },
+     true, false, "in use by md127 (assembled from what it carries): stop md127 (mdadm --stop /dev/md127)"},
+    {"held by device mapper", [](Drive& d, Incident&) { d.holders = {"dm-3"}; }, true, false, "in use by dm-3"},
+    {"already a member of the incident's array",
+     [](Drive& d, Incident&) {
+         d.signatures.push_back({"sde", "linux_raid_member", "raid", "aaaa:bbbb:cccc:dddd", std::nullopt});
+         d.holders = {"md0"};
+     },
+     false, true, "already a member of md0"},
 };
 } // namespace
 
@@ -491,6 +505,92 @@ BOOST_FIXTURE_TEST_CASE(policy_auto_adds_at_once, Pulled) {
     BOOST_TEST(add->array.value() == "md0");
     BOOST_TEST(add->device.value() == "/dev/sde");
     BOOST_TEST(!inc().awaitingConfirmation);
+}
+
+BOOST_FIXTURE_TEST_CASE(allowed_foreign_signatures_are_wiped_before_the_add, Pulled) {
+    policy.add = AddPolicy::automatic;
+    policy.allowForeignSignatures = true;
+    Drive used = newDrive();
+    used.signatures.push_back({"sde", "gpt", "partition_table", "pt-1", std::nullopt});
+    used.signatures.push_back({"sde1", "ext4", "filesystem", "u-1", std::nullopt});
+    auto st = insert(used);
+    BOOST_TEST(inc().state == IncidentState::verified);
+    const auto* add = action(st, HotswapActionKind::md_add);
+    BOOST_TEST_REQUIRE(add != nullptr);
+    BOOST_TEST(add->wipeFirst);
+    BOOST_TEST((inc().replacement->signaturesToWipe == std::vector<std::string>{"gpt", "ext4"}));
+    // A blank drive is not wiped.
+    Pulled blank;
+    blank.policy.add = AddPolicy::automatic;
+    blank.policy.allowForeignSignatures = true;
+    auto st2 = blank.insert(newDrive());
+    BOOST_TEST_REQUIRE(action(st2, HotswapActionKind::md_add) != nullptr);
+    BOOST_TEST(!action(st2, HotswapActionKind::md_add)->wipeFirst);
+    // "never": the command to run by hand wipes first too.
+    Pulled manual;
+    manual.policy.add = AddPolicy::never;
+    manual.policy.allowForeignSignatures = true;
+    auto st3 = manual.insert(used);
+    const Event* ev = event(st3.events, "awaiting_confirmation");
+    BOOST_TEST_REQUIRE(ev != nullptr);
+    BOOST_TEST(ev->message.find("wipefs --all /dev/sde && mdadm /dev/md0 --add /dev/sde") != std::string::npos, ev->message);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rejected_drive_wiped_in_place_is_checked_again, Pulled) {
+    policy.add = AddPolicy::automatic;
+    Drive used = newDrive();
+    used.signatures.push_back({"sde", "linux_raid_member", "raid", "ffff:0000:1111:2222", std::nullopt});
+    used.holders = {"md127"};
+    Inventory in = with(gone, used);
+    auto st = advanceIncidents(incidents, gone, in, policy, at(20));
+    BOOST_TEST(hasEvent(st, "replacement_rejected"));
+    BOOST_TEST(inc().state == IncidentState::awaiting_insertion);
+    // Nothing changed: nothing said again.
+    BOOST_TEST(advanceIncidents(incidents, in, in, policy, at(25)).events.empty());
+    // The operator stops md127: still carries the foreign superblock, rejected again, for that only.
+    Inventory stopped = in;
+    stopped.drives.back().holders.clear();
+    st = advanceIncidents(incidents, in, stopped, policy, at(30));
+    const Event* again = event(st.events, "replacement_rejected");
+    BOOST_TEST_REQUIRE(again != nullptr);
+    BOOST_TEST(again->message.find("in use") == std::string::npos, again->message);
+    BOOST_TEST(again->message.find("linux_raid_member (foreign)") != std::string::npos, again->message);
+    // ... and wipes it: taken.
+    Inventory wiped = stopped;
+    wiped.drives.back().signatures.clear();
+    st = advanceIncidents(incidents, stopped, wiped, policy, at(40));
+    BOOST_TEST(inc().state == IncidentState::verified);
+    BOOST_TEST(action(st, HotswapActionKind::md_add) != nullptr);
+}
+
+// virtio-scsi, a bare HBA without SES: no bay is known; the rejected drive is followed by its id.
+BOOST_FIXTURE_TEST_CASE(a_rejected_drive_is_checked_again_without_a_bay, Pulled) {
+    policy.add = AddPolicy::automatic;
+    policy.requireSameBay = false;
+    inc().enclosure.reset();
+    inc().slot.reset();
+    Drive used = newDrive(6);
+    used.holders = {"md9"};
+    Inventory in = with(gone, used);
+    BOOST_TEST(hasEvent(advanceIncidents(incidents, gone, in, policy, at(20)), "replacement_rejected"));
+    BOOST_TEST(inc().lastRejected.value_or("") == used.id);
+    Inventory stopped = in;
+    stopped.drives.back().holders.clear();
+    auto st = advanceIncidents(incidents, in, stopped, policy, at(30));
+    BOOST_TEST(inc().state == IncidentState::verified);
+    BOOST_TEST(!inc().lastRejected.has_value());
+    BOOST_TEST(inc().history[inc().history.size() - 2].reason.find("checked again") != std::string::npos);
+    BOOST_TEST(action(st, HotswapActionKind::md_add) != nullptr);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_replacement_added_by_hand_is_not_added_again, Pulled) {
+    policy.add = AddPolicy::automatic;
+    Drive added = newDrive();
+    added.signatures.push_back({"sde", "linux_raid_member", "raid", "aaaa:bbbb:cccc:dddd", std::nullopt});
+    added.holders = {"md0"};
+    auto st = insert(added);
+    BOOST_TEST(inc().state == IncidentState::verified);
+    BOOST_TEST(action(st, HotswapActionKind::md_add) == nullptr);
 }
 
 BOOST_FIXTURE_TEST_CASE(policy_confirm_then_confirm, Pulled) {

@@ -34,6 +34,8 @@ copy_with_libs() {  # copy_with_libs SOURCE DEST-IN-GUEST
   done
 }
 copy_with_libs "$(command -v mdadm)" /sbin/mdadm
+# what the hot-swap assistant runs on a used replacement the policy lets it overwrite
+copy_with_libs "$(command -v wipefs)" /sbin/wipefs
 for b in "$@"; do copy_with_libs "$b" "/bin/$(basename "$b")"; done
 # Diagnostics in the console when they exist on the host (the scenarios do not depend on them).
 for t in smartctl nvme; do

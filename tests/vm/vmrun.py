@@ -83,6 +83,7 @@ class QMP:
         slot off). Until then the slot still holds it and a device_add there is lost with it."""
         with self.cv:
             ok = self.cv.wait_for(lambda: dev in self.deleted, timeout=timeout)
+            self.deleted.discard(dev)  # the same id may be plugged in and pulled again
         self.log("QMP %s deleted%s" % (dev, "" if ok else ": NOT within %ds" % timeout))
         return ok
 
@@ -151,6 +152,9 @@ def main():
         "vscsi-r1": ("vsr1", dict(driver="scsi-hd", bus="scsi0.0", lun=0, id="vscsi-r1", product="VSCSI-R1",
                                   serial="VSCSI-R1", **{"scsi-id": 5})),
         "nvme-r1": ("nvr1", dict(driver="nvme", bus="rp1", id="nvme-r1", serial="NVME-R1")),
+        # a disk the scenario uses, pulls and plugs in again (a used replacement)
+        "vscsi-u1": ("vsu1", dict(driver="scsi-hd", bus="scsi0.0", lun=0, id="vscsi-u1", product="VSCSI-U1",
+                                  serial="VSCSI-U1", **{"scsi-id": 6})),
     }
     for name in spares:
         img = images / (name + ".img")
@@ -199,6 +203,8 @@ def main():
                 # Requests are handled in order: the next one (a plug into the same slot) waits
                 # until this device is really gone.
                 qmp_failures += "error" not in r and not qmp.wait_deleted(what[1])
+                if what[1] in spares:  # its image may be plugged in again: let go of the block node
+                    qmp_failures += "error" in qmp.cmd("blockdev-del", **{"node-name": spares[what[1]][0]})
             elif what[0] == "plug":
                 node, dev = spares[what[1]]
                 qmp_failures += "error" in qmp.cmd("blockdev-add", driver="raw", **{"node-name": node},

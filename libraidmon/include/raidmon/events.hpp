@@ -66,8 +66,9 @@ struct HostIdentity {
     std::vector<NetInterface> interfaces;  ///< physical interfaces only (those with a device link)
 };
 
-/// @brief Read the host's identity: readHost() plus the MACs of physical interfaces under
-/// Paths::sys/class/net (virtual ones, bridges, bonds and loopback are skipped).
+/// @brief Read the host's identity: readHost(), the BMC's LAN address (readBmc()) and the MACs
+/// of physical interfaces under Paths::sys/class/net (virtual ones, bridges, bonds and loopback
+/// are skipped).
 /// @return the identity; never fails (unreadable parts stay empty).
 HostIdentity readHostIdentity(const Context& ctx);
 

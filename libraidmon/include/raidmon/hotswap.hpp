@@ -89,6 +89,9 @@ struct IncidentDrive {
     std::optional<std::string> serial, wwn, model, kernelName, devnode;
     std::optional<std::uint64_t> capacityBytes;
     std::optional<std::uint32_t> logicalBlockSize;
+    /// A replacement's foreign signatures ("gpt", "ext4") that `allow_foreign_signatures` lets be
+    /// overwritten: the md_add action wipes them first (wipefs --all).
+    std::vector<std::string> signaturesToWipe;
 };
 
 /// @brief The identifying fields of a drive.
@@ -155,6 +158,9 @@ struct Incident {
     std::vector<IncidentTransition> history;
     /// Addition: the md array's UUID (Array::uuid), to tell a returning member's superblock from a foreign one.
     std::optional<std::string> arrayUuid;
+    /// The Drive::id of the last replacement rejected: checked again while it stays in the server
+    /// and what it was rejected for changes (wiped, its old array stopped).
+    std::optional<std::string> lastRejected;
 };
 
 /// @brief What the executor is asked to do.
@@ -174,6 +180,9 @@ struct HotswapAction {
     LedPattern pattern = LedPattern::locate;
     std::optional<std::string> array;   ///< md name ("md0") for md_add / md_remove_detached
     std::optional<std::string> device;  ///< devnode of the replacement ("/dev/sdf") for md_add
+    /// md_add: wipe the replacement's signatures first (`wipefs --all DEVICE`), because the
+    /// policy allowed a drive that carries some; a failed wipe fails the add.
+    bool wipeFirst = false;
 };
 
 /// @brief What one engine step produced.
@@ -227,6 +236,7 @@ const Incident* findIncident(const std::vector<Incident>& incidents, std::string
 struct Verification {
     bool ok = false;
     std::vector<std::string> findings;  ///< one sentence each (also the accepted observations)
+    std::vector<std::string> signaturesToWipe;  ///< foreign signatures the policy lets be overwritten
 };
 
 /// @brief Check a candidate replacement against the incident (docs/hotswap.md, "Verification"). Pure.

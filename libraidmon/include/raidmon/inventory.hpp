@@ -21,12 +21,21 @@ struct ScanOptions {
     bool probeSignatures = true;  ///< look for RAID/LVM/filesystem signatures (udev db, else libblkid)
     bool crossCheckMdstat = true; ///< compare md sysfs with /proc/mdstat and note disagreements
     bool hardwareRaid = true;     ///< run the RAID controllers' tools (controllers.hpp) through ctx.runner
+    bool bmc = true;              ///< ask the local BMC for its LAN address (readBmc(); needs device I/O)
 };
 
 /// @brief Hostname, machine-id and DMI identity. Placeholder DMI strings ("To Be Filled By O.E.M.",
 /// "Default string", all-zero UUIDs...) are reported as unknown, never as identity.
 /// @return the host; never fails (unreadable fields stay nullopt).
 Host readHost(const Context& ctx);
+
+/// @brief The local BMC's LAN address, asked in-band through the OpenIPMI device (/dev/ipmi0,
+/// opened by the Context's device I/O policy): the first LAN channel (1..11) that reports an IPv4
+/// address, else the first that reports a MAC.
+/// @return the address; `not_found` when the host has no BMC interface (no /sys/class/ipmi/ipmi0:
+/// no BMC, or ipmi_si/ipmi_devintf not loaded) or no LAN channel with an address; `refused` when
+/// device I/O is off; `command_timeout` when the BMC does not answer.
+Result<Bmc> readBmc(const Context& ctx);
 
 /// @brief Storage controllers on PCI (class 01xx).
 /// @return controllers, or io_error if the device source cannot enumerate.

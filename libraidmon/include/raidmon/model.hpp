@@ -156,6 +156,9 @@ struct Drive {
     std::optional<Risk> risk;
     std::vector<Signature> signatures;
     std::optional<std::string> role;  ///< "md-member", "lvm-pv", "filesystem", "partitioned", "unused", "hw-raid-member"
+    /// Kernel devices built on this drive or one of its partitions (sysfs `holders`: "md127",
+    /// "dm-3"): it is in use, whatever its signatures say.
+    std::vector<std::string> holders;
     std::vector<std::string> reasons; ///< why health is what it is
     std::optional<ControllerDriveInfo> controllerView;  ///< set for drives seen through a RAID controller's tool
     std::optional<std::uint32_t> nvmeNamespace;  ///< NVMe namespace id (nsid); several share one serial
@@ -264,10 +267,11 @@ struct Dmi {
     std::optional<std::string> uuid;
 };
 
-/// @brief The BMC's address, when read in-band.
+/// @brief The BMC's LAN address, when read in-band (readBmc()).
 struct Bmc {
-    std::optional<std::string> ip;
-    std::optional<std::string> mac;
+    std::optional<std::string> ip;   ///< IPv4, "10.20.1.142"
+    std::optional<std::string> mac;  ///< "0c:c4:7a:3e:91:10"
+    std::optional<int> channel;      ///< the IPMI LAN channel they were read from
 };
 
 /// @brief The host's identity.

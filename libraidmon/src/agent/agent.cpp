@@ -221,6 +221,7 @@ Result<Inventory> Agent::scan(const Reread& what) {
     if (what.everything || !parts_) {
         ScanOptions so;
         so.hardwareRaid = false;  // the poller runs the vendor tools, off the event path
+        so.bmc = false;           // read once at start into the identity (readHostIdentity)
         auto p = detail::scanParts(ctx_, so);
         if (!p) return tl::unexpected(p.error());
         parts_ = std::move(*p);
@@ -232,6 +233,7 @@ Result<Inventory> Agent::scan(const Reread& what) {
         if (!what.md.empty() || !what.removed.empty() || !what.added.empty()) ++stats_.partialScans;
     }
     Inventory inv = detail::combine(*parts_);
+    inv.host.bmc = id_.host.bmc;
     std::erase_if(gone_, [&](const std::string& p) {
         return std::none_of(inv.drives.begin(), inv.drives.end(), [&](const Drive& d) { return d.sysPath == p; });
     });

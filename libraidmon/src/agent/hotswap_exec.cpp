@@ -21,7 +21,8 @@ std::string commandLine(const std::vector<std::string>& argv) {
     return s;
 }
 
-ActionOutcome runMdadm(const Context& ctx, const std::vector<std::string>& argv) {
+/// mdadm or wipefs, with the command line and the tool's own words in the outcome.
+ActionOutcome runTool(const Context& ctx, const std::vector<std::string>& argv) {
     if (!ctx.runner) return {false, "no command runner: run '" + commandLine(argv) + "' yourself"};
     auto r = ctx.runner->run(argv, 120s);
     if (!r) return {false, "'" + commandLine(argv) + "': " + r.error().message};
@@ -73,15 +74,24 @@ ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const H
     }
     case HotswapActionKind::md_add: {
         if (!a.array || !a.device) return {false, "md_add without an array or a device"};
-        return runMdadm(ctx, {"mdadm", "--manage", (ctx.paths.dev / *a.array).string(), "--add", *a.device});
+        std::string wiped;
+        if (a.wipeFirst) {
+            // The policy let a drive with old signatures in: erase them (partition tables, old md
+            // superblocks, filesystems) so nothing of the drive's past is found on it again.
+            auto w = runTool(ctx, {"wipefs", "--all", *a.device});
+            if (!w.ok) return {false, "not added: " + w.message};
+            wiped = w.message + "; ";
+        }
+        auto r = runTool(ctx, {"mdadm", "--manage", (ctx.paths.dev / *a.array).string(), "--add", *a.device});
+        return {r.ok, wiped + r.message};
     }
     case HotswapActionKind::md_remove_detached: {
         if (!a.array) return {false, "md_remove_detached without an array"};
         // A pulled member stays in the array as a ghost until it is failed and removed ("detached":
         // its device is gone). What udev's mdadm -If rule does on a Debian server; harmless if done.
         const std::string md = (ctx.paths.dev / *a.array).string();
-        auto r = runMdadm(ctx, {"mdadm", "--manage", md, "--fail", "detached", "--remove", "detached"});
-        auto f = runMdadm(ctx, {"mdadm", "--manage", md, "--remove", "failed"});
+        auto r = runTool(ctx, {"mdadm", "--manage", md, "--fail", "detached", "--remove", "detached"});
+        auto f = runTool(ctx, {"mdadm", "--manage", md, "--remove", "failed"});
         return {r.ok || f.ok, r.message + "; " + f.message};
     }
     }

@@ -97,6 +97,7 @@ Json toJsonValue(const Drive& d) {
            {"smart", d.smart ? toJsonValue(*d.smart) : Json(nullptr)},
            {"risk", d.risk ? toJsonValue(*d.risk) : Json(nullptr)},
            {"role", opt(d.role)},
+           {"holders", d.holders},
            {"signatures", sigs},
            {"reasons", strings(d.reasons)},
            {"syspath", opt(d.sysPath)}};
@@ -196,7 +197,7 @@ Json toJsonValue(const Host& h) {
                              {"board_serial", opt(h.dmi.boardSerial)},
                              {"chassis_asset_tag", opt(h.dmi.chassisAssetTag)},
                              {"uuid", opt(h.dmi.uuid)}}},
-                {"bmc", Json{{"ip", opt(h.bmc.ip)}, {"mac", opt(h.bmc.mac)}}}};
+                {"bmc", Json{{"ip", opt(h.bmc.ip)}, {"mac", opt(h.bmc.mac)}, {"channel", opt(h.bmc.channel)}}}};
 }
 
 Json toJsonValue(const Inventory& inv) {

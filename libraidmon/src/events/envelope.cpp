@@ -22,6 +22,9 @@ using detail::Json;
 HostIdentity readHostIdentity(const Context& ctx) {
     HostIdentity id;
     id.host = readHost(ctx);
+    if (auto b = readBmc(ctx)) id.host.bmc = std::move(*b);
+    else if (b.error().is(errc::not_found) || b.error().is(errc::refused)) ctx.logAt(LogLevel::debug, "bmc unknown: " + b.error().message);
+    else ctx.logAt(LogLevel::warning, "bmc address unreadable: " + b.error().message);
     const auto net = ctx.paths.sys / "class" / "net";
     auto names = detail::listDir(net);
     std::sort(names.begin(), names.end());

@@ -93,7 +93,10 @@ public:
         a.kind = kind;
         a.incidentId = inc.id;
         a.array = inc.arrayName;
-        if (kind == HotswapActionKind::md_add && inc.replacement) a.device = inc.replacement->devnode;
+        if (kind == HotswapActionKind::md_add && inc.replacement) {
+            a.device = inc.replacement->devnode;
+            a.wipeFirst = !inc.replacement->signaturesToWipe.empty();
+        }
         step_.actions.push_back(std::move(a));
     }
 
@@ -357,26 +360,47 @@ void followRebuild(Incident& inc, const Inventory& after, Stepper& st) {
     }
 }
 
+/// What verifyReplacement() looks at, apart from identity, size and bay, differs.
+bool verificationInputsChanged(const Drive& a, const Drive& b) {
+    auto sigs = [](const Drive& d) {
+        std::set<std::string> s;
+        for (const auto& x : d.signatures) s.insert(x.device + "|" + x.type + "|" + x.uuid.value_or(""));
+        return s;
+    };
+    auto passed = [](const Drive& d) { return d.smart ? d.smart->passed : std::optional<bool>(); };
+    return sigs(a) != sigs(b) || std::set<std::string>(a.holders.begin(), a.holders.end()) !=
+                                     std::set<std::string>(b.holders.begin(), b.holders.end()) ||
+           a.health != b.health || a.failurePredicted != b.failurePredicted || passed(a) != passed(b) || a.state != b.state;
+}
+
 /// inserted -> verified (-> add by policy) or back to awaiting_insertion.
-void insert(Incident& inc, const Drive& cand, const HotswapPolicy& policy, Stepper& st) {
+void insert(Incident& inc, const Drive& cand, const HotswapPolicy& policy, Stepper& st, bool recheck = false) {
     inc.replacement = snapshotOf(cand);
-    st.go(inc, IncidentState::inserted, "a drive with serial " + cand.serial.value_or(cand.id) + " was inserted");
+    st.go(inc, IncidentState::inserted,
+          recheck ? "the drive with serial " + cand.serial.value_or(cand.id) + " left in the bay changed: it is checked again"
+                  : "a drive with serial " + cand.serial.value_or(cand.id) + " was inserted");
     Verification v = verifyReplacement(inc, cand, policy);
     for (const auto& f : v.findings) inc.findings.push_back(f);
+    inc.replacement->signaturesToWipe = v.signaturesToWipe;
     if (!v.ok) {
         std::string msg = "the replacement with serial " + cand.serial.value_or(cand.id) + " is rejected:";
         for (const auto& f : v.findings) msg += " " + f + ";";
         msg.back() = '.';
         st.emit(inc, "replacement_rejected", Severity::warning, Stepper::sentence(inc, msg));
+        inc.lastRejected = cand.id;
         inc.replacement.reset();
         st.go(inc, IncidentState::awaiting_insertion, "replacement rejected: insert another drive");
         return;
     }
     st.go(inc, IncidentState::verified, "the replacement passed verification");
+    inc.lastRejected.reset();
     const bool md = inc.arrayKind && *inc.arrayKind == "md" && inc.arrayName;
     const bool returning = isReturnCause(inc.cause);
     if (!md) return;  // hardware arrays: the controller's automatic rebuild is awaited
-    const std::string cmd = "mdadm /dev/" + *inc.arrayName + " --add " + cand.devnode.value_or("/dev/" + cand.kernelName.value_or("?"));
+    // Already in the array (someone ran mdadm --add while the agent was away): md's recovery moves it on.
+    if (std::find(cand.holders.begin(), cand.holders.end(), *inc.arrayName) != cand.holders.end()) return;
+    const std::string dev = cand.devnode.value_or("/dev/" + cand.kernelName.value_or("?"));
+    const std::string cmd = (v.signaturesToWipe.empty() ? "" : "wipefs --all " + dev + " && ") + "mdadm /dev/" + *inc.arrayName + " --add " + dev;
     if (policy.add == AddPolicy::automatic) {
         st.action(inc, HotswapActionKind::md_add);
     } else if (policy.add == AddPolicy::confirm) {
@@ -474,6 +498,7 @@ Verification verifyReplacement(const Incident& inc, const Drive& c, const Hotswa
         reject = true;
     };
     const bool same = sameDrive(inc.drive, c);
+    const bool alreadyMember = inc.arrayName && std::find(c.holders.begin(), c.holders.end(), *inc.arrayName) != c.holders.end();
     if (isReturnCause(inc.cause)) {
         if (same) {
             f.push_back("the drive that was pulled by mistake is back");
@@ -498,15 +523,25 @@ Verification verifyReplacement(const Incident& inc, const Drive& c, const Hotswa
     if (c.failurePredicted.value_or(false)) no("it predicts its own failure (SMART)");
     if (c.smart && c.smart->passed && !*c.smart->passed) no("it failed its SMART overall health self-assessment");
     if (c.state && *c.state == DriveState::failed) no("it is in the failed state");
+    // Something the kernel built on it (an old array udev assembled from its superblock, an LVM
+    // volume): adding it would fail (busy) or take it from under that user. Never overridden.
+    for (const auto& h : c.holders)
+        if (!inc.arrayName || h != *inc.arrayName)
+            no("it is in use by " + h + " (assembled from what it carries): stop " + h +
+               (h.rfind("md", 0) == 0 ? " (mdadm --stop /dev/" + h + ")" : "") + " or insert another drive");
     std::set<std::string> seen;
     for (const auto& sig : c.signatures) {
         const bool md = sig.type == "linux_raid_member";
         if (md && sig.uuid && inc.arrayUuid && *sig.uuid == *inc.arrayUuid) {
-            if (!same) no("it carries an md superblock of this very array on " + sig.device + ": wipe it first");
+            if (alreadyMember) f.push_back("it is already a member of " + *inc.arrayName + " (added by hand)");
+            else if (!same) no("it carries an md superblock of this very array on " + sig.device + ": wipe it first");
             continue;
         }
         if (policy.allowForeignSignatures) {
-            if (seen.insert(sig.type).second) f.push_back("carries " + sig.type + " (foreign), allowed by policy: it will be overwritten");
+            if (seen.insert(sig.type).second) {
+                f.push_back("carries " + sig.type + " (foreign), allowed by policy: it will be wiped before it is added");
+                v.signaturesToWipe.push_back(sig.type);
+            }
             continue;
         }
         if (seen.insert(sig.type).second) no("carries " + sig.type + " (foreign): wipe it first or set allow_foreign_signatures");
@@ -548,6 +583,17 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
             if (!target && !firstScan) target = &inc;
         }
         if (target) insert(*target, d, policy, st);
+    }
+
+    // A rejected replacement left in the server is checked again when what it was rejected for
+    // changed: an operator wiped it, stopped the old array udev assembled from it, or its health
+    // changed.
+    for (std::size_t i = 0; i < existing; ++i) {
+        Incident& inc = incidents[i];
+        if (inc.state != IncidentState::awaiting_insertion || !inc.lastRejected) continue;
+        const Drive* d = detail::driveById(after, *inc.lastRejected);
+        const Drive* was = detail::driveById(before, *inc.lastRejected);
+        if (d && was && verificationInputsChanged(*was, *d)) insert(inc, *d, policy, st, true);
     }
 
     // Members pulled that no incident expected.

@@ -39,7 +39,8 @@ Json driveJson(const IncidentDrive& d) {
                 {"kernel_name", detail::opt(d.kernelName)},
                 {"devnode", detail::opt(d.devnode)},
                 {"capacity_bytes", detail::opt(d.capacityBytes)},
-                {"logical_block_size", detail::opt(d.logicalBlockSize)}};
+                {"logical_block_size", detail::opt(d.logicalBlockSize)},
+                {"signatures_to_wipe", strings(d.signaturesToWipe)}};
 }
 
 Json incidentJson(const Incident& i) {
@@ -74,6 +75,7 @@ Json incidentJson(const Incident& i) {
                 {"failure_reason", detail::opt(i.failureReason)},
                 {"opened_at", seconds(i.openedAt)},
                 {"updated_at", seconds(i.updatedAt)},
+                {"last_rejected", detail::opt(i.lastRejected)},
                 {"history", std::move(hist)}};
 }
 
@@ -167,6 +169,7 @@ IncidentDrive readDrive(const Json& j, const std::string& where, std::optional<s
     f.read("devnode", d.devnode);
     f.read("capacity_bytes", d.capacityBytes);
     f.read("logical_block_size", d.logicalBlockSize);
+    f.read("signatures_to_wipe", d.signaturesToWipe);
     return d;
 }
 
@@ -208,6 +211,7 @@ Incident readIncident(const Json& j, const std::string& where, std::optional<std
     f.read("failure_reason", i.failureReason);
     f.read("opened_at", i.openedAt);
     f.read("updated_at", i.updatedAt);
+    f.read("last_rejected", i.lastRejected);
     if (const Json* h = f.child("history")) {
         if (!h->is_array()) {
             if (!err) err = f.at("history") + " is not an array";

@@ -135,6 +135,10 @@ Result<detail::InventoryParts> detail::scanParts(const Context& ctx, const ScanO
     p.options = opts;
     Inventory& inv = p.base;
     inv.host = readHost(ctx);
+    if (opts.bmc) {
+        if (auto b = readBmc(ctx)) inv.host.bmc = std::move(*b);
+        else if (!b.error().is(errc::not_found) && !b.error().is(errc::refused)) inv.notes.push_back("bmc: " + b.error().message);
+    }
     // One enumeration of the block subsystem serves drives, md arrays and signatures.
     auto blockDevs = ctx.devices->enumerate("block");
     if (!blockDevs) return tl::unexpected(blockDevs.error());

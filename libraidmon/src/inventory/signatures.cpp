@@ -4,6 +4,7 @@
 // read-only, and only for a node under the Context's /dev that really is this block device.
 #include <raidmon/inventory.hpp>
 
+#include <algorithm>
 #include <blkid/blkid.h>
 #include <cerrno>
 #include <cstring>
@@ -133,10 +134,13 @@ void detail::signaturesFrom(const Context& ctx, const std::vector<DeviceRecord>&
             if (pathExists(dir / n / "partition")) devices.emplace_back(n, dir / n);
         bool mdHolder = false;
         bool unknown = false;
+        d.holders.clear();
         std::vector<Signature> sigs;
         for (const auto& [name, sys] : devices) {
-            for (const auto& h : listDir(sys / "holders"))
+            for (const auto& h : listDir(sys / "holders")) {
                 if (startsWith(h, "md")) mdHolder = true;
+                if (std::find(d.holders.begin(), d.holders.end(), h) == d.holders.end()) d.holders.push_back(h);
+            }
             auto it = bySys.find(sys.string());
             std::optional<Signature> sig;
             bool udevProbed = false;

@@ -7,13 +7,10 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <poll.h>
-#include <sys/ioctl.h>
-
-#include <linux/ipmi.h>
 
 #include "backends.hpp"
 #include "core/devnode.hpp"
+#include "core/ipmi.hpp"
 #include "core/strutil.hpp"
 #include "state.hpp"
 
@@ -24,8 +21,7 @@ using detail::Indicator;
 
 namespace {
 
-/// ipmitool talks to the local BMC over KCS/SSIF; a busy BMC answers within seconds.
-constexpr std::chrono::seconds kIpmiTimeout{15};
+using detail::kIpmiTimeout;
 /// IPMI 2.0 "Chassis Identify" (NetFn Chassis, 04h): the interval is one byte of seconds.
 constexpr std::chrono::seconds kIpmiMaxTimedIdentify{255};
 /// The identify light's pseudo-bay in the lease file.
@@ -94,56 +90,18 @@ Result<std::optional<bool>> identifyState(const Context& ctx) {
     return std::optional<bool>{};
 }
 
-/// One IPMI request to the local BMC through the OpenIPMI driver (/dev/ipmi0), answer data with
-/// the completion code first. IPMI 2.0: NetFn Chassis 00h; Get Chassis Status 01h, Chassis
-/// Identify 04h.
-Result<std::vector<std::uint8_t>> ipmiRequest(int fd, const std::string& node, std::uint8_t cmd, std::vector<std::uint8_t> data) {
-    ipmi_system_interface_addr si{};
-    si.addr_type = IPMI_SYSTEM_INTERFACE_ADDR_TYPE;
-    si.channel = IPMI_BMC_CHANNEL;
-    ipmi_req req{};
-    req.addr = reinterpret_cast<unsigned char*>(&si);
-    req.addr_len = sizeof si;
-    req.msgid = cmd;
-    req.msg.netfn = 0x00;
-    req.msg.cmd = cmd;
-    req.msg.data_len = static_cast<unsigned short>(data.size());
-    req.msg.data = data.empty() ? nullptr : data.data();
-    const std::string what = node + ": IPMI chassis command " + std::to_string(cmd);
-    if (::ioctl(fd, IPMICTL_SEND_COMMAND, &req) != 0) return fail(fromErrno(errno), what + ": send: " + std::strerror(errno));
-    const auto deadline = std::chrono::steady_clock::now() + kIpmiTimeout;
-    for (;;) {
-        std::array<std::uint8_t, 64> buf{};
-        ipmi_addr from{};
-        ipmi_recv rv{};
-        rv.addr = reinterpret_cast<unsigned char*>(&from);
-        rv.addr_len = sizeof from;
-        rv.msg.data = buf.data();
-        rv.msg.data_len = buf.size();
-        if (::ioctl(fd, IPMICTL_RECEIVE_MSG_TRUNC, &rv) == 0) {
-            if (rv.recv_type != IPMI_RESPONSE_RECV_TYPE || rv.msgid != cmd) continue;  // not our answer
-            if (rv.msg.data_len < 1) return fail(errc::parse_error, what + ": empty response");
-            if (buf[0] != 0) return fail(errc::command_failed, what + ": completion code " + std::to_string(buf[0]));
-            return std::vector<std::uint8_t>(buf.begin(), buf.begin() + std::min<std::size_t>(rv.msg.data_len, buf.size()));
-        }
-        if (errno != EAGAIN && errno != EINTR) return fail(fromErrno(errno), what + ": receive: " + std::strerror(errno));
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-        if (left.count() <= 0) return fail(errc::command_timeout, what + ": no answer from the BMC");
-        pollfd p{fd, POLLIN, 0};
-        ::poll(&p, 1, static_cast<int>(std::min<long long>(left.count(), 100)));
-    }
-}
-
 /// The identify light through /dev/ipmi0, for hosts without ipmitool.
 Result<std::vector<std::string>> identifyDev(const Context& ctx, bool on, std::optional<std::chrono::seconds> timed) {
-    const std::string node = (ctx.paths.dev / "ipmi0").string();
-    auto fd = detail::openDeviceNode(ctx, node, ctx.paths.sys / "class" / "ipmi" / "ipmi0", detail::NodeKind::character);
+    const std::string node = detail::ipmiNode(ctx).devnode;
+    auto fd = detail::openIpmi(ctx);
     if (!fd) return tl::unexpected(fd.error());
     // Chassis Identify: byte 1 interval in seconds, byte 2 bit 0 "force identify on" (IPMI 2.0 28.5).
     std::vector<std::uint8_t> req = {static_cast<std::uint8_t>(on && timed ? timed->count() : 0),
                                      static_cast<std::uint8_t>(on && !timed ? 1 : 0)};
-    if (auto r = ipmiRequest(fd->get(), node, 0x04, req); !r) return tl::unexpected(r.error());
-    auto st = ipmiRequest(fd->get(), node, 0x01, {});
+    using detail::IpmiNetFn;
+    if (auto r = detail::ipmiRequest(fd->get(), node + ": Chassis Identify", IpmiNetFn::chassis, 0x04, req); !r)
+        return tl::unexpected(r.error());
+    auto st = detail::ipmiRequest(fd->get(), node + ": Get Chassis Status", IpmiNetFn::chassis, 0x01, {});
     if (!st) return tl::unexpected(st.error());
     std::vector<std::string> notes;
     // Get Chassis Status byte 3 (after the completion code): bit 6 identify state supported,

@@ -51,20 +51,6 @@ log "INSERT: hot-plug blank NVME-R1 into the same slot"
 req plug nvme-r1
 check "replacement NVME-R1 appeared" wait_for 60 have_nvme NVME-R1
 NEW=$(nvme_by_serial NVME-R1)
-udevadm settle -t 10
-wait_event drive.added NVME-R1
-if [ "$HOTSWAP" = 1 ]; then
-  hs_wait_event hotswap.verified NVME-R1
-  hs_wait_event hotswap.rebuilding NVME-R1 30
-else
-  log "no hotswap: the scenario adds $NEW itself"
-  mdadm /dev/md1 --add /dev/$NEW 2>&1 | sed 's/^/@@LOG mdadm: /'
-fi
-wait_event array.rebuild_finished md1 90
-wait_event array.optimal md1 30
-hs_wait_event hotswap.completed NVME-R1 30
-mdlog md1
-check "md1 clean with 2 members in sync" md_healthy md1 2
-check "the new NVMe $NEW is an in-sync member of md1" grep -q in_sync /sys/block/md1/md/dev-$NEW/state
+replacement_rebuilt md1 2 NVME-R1 "$NEW"
 hs_check "slot attention light off at the end" wait_for 15 attn_off
 log "slot attention at the end = $(attn)"

@@ -36,21 +36,6 @@ log "INSERT: hot-plug blank VSCSI-R1"
 req plug vscsi-r1
 check "replacement VSCSI-R1 appeared" wait_for 30 have_sd VSCSI-R1
 NEW=$(sd_by_serial VSCSI-R1)
-udevadm settle -t 10
-wait_event drive.added VSCSI-R1
-if [ "$HOTSWAP" = 1 ]; then
-  hs_wait_event hotswap.inserted VSCSI-R1
-  hs_wait_event hotswap.verified VSCSI-R1
-  hs_wait_event hotswap.rebuilding VSCSI-R1 30
-else
-  log "no hotswap: the scenario adds $NEW itself"
-  mdadm /dev/md0 --add /dev/$NEW 2>&1 | sed 's/^/@@LOG mdadm: /'
-fi
+replacement_rebuilt md0 4 VSCSI-R1 "$NEW"
 wait_event array.rebuild_started md0 30
-wait_event array.rebuild_finished md0 90
-wait_event array.optimal md0 30
-hs_wait_event hotswap.completed VSCSI-R1 30
-mdlog md0
-check "md0 clean with 4 members in sync" md_healthy md0 4
-check "the new disk $NEW is an in-sync member of md0" grep -q in_sync /sys/block/md0/md/dev-$NEW/state
 mdadm --detail /dev/md0 > /tmp/md0.detail 2>&1; send md0.detail /tmp/md0.detail
