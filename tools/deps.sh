@@ -15,8 +15,8 @@ PKGS=(
   libboost-test-dev umockdev libumockdev-dev libbenchmark-dev util-linux smartmontools mdadm
   # systemd-analyze verify checks the shipped unit
   systemd
-  # the MQTT broker the agent tests start on loopback
-  mosquitto
+  # the MQTT broker the agent tests start on loopback; openssl makes their throw-away TLS PKI
+  mosquitto openssl
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -119,6 +121,30 @@ inline std::vector<std::string> agentArgs(const fs::path& config, const fs::path
     return {RAIDMOND, "--config", config.string(), "--state-dir", state.string(), "--proc", r + "/proc", "--etc", r + "/etc",
             "--no-device-io"};
 }
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (for a receiver of the test's own).
+inline int freePort() {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
+}
+
+/// An [agent] section for tests: no heartbeat, no SMART or controller polls, no rate limits.
+inline constexpr const char* kQuiet = R"(
+[agent]
+heartbeat = 0
+md_poll = "200ms"
+smart_interval = 0
+controller_interval = 0
+rate_limit_max = 1000
+progress_interval = 0
+)";
 
 /// Wait until the agent answers on its control socket (it then has scanned and committed its
 /// start events).

@@ -40,29 +40,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-
-int freePort() {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
-
-const char* kQuiet = R"(
-[agent]
-heartbeat = 0
-md_poll = "200ms"
-smart_interval = 0
-controller_interval = 0
-rate_limit_max = 1000
-progress_interval = 0
-)";
-
 /// md1 (sas12's RAID1) loses sdj2 (odd i) or has it back in sync (even i), announced by "change".
 void toggleMd1(Testbed& tb, int i, std::chrono::milliseconds pause) {
     const std::string md1 = "/sys/devices/virtual/block/md1";

@@ -139,6 +139,13 @@ public:
                 s->connRc_ = rc;
             });
             mosquitto_disconnect_callback_set(m_, [](mosquitto*, void* self, int) { static_cast<MqttSink*>(self)->connected_ = false; });
+            // libmosquitto says why TLS failed only in its log ("OpenSSL Error[0]: ...:
+            // certificate verify failed"): kept for the error of the connection attempt.
+            mosquitto_log_callback_set(m_, [](mosquitto*, void* self, int level, const char* msg) {
+                auto* s = static_cast<MqttSink*>(self);
+                if (!(level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) || !msg || s->libLog_.size() > 600) return;
+                s->libLog_ += (s->libLog_.empty() ? "" : "; ") + std::string(msg);
+            });
         }
     }
     MqttSink(const MqttSink&) = delete;
@@ -180,10 +187,12 @@ private:
             mosquitto_tls_opts_set(m_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
         }
         connAck_ = false;
+        libLog_.clear();
         int rc = mosquitto_connect(m_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
         if (rc != MOSQ_ERR_SUCCESS)
             return Error(errc::io_error, "sink " + cfg_.name + ": connect to " + cfg_.host + ":" + std::to_string(cfg_.port) + ": " +
-                                             (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc)));
+                                             (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc)) +
+                                             (libLog_.empty() ? "" : " (" + detail::printable(libLog_) + ")"));
         const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
         while (!connAck_ && std::chrono::steady_clock::now() < deadline) {
             rc = mosquitto_loop(m_, 100, 1);
@@ -191,7 +200,8 @@ private:
         }
         if (!connAck_ || connRc_ != 0)
             return Error(errc::io_error, "sink " + cfg_.name + ": broker " + cfg_.host + ":" + std::to_string(cfg_.port) + " refused: " +
-                                             (connAck_ ? mosquitto_connack_string(connRc_) : "no CONNACK"));
+                                             (connAck_ ? mosquitto_connack_string(connRc_) : "no CONNACK") +
+                                             (libLog_.empty() ? "" : " (" + detail::printable(libLog_) + ")"));
         connected_ = true;
         return std::nullopt;
     }
@@ -232,6 +242,7 @@ private:
     mosquitto* m_ = nullptr;
     bool connected_ = false, connAck_ = false, acked_ = false;
     int connRc_ = 0, waitMid_ = -1;
+    std::string libLog_;  ///< libmosquitto's errors and warnings during the current connection attempt
 };
 
 } // namespace
