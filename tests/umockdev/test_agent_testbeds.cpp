@@ -137,6 +137,40 @@ BOOST_AUTO_TEST_CASE(sas12_pull_degrade_rebuild_finish_into_a_file_sink) {
     BOOST_TEST(agent.stop(SIGTERM) == 0);
 }
 
+// md1 flaps faster than the rate limit allows: degraded is always sent, optimal is held back, and
+// the last optimal still reaches the panel once the window has room: its last word is the truth.
+BOOST_AUTO_TEST_CASE(a_flapping_array_ends_in_its_true_state_at_the_panel) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << "[agent]\nheartbeat = 0\nmd_poll = \"200ms\"\nsmart_interval = 0\ncontroller_interval = 0\n"
+                       << "rate_limit_max = 1\nrate_limit_window = \"3s\"\n[[sink]]\ntype = \"file\"\npath = \"" << events.string()
+                       << "\"\n";
+    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+    waitControl(t.path / "state");
+    for (int i = 1; i <= 6; ++i) toggleMd1(tb, i, 300ms);  // ends in sync: optimal
+    auto optimal = [](const std::vector<Json>& evs) {
+        std::vector<const Json*> md1;
+        for (const auto& e : evs)
+            if (e["subject"].get<std::string>().find("a0d4e1b7") != std::string::npos) md1.push_back(&e);
+        return md1;
+    };
+    auto evs = waitEvents(events, [&](const std::vector<Json>& e) {
+        auto m = optimal(e);
+        return !m.empty() && (*m.back())["type"] == "io.raidmon.array.optimal" &&
+               (*m.back())["data"]["message"].get<std::string>().find("held back") != std::string::npos;
+    });
+    const auto md1 = optimal(evs);
+    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+    BOOST_REQUIRE(!md1.empty());
+    BOOST_TEST((*md1.back())["type"] == "io.raidmon.array.optimal");
+    BOOST_TEST((*md1.back())["data"]["message"].get<std::string>().find("held back by the rate limit") != std::string::npos,
+               (*md1.back())["data"]["message"]);
+    BOOST_TEST(countType(evs, "array.degraded") >= 4u);  // md0 at start, md1 three times: never held back
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}
+
 BOOST_AUTO_TEST_CASE(kill_9_in_an_event_storm_then_restart_loses_nothing) {
     Testbed tb(testbedDir("sas12"));
     TempDir t;

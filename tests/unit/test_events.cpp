@@ -262,3 +262,49 @@ BOOST_AUTO_TEST_CASE(flapping_health_is_rate_limited_failures_never) {
     BOOST_TEST(failed.type == "io.raidmon.drive.failed");
     for (int i = 0; i < 50; ++i) BOOST_TEST(f.admit(failed, t0));
 }
+
+// md1 flaps: array.degraded is always admitted, array.optimal is rate-limited. The panel's last
+// word must still be "optimal" when the array is optimal: the held-back one is released later.
+BOOST_AUTO_TEST_CASE(the_last_event_held_back_is_released_when_the_window_has_room) {
+    RateLimitOptions o;
+    o.window = std::chrono::seconds(60);
+    o.maxPerWindow = 2;
+    EventFilter f(o);
+    Event optimal;
+    optimal.type = "io.raidmon.array.optimal";
+    optimal.subject = "array/md1";
+    optimal.message = "md1 is optimal again.";
+    Event degraded = optimal;
+    degraded.type = "io.raidmon.array.degraded";
+    degraded.severity = Severity::warning;
+    const auto t0 = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+    using std::chrono::seconds;
+    BOOST_TEST(!f.nextRelease().has_value());
+    for (int i = 0; i < 4; ++i) {
+        BOOST_TEST(f.admit(degraded, t0 + seconds(2 * i)));
+        optimal.id = "id-" + std::to_string(i);
+        BOOST_TEST(f.admit(optimal, t0 + seconds(2 * i + 1)) == (i < 2));
+    }
+    // Two optimal held back; the newest (id-3) is the entity's last word, the only one held
+    // since md1's last admitted event (the degraded before it).
+    BOOST_TEST(f.suppressed() == 2u);
+    BOOST_TEST_REQUIRE(f.nextRelease().has_value());
+    BOOST_TEST((*f.nextRelease() == t0 + seconds(1) + seconds(60)));
+    BOOST_TEST(f.release(t0 + seconds(30)).empty());
+    auto out = f.release(t0 + seconds(61));
+    BOOST_TEST_REQUIRE(out.size() == 1u);
+    BOOST_TEST(out[0].id == "id-3");
+    BOOST_TEST(out[0].message.find("(1 similar event held back by the rate limit; this is the latest)") != std::string::npos, out[0].message);
+    BOOST_TEST(!f.nextRelease().has_value());
+    BOOST_TEST(f.release(t0 + seconds(200)).empty());
+
+    // Held back, then superseded by a newer event of the same entity: never released.
+    EventFilter g(o);
+    for (int i = 0; i < 4; ++i) g.admit(optimal, t0 + seconds(i));
+    BOOST_TEST(g.nextRelease().has_value());
+    BOOST_TEST(g.release(t0 + seconds(61)).at(0).message.find("(2 similar events held back") != std::string::npos);
+    for (int i = 0; i < 3; ++i) g.admit(optimal, t0 + seconds(70 + i));
+    BOOST_TEST(g.admit(degraded, t0 + seconds(75)));
+    BOOST_TEST(!g.nextRelease().has_value());
+    BOOST_TEST(g.release(t0 + seconds(500)).empty());
+}

@@ -130,17 +130,36 @@ struct RateLimitOptions {
 /// @brief Debounces flapping entities and rate-limits per entity. Critical events, failures and
 /// removals are always admitted; a drive whose health flips back and forth is reported
 /// `maxPerWindow` times a window and then suppressed (counted) until the window slides.
+///
+/// The panel never keeps a stale state because of it: the last event held back for an entity
+/// is released (release()) once the window has room again, unless a newer event for that entity
+/// was admitted in between (which then is the entity's current state).
 class EventFilter {
 public:
+    using TimePoint = std::chrono::steady_clock::time_point;
     explicit EventFilter(RateLimitOptions opts = {});
-    /// @brief Should `ev` be delivered, at monotonic time `now`?
-    bool admit(const Event& ev, std::chrono::steady_clock::time_point now);
+    /// @brief Should `ev` be delivered, at monotonic time `now`? An event held back is kept as
+    /// its entity's pending event (the newest one wins).
+    bool admit(const Event& ev, TimePoint now);
+    /// @brief The pending events whose window has room again at `now`, admitted now, each with
+    /// "(N similar events held back by the rate limit)" added to its message. Their id and time
+    /// are those they had when they were held back.
+    std::vector<Event> release(TimePoint now);
+    /// @brief When release() may next have something, if anything is pending.
+    [[nodiscard]] std::optional<TimePoint> nextRelease() const;
     /// @brief How many events were suppressed so far.
     [[nodiscard]] std::uint64_t suppressed() const noexcept { return suppressed_; }
 
 private:
+    struct Pending {
+        Event event;
+        std::uint64_t held = 0;  ///< events of this entity held back since its last admitted one
+    };
+    [[nodiscard]] std::chrono::steady_clock::duration windowOf(const std::string& type) const;
+    [[nodiscard]] std::size_t limitOf(const std::string& type) const;
     RateLimitOptions opts_;
-    std::map<std::string, std::vector<std::chrono::steady_clock::time_point>, std::less<>> recent_;
+    std::map<std::string, std::vector<TimePoint>, std::less<>> recent_;
+    std::map<std::string, Pending, std::less<>> pending_;  ///< by subject
     std::uint64_t suppressed_ = 0;
 };
 

@@ -283,8 +283,8 @@ void Agent::rescan(const Reread& what) {
 void Agent::emit(std::vector<Event> evs) {
     const auto now = Clk::now();
     for (auto& e : evs) {
+        stampEvent(e, *ctx_.clock);  // before the filter: an event held back keeps when it happened
         if (!filter_.admit(e, now)) continue;
-        stampEvent(e, *ctx_.clock);
         unsaved_.push_back(std::move(e));
     }
     flush();
@@ -678,6 +678,7 @@ Result<void> Agent::run() {
         auto next = std::min(nextMd, nextLeases);
         if (cfg_.heartbeat.count() > 0) next = std::min(next, nextHeartbeat);
         if (rescanPending) next = std::min(next, rescanAt);
+        if (auto r = filter_.nextRelease()) next = std::min(next, std::max(*r, now));
         if (!unsaved_.empty()) next = std::min(next, now + std::chrono::seconds(1));
         const auto waitMs = std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1);
         const int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(waitMs, 60000)));
@@ -726,6 +727,8 @@ Result<void> Agent::run() {
             emit({makeHeartbeat(current_)});
             for (auto& w : workers_) w->setStatus(statusJson());
         }
+        // The last word of a rate-limited entity, once its window has room again.
+        for (auto& e : filter_.release(now)) unsaved_.push_back(std::move(e));
         if (!unsaved_.empty()) flush();
         // Servers last: the indices above are still valid (no fd was added or removed).
         control_.handle(fds, ctlIdx);

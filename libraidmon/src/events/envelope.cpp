@@ -105,26 +105,70 @@ std::string toCloudEvent(const Event& ev, const HostIdentity& id, std::optional<
 
 EventFilter::EventFilter(RateLimitOptions opts) : opts_(opts) {}
 
-bool EventFilter::admit(const Event& ev, std::chrono::steady_clock::time_point now) {
+std::chrono::steady_clock::duration EventFilter::windowOf(const std::string& type) const {
+    using D = std::chrono::steady_clock::duration;
+    return type == "io.raidmon.array.rebuild_progress" ? std::chrono::duration_cast<D>(opts_.progressInterval)
+                                                       : std::chrono::duration_cast<D>(opts_.window);
+}
+
+std::size_t EventFilter::limitOf(const std::string& type) const {
+    return type == "io.raidmon.array.rebuild_progress" ? 1u : static_cast<std::size_t>(std::max(1, opts_.maxPerWindow));
+}
+
+bool EventFilter::admit(const Event& ev, TimePoint now) {
     // Never hold back what a person must act on.
-    if (ev.severity == Severity::critical || ev.type == "io.raidmon.drive.failed" || ev.type == "io.raidmon.drive.removed" ||
-        ev.type == "io.raidmon.array.failed" || ev.type == "io.raidmon.array.degraded")
-        return true;
-    const std::string key = ev.type + '\n' + ev.subject;
-    auto& times = recent_[key];
-    const bool progress = ev.type == "io.raidmon.array.rebuild_progress";
-    const auto window = progress ? std::chrono::duration_cast<std::chrono::steady_clock::duration>(opts_.progressInterval)
-                                 : std::chrono::duration_cast<std::chrono::steady_clock::duration>(opts_.window);
-    std::erase_if(times, [&](auto t) { return now - t >= window; });
-    const std::size_t limit = progress ? 1u : static_cast<std::size_t>(std::max(1, opts_.maxPerWindow));
-    if (times.size() >= limit) {
-        ++suppressed_;
-        return false;
+    const bool always = ev.severity == Severity::critical || ev.type == "io.raidmon.drive.failed" ||
+                        ev.type == "io.raidmon.drive.removed" || ev.type == "io.raidmon.array.failed" ||
+                        ev.type == "io.raidmon.array.degraded";
+    if (!always) {
+        auto& times = recent_[ev.type + '\n' + ev.subject];
+        const auto window = windowOf(ev.type);
+        std::erase_if(times, [&](auto t) { return now - t >= window; });
+        if (times.size() >= limitOf(ev.type)) {
+            ++suppressed_;
+            auto& p = pending_[ev.subject];
+            const std::uint64_t held = p.held + 1;
+            p = Pending{ev, held};
+            return false;
+        }
+        times.push_back(now);
     }
-    times.push_back(now);
+    // This event is now the entity's latest word: what was held back before it is superseded.
+    pending_.erase(ev.subject);
     // Bound the memory of entities that went quiet.
     if (recent_.size() > 4096) std::erase_if(recent_, [](const auto& kv) { return kv.second.empty(); });
     return true;
+}
+
+std::optional<EventFilter::TimePoint> EventFilter::nextRelease() const {
+    std::optional<TimePoint> next;
+    for (const auto& [subject, p] : pending_) {
+        auto it = recent_.find(p.event.type + '\n' + subject);
+        if (it == recent_.end() || it->second.empty()) return TimePoint{};  // room already
+        const auto at = it->second.front() + windowOf(p.event.type);
+        if (!next || at < *next) next = at;
+    }
+    return next;
+}
+
+std::vector<Event> EventFilter::release(TimePoint now) {
+    std::vector<Event> out;
+    for (auto it = pending_.begin(); it != pending_.end();) {
+        auto& times = recent_[it->second.event.type + '\n' + it->first];
+        const auto window = windowOf(it->second.event.type);
+        std::erase_if(times, [&](auto t) { return now - t >= window; });
+        if (times.size() >= limitOf(it->second.event.type)) {
+            ++it;
+            continue;
+        }
+        times.push_back(now);
+        Event ev = std::move(it->second.event);
+        const std::uint64_t held = it->second.held;
+        ev.message += " (" + std::to_string(held) + " similar event" + (held == 1 ? "" : "s") + " held back by the rate limit; this is the latest)";
+        out.push_back(std::move(ev));
+        it = pending_.erase(it);
+    }
+    return out;
 }
 
 } // namespace raidmon
