@@ -66,7 +66,8 @@ BOOST_AUTO_TEST_CASE(defaults) {
 
 BOOST_AUTO_TEST_CASE(hotswap_section) {
     auto c = parseAgentConfig("[hotswap]\nadd = \"auto\"\nidentify_server = true\nrequire_same_bay = false\n"
-                              "allow_foreign_signatures = true\nopen_on_predicted_failure = false\n",
+                              "allow_foreign_signatures = true\nopen_on_predicted_failure = false\n"
+                              "controller_rebuild_wait = \"5m\"\n",
                               "h.toml");
     BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
     BOOST_TEST((c->hotswapPolicy.add == AddPolicy::automatic));
@@ -74,6 +75,7 @@ BOOST_AUTO_TEST_CASE(hotswap_section) {
     BOOST_TEST(!c->hotswapPolicy.requireSameBay);
     BOOST_TEST(c->hotswapPolicy.allowForeignSignatures);
     BOOST_TEST(!c->hotswapPolicy.openOnPredictedFailure);
+    BOOST_TEST(c->hotswapPolicy.controllerRebuildWait.count() == 300);
     auto off = parseAgentConfig("[hotswap]\nenabled = false\n", "h.toml");
     BOOST_REQUIRE(off);
     BOOST_TEST(!off->hotswap);
@@ -91,6 +93,7 @@ const Bad bad[] = {
     {"[agent]\nstate_dir = \"relative/dir\"\n", "x.toml:2: key 'agent.state_dir': must be an absolute path"},
     {"[agent]\nhartbeat = \"60s\"\n", "x.toml:2: key 'agent.hartbeat': unknown key"},
     {"[agnet]\n", "x.toml:1: key 'agnet': unknown key"},
+    {"[hotswap]\ncontroller_rebuild_wait = \"soon\"\n", "x.toml:2: key 'hotswap.controller_rebuild_wait': not a duration"},
     {"[[sink]]\npath = \"/x\"\n", "x.toml:1: key 'sink[1].type': missing"},
     {"[[sink]]\ntype = \"ftp\"\n", "x.toml:2: key 'sink[1].type': must be file, webhook or mqtt"},
     {"[[sink]]\ntype = \"file\"\n", "x.toml:1: key 'sink[1].path': missing"},

@@ -729,6 +729,107 @@ BOOST_AUTO_TEST_CASE(hardware_array_waits_for_the_controller) {
     BOOST_TEST(st3.actions.empty());
 }
 
+namespace {
+/// A MegaRAID (or other controller's) VD with sdd failed, pulled, and an unconfigured-good
+/// replacement in its bay: verified at t=3.
+struct HwSwap {
+    Inventory inv = degradedHost();
+    Inventory gone;
+    Drive repl = newDrive();
+    std::vector<Incident> incidents;
+    HotswapPolicy policy;
+    explicit HwSwap(const std::string& kind = "megaraid", AddPolicy add = AddPolicy::automatic) {
+        inv.arrays[0].kind = kind;
+        inv.arrays[0].name = "VD 0";
+        inv.arrays[0].uuid.reset();
+        policy.add = add;
+        auto st = advanceIncidents(incidents, inv, inv, policy, at(0));
+        for (const auto& a : st.actions) actionDone(incidents, a, true, "", at(1));
+        gone = without(inv, "sdd");
+        advanceIncidents(incidents, inv, gone, policy, at(2));
+        repl.state = DriveState::unconfigured;
+        repl.controllerView = ControllerDriveInfo{};
+        repl.controllerView->state = "UGood";
+        repl.controllerView->address = "/c0/e252/s3";
+    }
+    HotswapStep insertRepl() { return advanceIncidents(incidents, gone, with(gone, repl), policy, at(3)); }
+    HotswapStep tick(int t) { return advanceIncidents(incidents, with(gone, repl), with(gone, repl), policy, at(t)); }
+    Incident& inc() { return incidents.front(); }
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(megaraid_that_does_not_rebuild_by_itself_gets_a_hot_spare_after_the_wait) {
+    HwSwap h;
+    auto st = h.insertRepl();
+    BOOST_TEST(h.inc().state == IncidentState::verified);
+    BOOST_TEST(st.actions.empty());
+    BOOST_TEST(h.tick(3 + 119).actions.empty());  // the controller's own auto rebuild gets its time
+    auto late = h.tick(3 + 121);
+    const auto* spare = action(late, HotswapActionKind::ctl_hot_spare);
+    BOOST_TEST_REQUIRE(spare != nullptr);
+    BOOST_TEST(spare->driveId.value() == h.repl.id);
+    BOOST_TEST(spare->serial.value() == "NEW1");
+    BOOST_TEST(h.inc().findings.back().find("did not start rebuilding onto the replacement within 120 s") != std::string::npos);
+    BOOST_TEST(h.tick(3 + 200).actions.empty());  // asked once
+    actionDone(h.incidents, *spare, true, "made a hot spare", at(125));
+    BOOST_TEST(h.inc().state == IncidentState::rebuilding);
+    // The controller rebuilds, then the VD is optimal with the replacement online.
+    Inventory done = with(h.gone, h.repl);
+    done.arrays[0].state = "optimal";
+    done.arrays[0].members[3].drive = h.repl.id;
+    done.arrays[0].members[3].role = "active";
+    auto fin = advanceIncidents(h.incidents, with(h.gone, h.repl), done, h.policy, at(400));
+    BOOST_TEST(h.inc().state == IncidentState::completed);
+    BOOST_TEST(action(fin, HotswapActionKind::light_off) != nullptr);
+}
+
+BOOST_AUTO_TEST_CASE(megaraid_rebuilding_by_itself_is_followed_not_touched) {
+    HwSwap h;
+    h.insertRepl();
+    Inventory rb = with(h.gone, h.repl);
+    rb.drives.back().state = DriveState::rebuilding;  // storcli "Rbld"
+    auto st = advanceIncidents(h.incidents, with(h.gone, h.repl), rb, h.policy, at(10));
+    BOOST_TEST(h.inc().state == IncidentState::rebuilding);
+    BOOST_TEST(st.actions.empty());
+    BOOST_TEST(advanceIncidents(h.incidents, rb, rb, h.policy, at(500)).actions.empty());
+}
+
+BOOST_AUTO_TEST_CASE(megaraid_confirm_and_never_name_the_hot_spare_and_other_controllers_are_reported_once) {
+    HwSwap c("megaraid", AddPolicy::confirm);
+    auto st = c.insertRepl();
+    const Event* ask = event(st.events, "awaiting_confirmation");
+    BOOST_TEST_REQUIRE(ask != nullptr);
+    BOOST_TEST(ask->message.find("raidmon hotswap confirm") != std::string::npos, ask->message);
+    BOOST_TEST(c.tick(1000).actions.empty());  // waits for the operator
+    auto ok = confirmIncident(c.incidents, c.inc().id, at(1001));
+    BOOST_TEST_REQUIRE(ok.has_value());
+    BOOST_TEST(action(*ok, HotswapActionKind::ctl_hot_spare) != nullptr);
+
+    HwSwap n("megaraid", AddPolicy::never);
+    const Event* tell = event(n.insertRepl().events, "awaiting_confirmation");
+    BOOST_TEST_REQUIRE(tell != nullptr);
+    BOOST_TEST(tell->message.find("storcli /c0/e252/s3 add hotsparedrive") != std::string::npos, tell->message);
+
+    HwSwap sa("smartarray");
+    sa.insertRepl();
+    auto nudge = sa.tick(3 + 121);
+    BOOST_TEST(nudge.actions.empty());
+    const Event* said = event(nudge.events, "awaiting_confirmation");
+    BOOST_TEST_REQUIRE(said != nullptr);
+    BOOST_TEST(said->message.find("start the rebuild with the controller's tool") != std::string::npos, said->message);
+    BOOST_TEST(!hasEvent(sa.tick(3 + 300), "awaiting_confirmation"));  // once
+}
+
+BOOST_AUTO_TEST_CASE(a_drive_with_a_foreign_configuration_is_rejected) {
+    HwSwap h;
+    h.repl.controllerView->foreign = true;
+    auto st = h.insertRepl();
+    BOOST_TEST(h.inc().state == IncidentState::awaiting_insertion);
+    const Event* ev = event(st.events, "replacement_rejected");
+    BOOST_TEST_REQUIRE(ev != nullptr);
+    BOOST_TEST(ev->message.find("foreign configuration") != std::string::npos, ev->message);
+}
+
 BOOST_AUTO_TEST_CASE(operator_request_and_lookup) {
     const auto inv = optimalHost();
     std::vector<Incident> incidents;

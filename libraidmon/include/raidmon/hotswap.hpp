@@ -117,6 +117,10 @@ struct HotswapPolicy {
     bool identifyServer = false;            ///< `identify_server`: server identify light while locating, off at the end
     bool requireSameBay = true;             ///< `require_same_bay`: the replacement must go into the failed drive's bay when that bay is known
     bool openOnPredictedFailure = true;     ///< `open_on_predicted_failure`: Drive::failurePredicted == true opens an incident
+    /// `controller_rebuild_wait`: how long a RAID controller is given to start its own automatic
+    /// rebuild onto a verified replacement before raidmon acts (MegaRAID with add = "auto": the
+    /// drive is made a hot spare) or says it has not (the other controllers).
+    std::chrono::seconds controllerRebuildWait{120};
 };
 
 /// @brief One state change.
@@ -161,12 +165,16 @@ struct Incident {
     /// The Drive::id of the last replacement rejected: checked again while it stays in the server
     /// and what it was rejected for changes (wiped, its old array stopped).
     std::optional<std::string> lastRejected;
+    /// A hardware array's replacement: raidmon made it a hot spare, or said the controller has not
+    /// started rebuilding onto it (once).
+    bool controllerAddRequested = false;
 };
 
 /// @brief What the executor is asked to do.
-enum class HotswapActionKind { light_on, light_off, identify_on, identify_off, md_add, md_remove_detached };
+enum class HotswapActionKind { light_on, light_off, identify_on, identify_off, md_add, md_remove_detached, ctl_hot_spare };
 
-/// @brief "light_on", "light_off", "identify_on", "identify_off", "md_add", "md_remove_detached".
+/// @brief "light_on", "light_off", "identify_on", "identify_off", "md_add", "md_remove_detached",
+/// "ctl_hot_spare" (a MegaRAID replacement made a hot spare: the controller rebuilds onto it).
 std::string_view toString(HotswapActionKind k) noexcept;
 
 /// @brief One action for the executor (lights, mdadm). Report its outcome with actionDone().
@@ -183,6 +191,9 @@ struct HotswapAction {
     /// md_add: wipe the replacement's signatures first (`wipefs --all DEVICE`), because the
     /// policy allowed a drive that carries some; a failed wipe fails the add.
     bool wipeFirst = false;
+    /// ctl_hot_spare: the replacement (Drive::id) and its serial, checked by the controller's tool
+    /// before it acts (runControllerAction, DriveAddress::expectedSerial).
+    std::optional<std::string> driveId, serial;
 };
 
 /// @brief What one engine step produced.
@@ -216,7 +227,7 @@ Result<HotswapStep> openIncident(std::vector<Incident>& incidents, const Invento
                                  const HotswapPolicy& policy, std::chrono::system_clock::time_point now);
 
 /// @brief Confirm adding a verified replacement (policy `confirm`): an md_add action for md arrays,
-/// nothing for hardware arrays (the controller rebuilds by itself).
+/// ctl_hot_spare for MegaRAID, nothing for the other controllers (they rebuild by themselves).
 /// @return the step; not_found for an unknown incident; invalid_argument if it is not verified and
 ///         awaiting confirmation.
 Result<HotswapStep> confirmIncident(std::vector<Incident>& incidents, std::string_view incidentId,

@@ -721,6 +721,8 @@ Result<void> Agent::run() {
         if (now >= nextLeases) {
             nextLeases = now + kLeaseCheck;
             expireLeaseLights();
+            // Steps that only time makes (a controller given controller_rebuild_wait to rebuild).
+            hotswapAfterScan(current_);
         }
         if (cfg_.heartbeat.count() > 0 && now >= nextHeartbeat) {
             nextHeartbeat = now + cfg_.heartbeat;

@@ -198,6 +198,10 @@ Result<void> parseHotswap(const Ctx& c, const toml::table& t, AgentConfig& cfg) 
             TRY_ASSIGN(p.requireSameBay, boolean(c, v, key));
         } else if (k.str() == "open_on_predicted_failure") {
             TRY_ASSIGN(p.openOnPredictedFailure, boolean(c, v, key));
+        } else if (k.str() == "controller_rebuild_wait") {
+            std::chrono::milliseconds d{};
+            TRY_ASSIGN(d, duration(c, v, key));
+            p.controllerRebuildWait = std::chrono::duration_cast<std::chrono::seconds>(d);
         } else {
             return tl::unexpected(keyError(c, v, key, "unknown key"));
         }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "agent/hotswap_exec.hpp"
 
+#include <raidmon/controllers.hpp>
 #include <raidmon/led.hpp>
 
 #include "core/strutil.hpp"
+#include "hotswap/common.hpp"
 
 namespace raidmon::agent {
 
@@ -84,6 +86,23 @@ ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const H
         }
         auto r = runTool(ctx, {"mdadm", "--manage", (ctx.paths.dev / *a.array).string(), "--add", *a.device});
         return {r.ok, wiped + r.message};
+    }
+    case HotswapActionKind::ctl_hot_spare: {
+        // The verified replacement, as the controller's tool addresses it; its serial is checked
+        // by the tool's own read before anything is changed, and the result read back.
+        const Drive* d = a.driveId ? detail::driveById(inv, *a.driveId) : nullptr;
+        if (!d) return {false, "the replacement " + a.driveId.value_or("?") + " is not in the last scan"};
+        auto addr = addressOf(*d);
+        if (!addr) return {false, "the replacement " + d->id + " has no controller address"};
+        addr->expectedSerial = a.serial ? a.serial : d->serial;
+        ActionPolicy allow;
+        allow.allowDestructive = true;  // [hotswap] add = "auto" or an operator's confirmation
+        auto r = runControllerAction(ctx, *addr, ControllerAction::makeHotSpare, allow);
+        if (!r) return {false, r.error().message};
+        std::string cmds;
+        for (const auto& c : r->commands) cmds += (cmds.empty() ? "" : "; ") + c;
+        return {true, "made a hot spare (" + cmds + "): the drive is now " +
+                          (r->after.controllerView && r->after.controllerView->state ? *r->after.controllerView->state : "?")};
     }
     case HotswapActionKind::md_remove_detached: {
         if (!a.array) return {false, "md_remove_detached without an array"};

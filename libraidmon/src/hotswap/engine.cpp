@@ -21,7 +21,8 @@ constexpr std::array kStateNames = {"detected",  "assessed", "locating",  "await
                                     "inserted",  "verified", "rebuilding", "completed",       "failed",   "cancelled"};
 constexpr std::array kCauseNames = {"drive_failed", "failure_predicted", "wrong_drive_removed", "unexpected_removal",
                                     "operator_request"};
-constexpr std::array kActionNames = {"light_on", "light_off", "identify_on", "identify_off", "md_add", "md_remove_detached"};
+constexpr std::array kActionNames = {"light_on",     "light_off",          "identify_on",  "identify_off",
+                                     "md_add",       "md_remove_detached", "ctl_hot_spare"};
 constexpr std::array kAddNames = {"auto", "confirm", "never"};
 
 template <typename E, std::size_t N>
@@ -96,6 +97,10 @@ public:
         if (kind == HotswapActionKind::md_add && inc.replacement) {
             a.device = inc.replacement->devnode;
             a.wipeFirst = !inc.replacement->signaturesToWipe.empty();
+        }
+        if (kind == HotswapActionKind::ctl_hot_spare && inc.replacement) {
+            a.driveId = inc.replacement->id;
+            a.serial = inc.replacement->serial;
         }
         step_.actions.push_back(std::move(a));
     }
@@ -325,10 +330,48 @@ const ArrayMember* memberOf(const Array& a, const std::string& driveId) {
 }
 
 /// verified / rebuilding: follow the array.
-void followRebuild(Incident& inc, const Inventory& after, Stepper& st) {
+/// When the incident last entered `s` (its history), if ever.
+std::optional<std::chrono::system_clock::time_point> enteredAt(const Incident& inc, IncidentState s) {
+    for (auto it = inc.history.rbegin(); it != inc.history.rend(); ++it)
+        if (it->to == s) return it->at;
+    return std::nullopt;
+}
+
+bool isMegaraid(const Incident& inc) { return inc.arrayKind && *inc.arrayKind == "megaraid"; }
+
+/// The controller's own command that makes the replacement a hot spare (for a person to run).
+std::string hotSpareCommand(const Drive* d) {
+    const auto addr = d && d->controllerView ? d->controllerView->address : std::nullopt;
+    return "storcli " + addr.value_or("/cX/eY/sZ") + " add hotsparedrive";
+}
+
+/// A verified replacement of a hardware array the controller has not taken: after
+/// controller_rebuild_wait, MegaRAID (add = "auto") makes it a hot spare; the others are reported.
+void nudgeController(Incident& inc, const Drive* repl, const HotswapPolicy& policy, Stepper& st) {
+    if (inc.state != IncidentState::verified || inc.controllerAddRequested || !repl || inc.awaitingConfirmation) return;
+    if (!repl->state || *repl->state != DriveState::unconfigured) return;  // rebuilding, spare, online: the controller has it
+    const auto since = enteredAt(inc, IncidentState::verified);
+    if (!since || st.now_ - *since < policy.controllerRebuildWait) return;
+    inc.controllerAddRequested = true;
+    const std::string waited = std::to_string(policy.controllerRebuildWait.count()) + " s";
+    if (isMegaraid(inc) && policy.add == AddPolicy::automatic) {
+        inc.findings.push_back("the controller did not start rebuilding onto the replacement within " + waited +
+                               " (auto rebuild off?): it is made a hot spare");
+        st.action(inc, HotswapActionKind::ctl_hot_spare);
+        return;
+    }
+    inc.findings.push_back("the controller has not started rebuilding onto the replacement within " + waited);
+    st.emit(inc, "awaiting_confirmation", Severity::warning,
+            Stepper::sentence(inc, inc.findings.back() + ": " +
+                                       (isMegaraid(inc) ? "make it a hot spare: " + hotSpareCommand(repl)
+                                                        : "start the rebuild with the controller's tool (check its auto-rebuild setting)")));
+}
+
+void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& policy, Stepper& st) {
     const Array* arr = detail::arrayById(after, inc.arrayId);
     if (!arr || !inc.replacement) return;
     const ArrayMember* m = memberOf(*arr, inc.replacement->id);
+    const Drive* repl = detail::driveById(after, inc.replacement->id);
     if ((m && m->role == "faulty") || arr->state == "failed") {
         inc.failureReason = arr->state == "failed" ? arr->name + " has failed" : "the replacement became faulty in " + arr->name;
         st.go(inc, IncidentState::failed, *inc.failureReason);
@@ -349,6 +392,14 @@ void followRebuild(Incident& inc, const Inventory& after, Stepper& st) {
         }
         return;
     }
+    // A controller rebuilding onto the replacement (storcli "Rbld", no percentage in its report).
+    const bool ctlRebuilding = inc.arrayKind && *inc.arrayKind != "md" &&
+                               ((m && m->role == "rebuilding") || (repl && repl->state == DriveState::rebuilding));
+    if (ctlRebuilding) {
+        inc.awaitingConfirmation = false;
+        if (inc.state == IncidentState::verified) st.go(inc, IncidentState::rebuilding, arr->name + " is rebuilding onto the replacement");
+        return;
+    }
     const bool inSync = m && m->role == "active" &&
                         (m->flags.empty() || std::find(m->flags.begin(), m->flags.end(), "in_sync") != m->flags.end());
     if (inSync && arr->state == "optimal") {
@@ -357,7 +408,9 @@ void followRebuild(Incident& inc, const Inventory& after, Stepper& st) {
         inc.awaitingConfirmation = false;
         st.lightsOff(inc);
         st.go(inc, IncidentState::completed, arr->name + " is optimal again with the replacement in sync");
+        return;
     }
+    if (inc.arrayKind && *inc.arrayKind != "md") nudgeController(inc, repl, policy, st);
 }
 
 /// What verifyReplacement() looks at, apart from identity, size and bay, differs.
@@ -396,7 +449,20 @@ void insert(Incident& inc, const Drive& cand, const HotswapPolicy& policy, Stepp
     inc.lastRejected.reset();
     const bool md = inc.arrayKind && *inc.arrayKind == "md" && inc.arrayName;
     const bool returning = isReturnCause(inc.cause);
-    if (!md) return;  // hardware arrays: the controller's automatic rebuild is awaited
+    if (!md) {
+        // Hardware arrays: the controller's automatic rebuild is awaited (nudgeController after
+        // controller_rebuild_wait). MegaRAID can be told to take it; the operator is asked first
+        // under "confirm", told the command under "never".
+        if (isMegaraid(inc) && cand.state == DriveState::unconfigured && policy.add != AddPolicy::automatic) {
+            if (policy.add == AddPolicy::confirm) inc.awaitingConfirmation = true;
+            st.emit(inc, "awaiting_confirmation", returning ? Severity::critical : Severity::warning,
+                    Stepper::sentence(inc, "the controller may rebuild onto it by itself; " +
+                                               (policy.add == AddPolicy::confirm
+                                                    ? "else confirm making it a hot spare: raidmon hotswap confirm " + inc.id.substr(0, 8)
+                                                    : "else make it a hot spare: " + hotSpareCommand(&cand))));
+        }
+        return;
+    }
     // Already in the array (someone ran mdadm --add while the agent was away): md's recovery moves it on.
     if (std::find(cand.holders.begin(), cand.holders.end(), *inc.arrayName) != cand.holders.end()) return;
     const std::string dev = cand.devnode.value_or("/dev/" + cand.kernelName.value_or("?"));
@@ -413,7 +479,7 @@ void insert(Incident& inc, const Drive& cand, const HotswapPolicy& policy, Stepp
     }
 }
 
-void step(Incident& inc, const Inventory& after, Stepper& st) {
+void step(Incident& inc, const Inventory& after, const HotswapPolicy& policy, Stepper& st) {
     const Drive* now = detail::driveById(after, inc.drive.id);
     switch (inc.state) {
     case IncidentState::detected:
@@ -457,7 +523,7 @@ void step(Incident& inc, const Inventory& after, Stepper& st) {
             st.go(inc, IncidentState::awaiting_insertion, inc.findings.back() + ": insert a replacement into bay " + detail::bayName(inc));
             return;
         }
-        followRebuild(inc, after, st);
+        followRebuild(inc, after, policy, st);
         return;
     default: return;
     }
@@ -523,6 +589,10 @@ Verification verifyReplacement(const Incident& inc, const Drive& c, const Hotswa
     if (c.failurePredicted.value_or(false)) no("it predicts its own failure (SMART)");
     if (c.smart && c.smart->passed && !*c.smart->passed) no("it failed its SMART overall health self-assessment");
     if (c.state && *c.state == DriveState::failed) no("it is in the failed state");
+    // Another controller's configuration: importing or clearing it is a controller-wide decision.
+    if (c.controllerView && c.controllerView->foreign.value_or(false))
+        no("it carries a foreign configuration (another controller's array): import or clear it with the controller's "
+           "tool (storcli /cX/fall show), or insert another drive");
     // Something the kernel built on it (an old array udev assembled from its superblock, an LVM
     // volume): adding it would fail (busy) or take it from under that user. Never overridden.
     for (const auto& h : c.holders)
@@ -564,7 +634,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     for (const auto& inc : incidents)
         if (!isTerminal(inc.state) && inc.replacement) replacements.insert(inc.replacement->id);
     for (std::size_t i = 0; i < existing; ++i)
-        if (!isTerminal(incidents[i].state)) step(incidents[i], after, st);
+        if (!isTerminal(incidents[i].state)) step(incidents[i], after, policy, st);
 
     // New drives: to the incident waiting in their bay, else to the first one waiting anywhere.
     // On the first scan (nothing before, e.g. the agent restarted) every drive looks new: only a
@@ -656,6 +726,7 @@ std::vector<Event> actionDone(std::vector<Incident>& incidents, const HotswapAct
         if (ok) inc->identifyOn = false;
         break;
     case HotswapActionKind::md_add:
+    case HotswapActionKind::ctl_hot_spare:
         if (isTerminal(inc->state)) break;
         inc->awaitingConfirmation = false;
         if (ok) {
@@ -699,6 +770,10 @@ Result<HotswapStep> confirmIncident(std::vector<Incident>& incidents, std::strin
     inc->updatedAt = now;
     inc->findings.push_back("adding the replacement was confirmed");
     if (inc->arrayKind && *inc->arrayKind == "md" && inc->arrayName) st.action(*inc, HotswapActionKind::md_add);
+    else if (isMegaraid(*inc)) {
+        inc->controllerAddRequested = true;
+        st.action(*inc, HotswapActionKind::ctl_hot_spare);
+    }
     return out;
 }
 

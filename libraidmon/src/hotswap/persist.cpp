@@ -76,6 +76,7 @@ Json incidentJson(const Incident& i) {
                 {"opened_at", seconds(i.openedAt)},
                 {"updated_at", seconds(i.updatedAt)},
                 {"last_rejected", detail::opt(i.lastRejected)},
+                {"controller_add_requested", i.controllerAddRequested},
                 {"history", std::move(hist)}};
 }
 
@@ -169,7 +170,7 @@ IncidentDrive readDrive(const Json& j, const std::string& where, std::optional<s
     f.read("devnode", d.devnode);
     f.read("capacity_bytes", d.capacityBytes);
     f.read("logical_block_size", d.logicalBlockSize);
-    f.read("signatures_to_wipe", d.signaturesToWipe);
+    if (j.is_object() && j.contains("signatures_to_wipe")) f.read("signatures_to_wipe", d.signaturesToWipe);  // absent in files of earlier builds
     return d;
 }
 
@@ -212,6 +213,7 @@ Incident readIncident(const Json& j, const std::string& where, std::optional<std
     f.read("opened_at", i.openedAt);
     f.read("updated_at", i.updatedAt);
     f.read("last_rejected", i.lastRejected);
+    if (j.is_object() && j.contains("controller_add_requested")) f.read("controller_add_requested", i.controllerAddRequested);  // absent in files of earlier builds
     if (const Json* h = f.child("history")) {
         if (!h->is_array()) {
             if (!err) err = f.at("history") + " is not an array";
