@@ -234,6 +234,14 @@ def build(spec, out):
     if dmi:
         d.dev("/devices/virtual/dmi/id", [("SUBSYSTEM", "dmi")], [(k, v) for k, v in dmi.items()])
 
+    # The server's network ports (the panel keys on their MACs too): a PCI function each, its
+    # net device with the "device" link physical interfaces have.
+    for nic in host.get("nics", []):
+        npath = pci_function(d, dict(nic, **{"class": nic.get("class", "0x020000")}), nic.get("bridge", "pci0000:00"))
+        d.dev(npath + "/net/" + nic["name"], [("SUBSYSTEM", "net"), ("INTERFACE", nic["name"])],
+              [("address", nic["mac"]), ("operstate", nic.get("operstate", "up")), ("type", "1")],
+              [("device", "../../../" + nic["address"])])
+
     disks_by_name = {}
     sd_index = 0
     sg_index = 0
