@@ -93,6 +93,7 @@ const Bad bad[] = {
     {"[agent]\nstate_dir = \"relative/dir\"\n", "x.toml:2: key 'agent.state_dir': must be an absolute path"},
     {"[agent]\nhartbeat = \"60s\"\n", "x.toml:2: key 'agent.hartbeat': unknown key"},
     {"[agnet]\n", "x.toml:1: key 'agnet': unknown key"},
+    {"[agent]\nsmart_interval = \"500ms\"\n", "x.toml:2: key 'agent.smart_interval': must be at least 1s"},
     {"[hotswap]\ncontroller_rebuild_wait = \"soon\"\n", "x.toml:2: key 'hotswap.controller_rebuild_wait': not a duration"},
     {"[[sink]]\npath = \"/x\"\n", "x.toml:1: key 'sink[1].type': missing"},
     {"[[sink]]\ntype = \"ftp\"\n", "x.toml:2: key 'sink[1].type': must be file, webhook or mqtt"},
@@ -169,4 +170,43 @@ BOOST_AUTO_TEST_CASE(metrics_are_openmetrics) {
     BOOST_TEST(page.find("raidmon_agent_events_total{type=\"io.raidmon.drive.failed\"} 2\n") != std::string::npos);
     BOOST_TEST(page.find("raidmon_agent_sink_up{sink=\"webhook-1\"} 0\n") != std::string::npos);
     BOOST_TEST(page.substr(page.size() - 6) == "# EOF\n");
+}
+
+BOOST_AUTO_TEST_CASE(smart_intervals_per_drive_and_for_drives_at_risk) {
+    auto c = parseAgentConfig("[agent]\nsmart_interval = \"1h\"\nsmart_interval_at_risk = \"10m\"\n"
+                              "[smart_intervals]\n\"Z1Z3A003K0000\" = \"5m\"\n\"ST4000NM*\" = \"30m\"\n\"INTEL SSDSC2KG*\" = 0\n",
+                              "s.toml");
+    BOOST_REQUIRE_MESSAGE(c, (c ? "" : c.error().message));
+    BOOST_REQUIRE(c->smartIntervals.size() == 3u);
+    BOOST_TEST(c->smartIntervals[1].line == 6);
+    Drive d;
+    d.id = "wwn-0x5000c500a1b2c30c";
+    d.serial = "Z1Z3A003K0000";
+    d.model = "ST4000NM0023";
+    d.health = Health::OK;
+    BOOST_TEST(smartIntervalFor(*c, d).count() == 300);  // by serial, before the model glob
+    d.serial = "Z1Z3A004K0000";
+    BOOST_TEST(smartIntervalFor(*c, d).count() == 1800);  // the model glob
+    d.model = "INTEL SSDSC2KG480G8";
+    BOOST_TEST(smartIntervalFor(*c, d).count() == 0);  // never
+    d.model = "WDC WUH721816ALE6L4";
+    BOOST_TEST(smartIntervalFor(*c, d).count() == 3600);  // the default
+    d.health = Health::Warning;
+    BOOST_TEST(smartIntervalFor(*c, d).count() == 600);  // at risk: more often
+    d.health = Health::OK;
+    d.risk = Risk{};
+    d.risk->multiplier = 3.5;
+    BOOST_TEST(smartIntervalFor(*c, d).count() == 600);
+    auto off = parseAgentConfig("[agent]\nsmart_interval = 0\n", "s.toml");
+    BOOST_REQUIRE(off);
+    BOOST_TEST(smartIntervalFor(*off, d).count() == 0);  // off stays off, even at risk
+
+    auto tooOften = parseAgentConfig("[smart_intervals]\n\"ST*\" = \"500ms\"\n", "s.toml");
+    BOOST_REQUIRE(!tooOften);
+    BOOST_TEST(tooOften.error().message.find("s.toml:2: key 'smart_intervals.\"ST*\"': must be at least 1s") != std::string::npos,
+               tooOften.error().message);
+    auto notTable = parseAgentConfig("smart_intervals = 5\n", "s.toml");
+    BOOST_REQUIRE(!notTable);
+    BOOST_TEST(notTable.error().message.find("s.toml:1: key 'smart_intervals': must be a table") != std::string::npos,
+               notTable.error().message);
 }

@@ -55,6 +55,13 @@ struct SinkConfig {
     std::chrono::milliseconds retryMax{300000};
 };
 
+/// @brief A SMART poll interval for the drives one `[smart_intervals]` key selects.
+struct SmartIntervalRule {
+    std::string match;  ///< a drive id, serial or WWN exactly, else a glob over the model ("ST4000NM*")
+    std::chrono::seconds interval{0};  ///< 0: never poll these drives
+    int line = 0;                      ///< where it was configured
+};
+
 /// @brief The agent's configuration.
 struct AgentConfig {
     std::filesystem::path stateDir = "/var/lib/raidmon";  ///< [agent] state_dir
@@ -62,6 +69,8 @@ struct AgentConfig {
     std::chrono::milliseconds mdPoll{2000};               ///< [agent] md_poll: md timer fallback
     std::chrono::seconds smartInterval{3600};             ///< [agent] smart_interval; 0 = off
     bool smartWakeStandby = false;                        ///< [agent] smart_wake_standby
+    std::chrono::seconds smartIntervalAtRisk{300};        ///< [agent] smart_interval_at_risk: drives not OK, predicting failure or at risk
+    std::vector<SmartIntervalRule> smartIntervals;        ///< [smart_intervals]: per drive, first match wins
     std::chrono::seconds controllerInterval{300};         ///< [agent] controller_interval; 0 = off
     std::chrono::milliseconds settle{0};                  ///< [agent] settle: uevent burst coalescing
     std::size_t outboxMaxEvents = 100000;                 ///< [outbox] max_events
@@ -75,6 +84,12 @@ struct AgentConfig {
     bool hotswap = true;                                  ///< [hotswap] enabled: run the hot-swap assistant (docs/hotswap.md)
     HotswapPolicy hotswapPolicy;                          ///< [hotswap] add, allow_foreign_signatures, identify_server, ...
 };
+
+/// @brief How often the agent polls this drive's SMART: the first `[smart_intervals]` rule that
+/// matches it (exact id, serial or WWN first, then model globs, in file order), else
+/// smart_interval_at_risk for a drive that is not OK, predicts its failure or has a SMART risk
+/// multiplier of 2 or more, else smart_interval. 0: not polled.
+std::chrono::seconds smartIntervalFor(const AgentConfig& cfg, const Drive& drive);
 
 /// @brief Parse a configuration.
 /// @param[in] text TOML text

@@ -173,6 +173,8 @@ private:
     void loadHotswap();
     void hotswapAfterScan(const Inventory& before);
     void runActions(std::vector<HotswapAction> actions);
+    /// Some drive may be polled for SMART (smart_interval, or a [smart_intervals] rule).
+    bool smartPolls() const;
     void saveHotswap();
     std::string hotswapControl(const std::vector<std::string>& words);
     Result<Inventory> scan(const Reread& what);
@@ -372,8 +374,13 @@ std::string Agent::statusJson() const {
     return j.dump();
 }
 
+bool Agent::smartPolls() const {
+    return cfg_.smartInterval.count() > 0 ||
+           std::any_of(cfg_.smartIntervals.begin(), cfg_.smartIntervals.end(), [](const SmartIntervalRule& r) { return r.interval.count() > 0; });
+}
+
 void Agent::startPoller() {
-    if (cfg_.smartInterval.count() == 0 && cfg_.controllerInterval.count() == 0) return;
+    if (!smartPolls() && cfg_.controllerInterval.count() == 0) return;
     poller_ = std::thread([this] { pollerLoop(); });
 }
 
@@ -402,16 +409,20 @@ void Agent::pollerLoop() {
         }
         const auto now = Clk::now();
         bool changed = false;
-        if (cfg_.smartInterval.count() > 0) {
+        if (smartPolls()) {
             if (ctx_.deviceIo == DeviceIo::none) {
                 // smartctl opens the device node too: "no device I/O" covers it.
                 if (!saidNoIo) log(LogLevel::info, "SMART polls off: device I/O is disabled");
                 saidNoIo = true;
             } else {
                 for (const auto& d : drives) {
+                    const auto every = smartIntervalFor(cfg_, d);
                     auto& t = due[d.id];
+                    if (every.count() == 0) continue;  // [smart_intervals] "..." = 0
+                    // A drive that became at risk is polled at its new rate from now on.
+                    if (t > now + every) t = now + every;
                     if (t > now) continue;
-                    t = now + cfg_.smartInterval;
+                    t = now + every;
                     SmartOptions so;
                     so.skipIfStandby = !cfg_.smartWakeStandby;
                     auto r = readSmart(pc, d, so);
@@ -449,7 +460,7 @@ void Agent::pollerLoop() {
         std::unique_lock lk(pollerM_);
         auto next = ctlDue;
         if (cfg_.controllerInterval.count() == 0) next = Clk::now() + std::chrono::hours(24);
-        if (cfg_.smartInterval.count() > 0) next = std::min(next, Clk::now() + std::chrono::seconds(10));
+        if (smartPolls()) next = std::min(next, Clk::now() + std::chrono::seconds(10));
         if (pollerCv_.wait_until(lk, next, [&] { return pollerStop_; })) return;
     }
 }

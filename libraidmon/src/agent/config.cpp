@@ -3,6 +3,7 @@
 // line, so a misspelt option never silently does nothing.
 #include <raidmon/agent.hpp>
 
+#include <fnmatch.h>
 #include <set>
 
 #include <toml++/toml.h>
@@ -121,12 +122,20 @@ Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
             milliseconds d;
             TRY_ASSIGN(d, duration(c, v, key));
             cfg.smartInterval = duration_cast<seconds>(d);
+            if (d.count() != 0 && cfg.smartInterval.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: off)"));
+        } else if (name == "smart_interval_at_risk") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.smartIntervalAtRisk = duration_cast<seconds>(d);
+            if (d.count() != 0 && cfg.smartIntervalAtRisk.count() == 0)
+                return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: the same as smart_interval)"));
         } else if (name == "smart_wake_standby") {
             TRY_ASSIGN(cfg.smartWakeStandby, boolean(c, v, key));
         } else if (name == "controller_interval") {
             milliseconds d;
             TRY_ASSIGN(d, duration(c, v, key));
             cfg.controllerInterval = duration_cast<seconds>(d);
+            if (d.count() != 0 && cfg.controllerInterval.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: off)"));
         } else if (name == "settle") {
             TRY_ASSIGN(cfg.settle, duration(c, v, key));
             if (cfg.settle > seconds(10)) return tl::unexpected(keyError(c, v, key, "must be at most 10s"));
@@ -312,6 +321,24 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
     AgentConfig cfg;
     for (const auto& [k, v] : root) {
         const std::string_view name = k.str();
+        if (name == "smart_intervals") {
+            const auto* t = v.as_table();
+            if (!t) return tl::unexpected(keyError(c, v, "smart_intervals", "must be a table ([smart_intervals])"));
+            for (const auto& [mk, mv] : *t) {
+                const std::string key = "smart_intervals.\"" + std::string(mk.str()) + "\"";
+                if (mk.str().empty()) return tl::unexpected(keyError(c, mv, key, "an empty key matches no drive"));
+                SmartIntervalRule r;
+                r.match = std::string(mk.str());
+                r.line = static_cast<int>(mv.source().begin.line);
+                std::chrono::milliseconds d{};
+                TRY_ASSIGN(d, duration(c, mv, key));
+                r.interval = std::chrono::duration_cast<std::chrono::seconds>(d);
+                if (d.count() != 0 && r.interval.count() == 0)
+                    return tl::unexpected(keyError(c, mv, key, "must be at least 1s (or 0: never poll these drives)"));
+                cfg.smartIntervals.push_back(std::move(r));
+            }
+            continue;
+        }
         if (name == "agent" || name == "metrics" || name == "outbox" || name == "hotswap") {
             const auto* t = v.as_table();
             if (!t) return tl::unexpected(keyError(c, v, std::string(name), "must be a table ([" + std::string(name) + "])"));
@@ -346,7 +373,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                 cfg.sinks.push_back(std::move(s));
             }
         } else {
-            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics)"));
+            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics, smart_intervals)"));
         }
     }
     return cfg;
@@ -362,5 +389,18 @@ Result<AgentConfig> loadAgentConfig(const std::filesystem::path& file) {
 }
 
 std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir) { return stateDir / "raidmond.sock"; }
+
+std::chrono::seconds smartIntervalFor(const AgentConfig& cfg, const Drive& d) {
+    for (const auto& r : cfg.smartIntervals)
+        if (r.match == d.id || (d.serial && r.match == *d.serial) || (d.wwn && r.match == *d.wwn)) return r.interval;
+    if (d.model)
+        for (const auto& r : cfg.smartIntervals)
+            if (::fnmatch(r.match.c_str(), d.model->c_str(), 0) == 0) return r.interval;
+    const bool atRisk = (d.health != Health::OK && d.health != Health::Unknown) || d.failurePredicted.value_or(false) ||
+                        (d.risk && d.risk->multiplier && *d.risk->multiplier >= 2.0);
+    if (atRisk && cfg.smartInterval.count() > 0 && cfg.smartIntervalAtRisk.count() > 0)
+        return std::min(cfg.smartInterval, cfg.smartIntervalAtRisk);
+    return cfg.smartInterval;
+}
 
 } // namespace raidmon
