@@ -72,6 +72,12 @@ struct HostIdentity {
 /// @return the identity; never fails (unreadable parts stay empty).
 HostIdentity readHostIdentity(const Context& ctx);
 
+/// @brief Has this drive failed? The kernel, md or the controller failed it or took it offline,
+/// or it is Critical for a reason other than its own prediction. A drive that still works but
+/// whose SMART says it will fail (NVMe critical warning, smartctl "FAILED") has not: it is
+/// `failurePredicted`, and is swapped while the array still has it.
+bool isFailedDrive(const Drive& d);
+
 /// @brief Options of diffInventories().
 struct DiffOptions {
     /// Emit array.rebuild_progress each time a running rebuild crosses a multiple of this many

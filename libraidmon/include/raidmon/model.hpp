@@ -129,6 +129,9 @@ struct ControllerDriveInfo {
     std::optional<int> temperatureC;                  ///< as the controller reports it
     std::optional<bool> foreign;                      ///< carries a foreign (another controller's) configuration
     std::optional<std::string> address;  ///< the tool's own address: storcli "/c0/e252/s3", ssacli "1I:1:3", arcconf "0 3" (channel device), sas*ircu "1:0"
+    /// The tool's controller id ("megaraid:c0", "smartarray:slot0"): Location::controller becomes the
+    /// PCI function's id once the tool's controller is matched to it, the tool still needs its own.
+    std::optional<std::string> controller;
 };
 
 /// @brief A physical drive.

@@ -34,6 +34,7 @@
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
+#include "ctl/merge.hpp"
 #include "inventory/parts.hpp"
 
 namespace raidmon {
@@ -242,21 +243,15 @@ Result<Inventory> Agent::scan(const Reread& what) {
     std::erase_if(inv.drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
     {
         std::lock_guard lk(poll_.m);
+        // Hardware RAID as its tools report it, merged as raidmon status merges it: the tool's
+        // controller onto its PCI function, its drives onto the kernel's (JBOD), its arrays and
+        // enclosures (the bays the hot-swap assistant lights through the controller).
+        if (poll_.controllers) detail::mergeReport(inv, *poll_.controllers);
         for (auto& d : inv.drives) {
             auto it = poll_.smart.find(d.id);
             if (it == poll_.smart.end()) continue;
             d.smart = it->second.smart;
             applySmartAssessment(d);
-        }
-        if (poll_.controllers) {
-            // Hardware RAID as its tools report it, beside what sysfs shows.
-            auto add = [](auto& into, const auto& from) {
-                for (const auto& x : from)
-                    if (std::none_of(into.begin(), into.end(), [&](const auto& y) { return y.id == x.id; })) into.push_back(x);
-            };
-            add(inv.controllers, poll_.controllers->controllers);
-            add(inv.drives, poll_.controllers->drives);
-            add(inv.arrays, poll_.controllers->arrays);
         }
         poll_.toPoll = inv.drives;
     }
@@ -399,7 +394,7 @@ void Agent::pollerLoop() {
     Context pc = ctx_;
     pc.devices = nullptr;
     std::map<std::string, Clk::time_point> due;
-    Clk::time_point ctlDue = Clk::now();
+    Clk::time_point ctlDue = Clk::now() + cfg_.controllerInterval;  // run() polled them before the first scan
     bool saidNoIo = false;
     for (;;) {
         std::vector<Drive> drives;
@@ -633,6 +628,16 @@ Result<void> Agent::run() {
         auto m = ctx_.devices->monitor(subsystems);
         if (m) monitor_ = std::move(*m);
         else log(LogLevel::warning, "no device events, polling only error=\"" + m.error().message + "\"");
+    }
+    // The controllers' tools once before the first scan: drives behind a RAID controller are in
+    // the first inventory (the start events) instead of arriving later as "added".
+    if (cfg_.controllerInterval.count() > 0) {
+        Context pc = ctx_;
+        pc.devices = nullptr;
+        if (auto rep = scanHardwareRaid(pc); rep && !rep->controllers.empty()) {
+            std::lock_guard lk(poll_.m);
+            poll_.controllers = std::move(*rep);
+        }
     }
     auto first = scan(Reread::all());
     if (!first) return tl::unexpected(first.error());

@@ -110,7 +110,8 @@ Json toJsonValue(const Drive& d) {
                                     {"smart_alert", opt(v.smartAlert)},
                                     {"temperature_c", opt(v.temperatureC)},
                                     {"foreign", opt(v.foreign)},
-                                    {"address", opt(v.address)}};
+                                    {"address", opt(v.address)},
+                                    {"controller", opt(v.controller)}};
     } else {
         j["controller_view"] = nullptr;
     }

@@ -20,8 +20,10 @@ bool isDestructive(ControllerAction a) noexcept {
 }
 
 std::optional<DriveAddress> addressOf(const Drive& d) {
-    if (!d.controllerView || !d.controllerView->address || !d.location.controller) return std::nullopt;
-    const auto& c = *d.location.controller;
+    if (!d.controllerView || !d.controllerView->address) return std::nullopt;
+    const auto& tool = d.controllerView->controller ? d.controllerView->controller : d.location.controller;
+    if (!tool) return std::nullopt;
+    const auto& c = *tool;
     DriveAddress a;
     if (detail::startsWith(c, "megaraid:")) a.kind = "megaraid";
     else if (detail::startsWith(c, "smartarray:slot")) a.kind = "smartarray";

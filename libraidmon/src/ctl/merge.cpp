@@ -56,6 +56,7 @@ void mergeReport(Inventory& inv, ControllerReport report) {
             if (auto it = ctlId.find(*c); it != ctlId.end()) c = it->second;
     };
     for (auto& td : report.drives) {
+        if (td.controllerView && !td.controllerView->controller) td.controllerView->controller = td.location.controller;
         Drive* match = nullptr;
         for (auto& d : inv.drives) {
             if (td.wwn && d.wwn && *td.wwn == *d.wwn) match = &d;

@@ -69,13 +69,6 @@ Severity fromHealth(Health h) {
     return Severity::warning;
 }
 
-/// Failed: the kernel, md or the controller failed it, or it is Critical for a reason other than
-/// its own prediction. A drive that still works but whose SMART says it will fail (NVMe critical
-/// warning, smartctl "FAILED") is failure_predicted: it is swapped while the array still has it.
-bool isFailedDrive(const Drive& d) {
-    if (d.state && *d.state == DriveState::failed) return true;
-    return d.health == Health::Critical && !d.failurePredicted.value_or(false);
-}
 
 /// The array's condition as the events see it.
 enum class Cond { optimal, degraded, failed, other };
@@ -178,6 +171,11 @@ Event controllerEvent(const Controller& c, Health before) {
 }
 
 } // namespace
+
+bool isFailedDrive(const Drive& d) {
+    if (d.state && (*d.state == DriveState::failed || *d.state == DriveState::offline)) return true;
+    return d.health == Health::Critical && !d.failurePredicted.value_or(false);
+}
 
 std::string_view toString(Severity s) noexcept {
     switch (s) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include <raidmon/events.hpp>
 #include <raidmon/hotswap.hpp>
 #include <raidmon/rebuild.hpp>
 #include <raidmon/units.hpp>
@@ -400,8 +401,10 @@ void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& p
         if (inc.state == IncidentState::verified) st.go(inc, IncidentState::rebuilding, arr->name + " is rebuilding onto the replacement");
         return;
     }
+    // md says "in_sync" in the member's flags; a controller's active member ("Onln") is in sync.
+    const bool hw = inc.arrayKind && *inc.arrayKind != "md";
     const bool inSync = m && m->role == "active" &&
-                        (m->flags.empty() || std::find(m->flags.begin(), m->flags.end(), "in_sync") != m->flags.end());
+                        (hw || m->flags.empty() || std::find(m->flags.begin(), m->flags.end(), "in_sync") != m->flags.end());
     if (inSync && arr->state == "optimal") {
         inc.rebuildPercent = 100.0;
         inc.etaSeconds.reset();
@@ -676,7 +679,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
 
     for (const auto& d : after.drives) {
         if (d.id.empty() || hasOpenFor(incidents, d.id)) continue;
-        const bool failed = d.state && *d.state == DriveState::failed;
+        const bool failed = isFailedDrive(d);
         const bool predicted = policy.openOnPredictedFailure && d.failurePredicted.value_or(false);
         // A replacement of an open incident is that incident's business.
         const bool isReplacement = std::any_of(incidents.begin(), incidents.end(), [&](const Incident& i) {

@@ -159,7 +159,11 @@ public:
     Result<std::optional<bool>> get(Indicator) override { return known_; }
     Result<void> set(Indicator, bool on) override {
         // runControllerAction reads the drive back through the tool and fails if it did not change.
-        auto r = runControllerAction(ctx_, addr_, on ? ControllerAction::locateOn : ControllerAction::locateOff);
+        // Lighting checks the serial (the wrong drive must not blink); turning off does not: the
+        // light is the bay's, and the drive in the bay may be the replacement by now.
+        DriveAddress a = addr_;
+        if (!on) a.expectedSerial.reset();
+        auto r = runControllerAction(ctx_, a, on ? ControllerAction::locateOn : ControllerAction::locateOff);
         if (!r) return tl::unexpected(Error(r.error().code, name() + " (" + addr_.kind + " " + addr_.address + "): " + r.error().message));
         known_ = on;
         return {};
