@@ -146,6 +146,16 @@ rate_limit_max = 1000
 progress_interval = 0
 )";
 
+/// The MQTT tests need the real broker (tools/deps.sh installs it): its absence is a failure, not a skip.
+inline void requireBroker() {
+    BOOST_TEST_REQUIRE(fs::exists("/usr/sbin/mosquitto"), "mosquitto (the broker) is not installed: bash tools/deps.sh installs it");
+}
+
+/// Delivered in order, nothing missing: the outbox sequence counts 1, 2, 3, ... through `evs`.
+inline void expectInSequence(const std::vector<Json>& evs) {
+    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+}
+
 /// Wait until the agent answers on its control socket (it then has scanned and committed its
 /// start events).
 inline void waitControl(const fs::path& state) {

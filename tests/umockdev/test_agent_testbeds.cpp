@@ -249,15 +249,12 @@ http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
     BOOST_TEST_INFO("panel log: " << slurp(t.path / "panel.log") << "\nagent log: " << slurp(t.path / "agent.log"));
     BOOST_REQUIRE(countType(evs, "array.optimal") >= 3);
     BOOST_TEST(countType(evs, "array.degraded") >= 4);  // md0 at start + md1 three times
-    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    expectInSequence(evs);
     BOOST_TEST(agent.stop(SIGTERM) == 0);
 }
 
 BOOST_AUTO_TEST_CASE(mqtt_real_broker_qos1_and_retained_status) {
-    if (!fs::exists("/usr/sbin/mosquitto")) {
-        BOOST_WARN_MESSAGE(false, "SKIPPED: mosquitto (the broker) is not installed; bash tools/deps.sh installs it");
-        return;
-    }
+    requireBroker();
     Testbed tb(testbedDir("sas12"));
     TempDir t;
     const int port = freePort();
@@ -308,7 +305,7 @@ BOOST_AUTO_TEST_CASE(mqtt_real_broker_qos1_and_retained_status) {
         for (const auto& [k, v] : got.msgs)
             if (k == topic) evs.push_back(Json::parse(v));
         BOOST_TEST(evs[0]["type"] == "io.raidmon.agent.started");
-        for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+        expectInSequence(evs);
     }
     BOOST_REQUIRE(count(status) >= 1);
     BOOST_TEST(agent.stop(SIGTERM) == 0);
@@ -428,7 +425,7 @@ BOOST_AUTO_TEST_CASE(full_disk_under_the_outbox_loses_nothing) {
     BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
     BOOST_TEST(countType(evs, "array.optimal") >= 3u);
     BOOST_TEST(countType(evs, "array.degraded") >= 4u);
-    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    expectInSequence(evs);
     BOOST_TEST(agent.stop(SIGTERM) == 0);
 }
 
