@@ -7,6 +7,7 @@
 
 #include <raidmon/export.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ struct Capture {
     std::vector<Drive> drives;
     std::vector<Array> arrays;
     std::vector<std::string> notes;  ///< tolerated oddities (unknown fields, skipped lines)
+    /// Sections, keys or lines the decoder does not know and skipped (never fatal); `notes` names
+    /// the first of them. A tool version with more to say than raidmon reads shows up here.
+    std::size_t skipped = 0;
 };
 
 /// @brief Names of every format decode() understands, in detection order.

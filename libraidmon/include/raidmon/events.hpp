@@ -163,6 +163,8 @@ private:
     };
     [[nodiscard]] std::chrono::steady_clock::duration windowOf(const std::string& type) const;
     [[nodiscard]] std::size_t limitOf(const std::string& type) const;
+    /// Room in the window of (type, subject) at `now`: taken (the time recorded) or not.
+    bool take(const std::string& type, const std::string& subject, TimePoint now);
     RateLimitOptions opts_;
     std::map<std::string, std::vector<TimePoint>, std::less<>> recent_;
     std::map<std::string, Pending, std::less<>> pending_;  ///< by subject

@@ -632,9 +632,7 @@ Result<void> Agent::run() {
     // The controllers' tools once before the first scan: drives behind a RAID controller are in
     // the first inventory (the start events) instead of arriving later as "added".
     if (cfg_.controllerInterval.count() > 0) {
-        Context pc = ctx_;
-        pc.devices = nullptr;
-        if (auto rep = scanHardwareRaid(pc); rep && !rep->controllers.empty()) {
+        if (auto rep = scanHardwareRaid(ctx_); rep && !rep->controllers.empty()) {
             std::lock_guard lk(poll_.m);
             poll_.controllers = std::move(*rep);
         }

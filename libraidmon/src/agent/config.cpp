@@ -91,6 +91,16 @@ Result<std::string> absolutePath(const Ctx& c, const toml::node& n, const std::s
         dst = std::move(*r_);                                   \
     } while (0)
 
+/// A duration in whole seconds: non-zero ones below 1 s would truncate to 0, which means
+/// something else (`zero` says what), so they are an error.
+Result<seconds> wholeSeconds(const Ctx& c, const toml::node& n, const std::string& key, const char* zero) {
+    milliseconds d{};
+    TRY_ASSIGN(d, duration(c, n, key));
+    const auto s = duration_cast<seconds>(d);
+    if (d.count() != 0 && s.count() == 0) return tl::unexpected(keyError(c, n, key, std::string("must be at least 1s (or 0: ") + zero + ")"));
+    return s;
+}
+
 /// "127.0.0.1:9598", "[::1]:9598" or "localhost:9598".
 bool validListen(std::string_view s) {
     const auto colon = s.rfind(':');
@@ -111,31 +121,18 @@ Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
             TRY_ASSIGN(s, absolutePath(c, v, key));
             cfg.stateDir = s;
         } else if (name == "heartbeat") {
-            milliseconds d;
-            TRY_ASSIGN(d, duration(c, v, key));
-            cfg.heartbeat = duration_cast<seconds>(d);
-            if (d.count() != 0 && cfg.heartbeat.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: off)"));
+            TRY_ASSIGN(cfg.heartbeat, wholeSeconds(c, v, key, "off"));
         } else if (name == "md_poll") {
             TRY_ASSIGN(cfg.mdPoll, duration(c, v, key));
             if (cfg.mdPoll < milliseconds(100)) return tl::unexpected(keyError(c, v, key, "must be at least 100ms"));
         } else if (name == "smart_interval") {
-            milliseconds d;
-            TRY_ASSIGN(d, duration(c, v, key));
-            cfg.smartInterval = duration_cast<seconds>(d);
-            if (d.count() != 0 && cfg.smartInterval.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: off)"));
+            TRY_ASSIGN(cfg.smartInterval, wholeSeconds(c, v, key, "off"));
         } else if (name == "smart_interval_at_risk") {
-            milliseconds d;
-            TRY_ASSIGN(d, duration(c, v, key));
-            cfg.smartIntervalAtRisk = duration_cast<seconds>(d);
-            if (d.count() != 0 && cfg.smartIntervalAtRisk.count() == 0)
-                return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: the same as smart_interval)"));
+            TRY_ASSIGN(cfg.smartIntervalAtRisk, wholeSeconds(c, v, key, "the same as smart_interval"));
         } else if (name == "smart_wake_standby") {
             TRY_ASSIGN(cfg.smartWakeStandby, boolean(c, v, key));
         } else if (name == "controller_interval") {
-            milliseconds d;
-            TRY_ASSIGN(d, duration(c, v, key));
-            cfg.controllerInterval = duration_cast<seconds>(d);
-            if (d.count() != 0 && cfg.controllerInterval.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s (or 0: off)"));
+            TRY_ASSIGN(cfg.controllerInterval, wholeSeconds(c, v, key, "off"));
         } else if (name == "settle") {
             TRY_ASSIGN(cfg.settle, duration(c, v, key));
             if (cfg.settle > seconds(10)) return tl::unexpected(keyError(c, v, key, "must be at most 10s"));
@@ -208,9 +205,7 @@ Result<void> parseHotswap(const Ctx& c, const toml::table& t, AgentConfig& cfg) 
         } else if (k.str() == "open_on_predicted_failure") {
             TRY_ASSIGN(p.openOnPredictedFailure, boolean(c, v, key));
         } else if (k.str() == "controller_rebuild_wait") {
-            std::chrono::milliseconds d{};
-            TRY_ASSIGN(d, duration(c, v, key));
-            p.controllerRebuildWait = std::chrono::duration_cast<std::chrono::seconds>(d);
+            TRY_ASSIGN(p.controllerRebuildWait, wholeSeconds(c, v, key, "at once"));
         } else {
             return tl::unexpected(keyError(c, v, key, "unknown key"));
         }
@@ -330,11 +325,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                 SmartIntervalRule r;
                 r.match = std::string(mk.str());
                 r.line = static_cast<int>(mv.source().begin.line);
-                std::chrono::milliseconds d{};
-                TRY_ASSIGN(d, duration(c, mv, key));
-                r.interval = std::chrono::duration_cast<std::chrono::seconds>(d);
-                if (d.count() != 0 && r.interval.count() == 0)
-                    return tl::unexpected(keyError(c, mv, key, "must be at least 1s (or 0: never poll these drives)"));
+                TRY_ASSIGN(r.interval, wholeSeconds(c, mv, key, "never poll these drives"));
                 cfg.smartIntervals.push_back(std::move(r));
             }
             continue;

@@ -16,6 +16,57 @@ std::optional<double> parseDouble(std::string_view s) noexcept {
     return v;
 }
 
+std::optional<double> parseLocaleDouble(std::string_view s) noexcept {
+    s = trim(s);
+    const auto comma = s.find(',');
+    if (comma == std::string_view::npos) return parseDouble(s);
+    if (s.find(',', comma + 1) != std::string_view::npos || s.find('.') != std::string_view::npos) return std::nullopt;
+    char buf[64];
+    if (s.size() >= sizeof buf) return std::nullopt;
+    for (std::size_t i = 0; i < s.size(); ++i) buf[i] = s[i] == ',' ? '.' : s[i];
+    return parseDouble(std::string_view(buf, s.size()));
+}
+
+std::optional<int> parseTemperatureC(std::string_view s) noexcept {
+    s = trim(s);
+    // storcli "34C (93.20 F)", smartctl "34 C (Min/Max 20/45)": the first reading is the one.
+    if (auto paren = s.find('('); paren != std::string_view::npos && paren > 0) s = trim(s.substr(0, paren));
+    std::size_t n = 0;
+    if (n < s.size() && (s[n] == '-' || s[n] == '+')) ++n;
+    while (n < s.size() && ((s[n] >= '0' && s[n] <= '9') || s[n] == '.' || s[n] == ',')) ++n;
+    auto v = parseLocaleDouble(s.substr(0, n));
+    if (!v) return std::nullopt;
+    std::string_view unit = trim(s.substr(n));
+    if (startsWith(unit, "\xC2\xB0")) unit.remove_prefix(2);  // UTF-8 degree sign
+    else if (startsWith(unit, "\xB0")) unit.remove_prefix(1);  // Latin-1 degree sign
+    else if (startsWith(unit, "deg")) unit = trim(unit.substr(3));
+    const std::string u = toLower(trim(unit));
+    double c = *v;
+    if (u.empty() || u == "c" || u == "celsius" || u == "degrees c" || u == "degrees celsius") {
+    } else if (u == "f" || u == "fahrenheit" || u == "degrees f" || u == "degrees fahrenheit") {
+        c = (*v - 32.0) * 5.0 / 9.0;
+    } else {
+        return std::nullopt;
+    }
+    if (!(c >= -60.0 && c <= 200.0)) return std::nullopt;
+    return static_cast<int>(std::lround(c));
+}
+
+std::string normaliseLineEnds(std::string_view s) {
+    if (startsWith(s, "\xEF\xBB\xBF")) s.remove_prefix(3);
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\r') {
+            out += '\n';
+            if (i + 1 < s.size() && s[i + 1] == '\n') ++i;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 std::vector<std::string_view> split(std::string_view s, char delim) {
     std::vector<std::string_view> out;
     std::size_t start = 0;

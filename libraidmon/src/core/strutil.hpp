@@ -47,6 +47,20 @@ std::optional<T> parseInt(std::string_view s, int base = 10) noexcept {
 /// Parse a whole string as a finite double; nullopt otherwise.
 std::optional<double> parseDouble(std::string_view s) noexcept;
 
+/// A decimal number whose separator may be '.' or ',' ("37.5", "37,5": tools print in the host's
+/// locale), whole string; nullopt otherwise or when it holds both ("1,234.5" is ambiguous).
+std::optional<double> parseLocaleDouble(std::string_view s) noexcept;
+
+/// A temperature as tools print it, in whole degrees Celsius: "34", "34C", "34 C", "34°C",
+/// "34 Celsius", "34 C (Celsius)", "93F" / "93 F" / "93 Fahrenheit" (converted, rounded),
+/// "34C (93.20 F)" (storcli: the first reading wins), "37,5 C". nullopt for anything else
+/// ("N/A", "Unknown", an empty value, or a value outside -60..200 °C, which no drive reports).
+std::optional<int> parseTemperatureC(std::string_view s) noexcept;
+
+/// A capture's text with every CR LF or lone CR line end made LF and a leading UTF-8 byte-order
+/// mark removed, so decoders see one line grammar whatever system saved the capture.
+std::string normaliseLineEnds(std::string_view s);
+
 /// Parse the leading integer of s (e.g. "1024 / 2048" -> 1024); nullopt if s does not start with a digit.
 template <typename T>
 std::optional<T> parseLeadingInt(std::string_view s) noexcept {

@@ -44,7 +44,9 @@ std::vector<std::string> decodeFormats() {
     return out;
 }
 
-Result<std::string> detectFormat(std::string_view text) {
+Result<std::string> detectFormat(std::string_view raw) {
+    const std::string normalised = detail::normaliseLineEnds(raw);
+    const std::string_view text = normalised;
     int best = 0;
     std::string_view name;
     for (const auto& d : detail::decoders()) {
@@ -62,7 +64,11 @@ Result<std::string> detectFormat(std::string_view text) {
     return std::string(name);
 }
 
-Result<Capture> decode(std::string_view text, std::string_view format) {
+Result<Capture> decode(std::string_view raw, std::string_view format) {
+    // One line grammar for every decoder: captures saved on Windows or by a terminal logger end
+    // their lines with CR LF.
+    const std::string normalised = detail::normaliseLineEnds(raw);
+    const std::string_view text = normalised;
     std::string fmt(format);
     if (fmt.empty() || fmt == "auto") {
         auto d = detectFormat(text);
@@ -97,6 +103,7 @@ std::string toJson(const Capture& c, int indent) {
     add("drives", c.drives);
     add("arrays", c.arrays);
     j["notes"] = c.notes;
+    j["skipped"] = c.skipped;
     return j.dump(indent, ' ', false, Json::error_handler_t::replace);
 }
 

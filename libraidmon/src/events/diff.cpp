@@ -69,7 +69,6 @@ Severity fromHealth(Health h) {
     return Severity::warning;
 }
 
-
 /// The array's condition as the events see it.
 enum class Cond { optimal, degraded, failed, other };
 

@@ -115,23 +115,26 @@ std::size_t EventFilter::limitOf(const std::string& type) const {
     return type == "io.raidmon.array.rebuild_progress" ? 1u : static_cast<std::size_t>(std::max(1, opts_.maxPerWindow));
 }
 
+bool EventFilter::take(const std::string& type, const std::string& subject, TimePoint now) {
+    auto& times = recent_[type + '\n' + subject];
+    const auto window = windowOf(type);
+    std::erase_if(times, [&](auto t) { return now - t >= window; });
+    if (times.size() >= limitOf(type)) return false;
+    times.push_back(now);
+    return true;
+}
+
 bool EventFilter::admit(const Event& ev, TimePoint now) {
     // Never hold back what a person must act on.
     const bool always = ev.severity == Severity::critical || ev.type == "io.raidmon.drive.failed" ||
                         ev.type == "io.raidmon.drive.removed" || ev.type == "io.raidmon.array.failed" ||
                         ev.type == "io.raidmon.array.degraded";
-    if (!always) {
-        auto& times = recent_[ev.type + '\n' + ev.subject];
-        const auto window = windowOf(ev.type);
-        std::erase_if(times, [&](auto t) { return now - t >= window; });
-        if (times.size() >= limitOf(ev.type)) {
-            ++suppressed_;
-            auto& p = pending_[ev.subject];
-            const std::uint64_t held = p.held + 1;
-            p = Pending{ev, held};
-            return false;
-        }
-        times.push_back(now);
+    if (!always && !take(ev.type, ev.subject, now)) {
+        ++suppressed_;
+        auto& p = pending_[ev.subject];
+        const std::uint64_t held = p.held + 1;
+        p = Pending{ev, held};
+        return false;
     }
     // This event is now the entity's latest word: what was held back before it is superseded.
     pending_.erase(ev.subject);
@@ -154,14 +157,10 @@ std::optional<EventFilter::TimePoint> EventFilter::nextRelease() const {
 std::vector<Event> EventFilter::release(TimePoint now) {
     std::vector<Event> out;
     for (auto it = pending_.begin(); it != pending_.end();) {
-        auto& times = recent_[it->second.event.type + '\n' + it->first];
-        const auto window = windowOf(it->second.event.type);
-        std::erase_if(times, [&](auto t) { return now - t >= window; });
-        if (times.size() >= limitOf(it->second.event.type)) {
+        if (!take(it->second.event.type, it->first, now)) {
             ++it;
             continue;
         }
-        times.push_back(now);
         Event ev = std::move(it->second.event);
         const std::uint64_t held = it->second.held;
         ev.message += " (" + std::to_string(held) + " similar event" + (held == 1 ? "" : "s") + " held back by the rate limit; this is the latest)";

@@ -373,6 +373,7 @@ void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& p
     if (!arr || !inc.replacement) return;
     const ArrayMember* m = memberOf(*arr, inc.replacement->id);
     const Drive* repl = detail::driveById(after, inc.replacement->id);
+    const bool hw = inc.arrayKind && *inc.arrayKind != "md";  // a controller's array
     if ((m && m->role == "faulty") || arr->state == "failed") {
         inc.failureReason = arr->state == "failed" ? arr->name + " has failed" : "the replacement became faulty in " + arr->name;
         st.go(inc, IncidentState::failed, *inc.failureReason);
@@ -394,15 +395,13 @@ void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& p
         return;
     }
     // A controller rebuilding onto the replacement (storcli "Rbld", no percentage in its report).
-    const bool ctlRebuilding = inc.arrayKind && *inc.arrayKind != "md" &&
-                               ((m && m->role == "rebuilding") || (repl && repl->state == DriveState::rebuilding));
+    const bool ctlRebuilding = hw && ((m && m->role == "rebuilding") || (repl && repl->state == DriveState::rebuilding));
     if (ctlRebuilding) {
         inc.awaitingConfirmation = false;
         if (inc.state == IncidentState::verified) st.go(inc, IncidentState::rebuilding, arr->name + " is rebuilding onto the replacement");
         return;
     }
     // md says "in_sync" in the member's flags; a controller's active member ("Onln") is in sync.
-    const bool hw = inc.arrayKind && *inc.arrayKind != "md";
     const bool inSync = m && m->role == "active" &&
                         (hw || m->flags.empty() || std::find(m->flags.begin(), m->flags.end(), "in_sync") != m->flags.end());
     if (inSync && arr->state == "optimal") {
@@ -413,7 +412,7 @@ void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& p
         st.go(inc, IncidentState::completed, arr->name + " is optimal again with the replacement in sync");
         return;
     }
-    if (inc.arrayKind && *inc.arrayKind != "md") nudgeController(inc, repl, policy, st);
+    if (hw) nudgeController(inc, repl, policy, st);
 }
 
 /// What verifyReplacement() looks at, apart from identity, size and bay, differs.

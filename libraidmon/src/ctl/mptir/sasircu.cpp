@@ -198,7 +198,10 @@ Result<Capture> decodeDisplay(std::string_view input, int index) {
     for (auto& v : vols) {
         int active = 0;
         bool rebuilding = false;
-        for (const auto& [e, s] : v.members) {
+        for (const auto& bay : v.members) {
+            // Named copies, not a structured binding: C++20 lambdas may not capture those (clang 14).
+            const std::string& e = bay.first;
+            const std::string& s = bay.second;
             ArrayMember m;
             auto it = std::find_if(drives.begin(), drives.end(), [&](const Drive& d) {
                 return d.location.enclosure.value_or("") == e && d.location.slot == parseInt<int>(s);
