@@ -23,7 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent/outbox.hpp"
+#include "daemon/outbox.hpp"
 #include "testbed.hpp"
 
 namespace fs = std::filesystem;

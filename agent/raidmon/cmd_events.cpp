@@ -4,7 +4,7 @@
 #include <ctime>
 #include <iostream>
 
-#include <raidmon/agent.hpp>
+#include <raidmon/agent_client.hpp>
 
 #include "common.hpp"
 

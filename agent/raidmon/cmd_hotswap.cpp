@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <raidmon/agent.hpp>
+#include <raidmon/agent_client.hpp>
 #include <raidmon/hotswap.hpp>
 #include <raidmon/inventory.hpp>
 

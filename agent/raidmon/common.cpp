@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <iostream>
 
-#include <raidmon/agent.hpp>
+#include <raidmon/agent_client.hpp>
 
 namespace raidmon::cli {
 

@@ -25,4 +25,8 @@ if [ -n "$bad" ]; then echo "exported symbols outside the public API:"; echo "$b
 if nm -D --defined-only "$lib" | c++filt | grep -q 'raidmon::detail::'; then
   echo "private raidmon::detail symbols are exported"; exit 1
 fi
+# 4. the library links only what the domain needs: none of the agent's outbox, sinks or config
+#    (SQLite, curl, MQTT, OpenSSL) comes with it (docs/architecture.md, "Two libraries").
+agentdeps=$(ldd "$lib" | grep -Ei 'libcurl|libmosquitto|libsqlite|libssl|libcrypto' || true)
+if [ -n "$agentdeps" ]; then echo "libraidmon.so loads the agent's dependencies:"; echo "$agentdeps"; exit 1; fi
 echo "consumers OK; exported symbols: $(nm -D --defined-only "$lib" | wc -l)"

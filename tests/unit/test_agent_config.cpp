@@ -5,10 +5,10 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include <raidmon/agent.hpp>
+#include "daemon/agent.hpp"
 
-#include "agent/metrics.hpp"
-#include "agent/sinks.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/sinks.hpp"
 
 using namespace raidmon;
 namespace bdata = boost::unit_test::data;

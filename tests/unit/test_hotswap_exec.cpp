@@ -6,7 +6,7 @@
 #define BOOST_TEST_MODULE hotswap_exec
 #include <boost/test/unit_test.hpp>
 
-#include "agent/hotswap_exec.hpp"
+#include "daemon/hotswap_exec.hpp"
 #include "fake_runner.hpp"
 #include "temp_dir.hpp"
 #include "testdata.hpp"

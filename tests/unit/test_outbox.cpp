@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "agent/outbox.hpp"
+#include "daemon/outbox.hpp"
 #include "temp_dir.hpp"
 
 using namespace raidmon;

@@ -9,11 +9,11 @@
 #include <span>
 #include <string>
 
-#include <raidmon/agent.hpp>
+#include "daemon/agent.hpp"
 #include <raidmon/error.hpp>
 #include <raidmon/events.hpp>
 
-#include "agent/outbox.hpp"
+#include "daemon/outbox.hpp"
 
 namespace raidmon::agent {
 

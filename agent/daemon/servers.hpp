@@ -18,6 +18,8 @@
 
 #include <raidmon/error.hpp>
 
+#include "core/sockio.hpp"
+
 namespace raidmon::agent {
 
 /// A listening socket plus its clients, each with a request buffer and a deadline.
@@ -68,6 +70,6 @@ private:
 };
 
 /// Write all of `s` to a blocking socket with a send timeout; false on error or timeout.
-bool sendAll(int fd, std::string_view s);
+using detail::sendAll;
 
 } // namespace raidmon::agent

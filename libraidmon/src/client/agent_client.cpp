@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The client side of raidmond's control socket (protocol in agent/servers.hpp).
-#include <raidmon/agent.hpp>
+// The client side of raidmond's control socket (protocol: agent/daemon/servers.hpp).
+#include <raidmon/agent_client.hpp>
 
 #include <cerrno>
 #include <cstring>
@@ -9,7 +9,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "agent/servers.hpp"
+#include "core/sockio.hpp"
 #include "core/strutil.hpp"
 
 namespace raidmon {
@@ -72,7 +72,7 @@ Result<std::vector<std::string>> askAgent(const std::filesystem::path& socket, s
     auto fd = connectTo(socket);
     if (!fd) return tl::unexpected(fd.error());
     Fd guard(*fd);
-    if (!agent::sendAll(*fd, std::string(request) + "\n")) return fail(errc::io_error, socket.string() + ": cannot send: " + std::strerror(errno));
+    if (!detail::sendAll(*fd, std::string(request) + "\n")) return fail(errc::io_error, socket.string() + ": cannot send: " + std::strerror(errno));
     std::vector<std::string> out;
     bool first = true, ended = false;
     std::optional<Error> err;
@@ -108,7 +108,7 @@ Result<void> watchEvents(const std::filesystem::path& socket, const std::functio
     auto fd = connectTo(socket);
     if (!fd) return tl::unexpected(fd.error());
     Fd guard(*fd);
-    if (!agent::sendAll(*fd, "WATCH\n")) return fail(errc::io_error, socket.string() + ": cannot send: " + std::strerror(errno));
+    if (!detail::sendAll(*fd, "WATCH\n")) return fail(errc::io_error, socket.string() + ": cannot send: " + std::strerror(errno));
     bool first = true;
     std::optional<Error> err;
     auto r = readLines(*fd, socket, [&](std::string_view line) {

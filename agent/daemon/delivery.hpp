@@ -11,10 +11,10 @@
 #include <string>
 #include <thread>
 
-#include <raidmon/agent.hpp>
+#include "daemon/agent.hpp"
 
-#include "agent/outbox.hpp"
-#include "agent/sinks.hpp"
+#include "daemon/outbox.hpp"
+#include "daemon/sinks.hpp"
 
 namespace raidmon::agent {
 

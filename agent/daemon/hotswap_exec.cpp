@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include "agent/hotswap_exec.hpp"
+#include "daemon/hotswap_exec.hpp"
 
 #include <raidmon/controllers.hpp>
 #include <raidmon/led.hpp>

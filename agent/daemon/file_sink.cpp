@@ -6,7 +6,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "agent/sinks.hpp"
+#include "daemon/sinks.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include "agent/servers.hpp"
+#include "daemon/servers.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -25,16 +25,6 @@ constexpr auto kClientTimeout = std::chrono::seconds(5);
 Error sysError(const std::string& what) { return Error(fromErrno(errno), what + ": " + std::strerror(errno)); }
 
 } // namespace
-
-bool sendAll(int fd, std::string_view s) {
-    while (!s.empty()) {
-        const ssize_t n = ::send(fd, s.data(), s.size(), MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        s.remove_prefix(static_cast<std::size_t>(n));
-    }
-    return true;
-}
 
 LineServer::~LineServer() {
     for (auto& c : clients_) ::close(c.fd);

@@ -3,7 +3,7 @@
 // SMART and controller polls on their own thread, the heartbeat) -> the diff engine -> the
 // rate limiter -> the durable outbox -> one delivery thread per sink. The loop also serves the
 // control socket and the /metrics endpoint.
-#include <raidmon/agent.hpp>
+#include "daemon/agent.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -26,11 +26,11 @@
 #include <raidmon/smart.hpp>
 #include <raidmon/version.hpp>
 
-#include "agent/delivery.hpp"
-#include "agent/hotswap_exec.hpp"
-#include "agent/metrics.hpp"
-#include "agent/outbox.hpp"
-#include "agent/servers.hpp"
+#include "daemon/delivery.hpp"
+#include "daemon/hotswap_exec.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/outbox.hpp"
+#include "daemon/servers.hpp"
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"

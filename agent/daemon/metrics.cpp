@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include "agent/metrics.hpp"
+#include "daemon/metrics.hpp"
 
 #include <cstdio>
 

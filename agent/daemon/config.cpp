@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The agent's TOML configuration (toml++). Strict: an unknown key is an error naming it and its
 // line, so a misspelt option never silently does nothing.
-#include <raidmon/agent.hpp>
+#include "daemon/agent.hpp"
 
 #include <fnmatch.h>
 #include <set>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include "agent/outbox.hpp"
+#include "daemon/outbox.hpp"
 
 #include <algorithm>
 #include <limits>

@@ -9,7 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
-#include "agent/sinks.hpp"
+#include "daemon/sinks.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-#include "agent/delivery.hpp"
+#include "daemon/delivery.hpp"
 
 namespace raidmon::agent {
 

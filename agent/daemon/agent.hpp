@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #pragma once
 
-#include <raidmon/export.hpp>
-
 /// @file agent.hpp
-/// @brief raidmond, the in-host agent, as a library: its configuration (TOML, names of DESIGN.md
-/// "Agent configuration", documented in docs/agent.md), its run loop (sources -> engine -> durable
-/// outbox -> sinks), and the client side of its control socket (`raidmon events`, `raidmon watch`).
+/// @brief raidmond, the in-host agent: its configuration (TOML, names of DESIGN.md "Agent
+/// configuration", documented in docs/agent.md) and its run loop (sources -> engine -> durable
+/// outbox -> sinks). This is the agent's own code, not part of libraidmon: it links the outbox's
+/// SQLite, the sinks' curl, MQTT and OpenSSL, and toml++, which no library user should load. The
+/// client side of the control socket is libraidmon's <raidmon/agent_client.hpp>.
 
 #include <chrono>
 #include <cstdint>
@@ -20,9 +20,9 @@
 #include <raidmon/context.hpp>
 #include <raidmon/error.hpp>
 #include <raidmon/events.hpp>
+#include <raidmon/agent_client.hpp>
 #include <raidmon/hotswap.hpp>
 
-RAIDMON_API_BEGIN
 namespace raidmon {
 
 /// @brief One `[[sink]]` table.
@@ -109,26 +109,4 @@ Result<AgentConfig> loadAgentConfig(const std::filesystem::path& file);
 ///         opened, invalid_argument if a sink cannot be set up (a missing token file, ...).
 Result<void> runAgent(const Context& ctx, const AgentConfig& cfg, int stopFd);
 
-/// @brief The control socket's path for a state directory (state_dir/raidmond.sock).
-std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir);
-
-/// @brief Send one request line to a running agent's control socket (docs/agent.md, "Control
-/// socket") and return its answer: the lines between "OK" and "END".
-/// @return the lines; io_error if the agent does not answer (naming the socket), not_found or
-///         command_failed with the agent's message if it refuses, parse_error if the answer ends early.
-Result<std::vector<std::string>> askAgent(const std::filesystem::path& socket, std::string_view request);
-
-/// @brief Ask a running agent for stored events: those after sequence number `afterSeq`, or at or
-/// after `since`. Each is one CloudEvents JSON line.
-/// @return the lines; io_error if the agent does not answer (naming the socket), parse_error if
-///         its answer is not understood.
-Result<std::vector<std::string>> queryEvents(const std::filesystem::path& socket, std::optional<std::uint64_t> afterSeq,
-                                             std::optional<std::chrono::system_clock::time_point> since);
-
-/// @brief Follow a running agent's new events; `onEvent` gets each CloudEvents JSON line and
-/// returns false to stop.
-/// @return success when onEvent returned false; io_error when the connection fails or closes.
-Result<void> watchEvents(const std::filesystem::path& socket, const std::function<bool(std::string_view)>& onEvent);
-
 } // namespace raidmon
-RAIDMON_API_END
