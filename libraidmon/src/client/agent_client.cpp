@@ -14,6 +14,8 @@
 
 namespace raidmon {
 
+std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir) { return stateDir / "raidmond.sock"; }
+
 namespace {
 
 class Fd {
