@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The demonstration's stand-in for the hosting panel: an HTTP receiver on 127.0.0.1 that takes
 raidmond's webhook POSTs, checks the bearer token and the HMAC-SHA256 signature of each body,

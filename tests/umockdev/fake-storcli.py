@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """storcli64 for the hot-swap tests on the MegaRAID testbed: the controller of the real ServeRAID
 M5015 captures (tests/data/storcli/storcli-call-show-all-J-servraid-m5015-megaraid.json and

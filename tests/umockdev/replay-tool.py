@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """A vendor tool (storcli64, ssacli, ...) that answers from a recording, for tests that run the
 real raidmon binary: install it under the tool's name in a directory put first in PATH.

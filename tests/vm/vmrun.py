@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Host side of the vm tier: boot Debian's kernel under QEMU (TCG) with the test hardware, stream
 the guest's serial console, act on its requests through QMP, collect the files it sends, then run
