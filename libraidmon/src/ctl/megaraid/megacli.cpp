@@ -286,6 +286,12 @@ Result<Capture> decodeMegacli(std::string_view input) {
             m.d.location.enclosure = ctl::text(v);
             continue;
         }
+        // -AdpAllInfo sub-headings without a colon: the firmware of the running image is listed under
+        // "Image Versions in Flash", a flashed but not yet active one under "Pending Images in Flash".
+        if (startsWith(line, "Pending Images in Flash") || startsWith(line, "Image Versions in Flash")) {
+            if (adapter >= 0) adapterRef(adapter).pendingImages = startsWith(line, "Pending");
+            continue;
+        }
         if (!l.hasSeparator) {
             skip(line);
             continue;
@@ -385,9 +391,7 @@ Result<Capture> decodeMegacli(std::string_view input) {
         }
         if (cur == Rec::adapter && adapter >= 0) {
             auto& ad = adapterRef(adapter);
-            if (k == "Pending Images in Flash") ad.pendingImages = true;
-            else if (k == "Image Versions in Flash") ad.pendingImages = false;
-            else if (k == "Product Name") ad.c.model = ctl::text(v);
+            if (k == "Product Name") ad.c.model = ctl::text(v);
             else if (k == "Serial No") ad.c.serial = ctl::text(v);
             else if (k == "FW Version" && !ad.pendingImages) {
                 if (!ad.c.firmware) ad.c.firmware = ctl::text(v);

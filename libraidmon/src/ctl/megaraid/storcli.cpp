@@ -763,8 +763,10 @@ namespace raidmon::detail {
 int detectStorcliJson(std::string_view t) {
     auto span = storcli::jsonPayload(t.substr(0, 8192));
     if (!span) return 0;
-    auto head = t.substr(span->first, 4096);
-    if (head.find("\"Controllers\"") != std::string_view::npos && head.find("\"Command Status\"") != std::string_view::npos)
+    // "Controllers" is the only top-level key; "Command Status" may come after a long "Response
+    // Data" when a tool or a JSON library reorders keys.
+    if (t.substr(span->first, 256).find("\"Controllers\"") != std::string_view::npos &&
+        t.find("\"Command Status\"", span->first) != std::string_view::npos)
         return 95;
     return 0;
 }
