@@ -105,7 +105,7 @@ BOOST_AUTO_TEST_CASE(megacli_one_drive_across_vds) {
         BOOST_TEST(a.state == "rebuilding");  // Degraded with a member in Rebuild
         BOOST_TEST(a.level.value() == "raid1");
     }
-    BOOST_TEST(c.arrays[0].members[1].drive == c.arrays[1].members[1].drive);
+    BOOST_TEST((c.arrays[0].members[1].drive == c.arrays[1].members[1].drive));
 }
 
 BOOST_AUTO_TEST_CASE(megacli_ongoing_progress_and_states) {
@@ -167,13 +167,13 @@ BOOST_AUTO_TEST_CASE(megacli_firmware_per_adapter) {
 }
 
 BOOST_AUTO_TEST_CASE(storcli_json_banner_prompt_and_unknown_words) {
-    const std::string body = R"({"Controllers":[{"Command Status":{"Controller":0,"Status":"Success","Description":"None"},
+    const std::string body = R"J({"Controllers":[{"Command Status":{"Controller":0,"Status":"Success","Description":"None"},
 "Response Data":{"VD LIST":[{"DG/VD":"0/0","TYPE":"RAID1","State":"Frob","Size":"1.0 TB","Name":"x"},
 {"DG/VD":"1/1","TYPE":"RAID6","State":"Pdgd","Size":"2.0 TB","Name":""}],
 "PD LIST":[{"EID:Slt":"8:0","DID":4,"State":"Sntze","DG":"-","Size":"1.0 TB","Intf":"SAS","Med":"HDD","Model":"M","Sp":"U"},
 {"EID:Slt":"8:1","DID":5,"State":"Onln","DG":1,"Size":"1.0 TB","Intf":"SAS","Med":"HDD","Model":"M","Sp":"F"}],
 "JBOD LIST":[{"ID":0,"EID:Slt":"8:0","DID":4,"State":"Sntze","Intf":"SAS","Med":"HDD","Size":"1.0 TB","Model":"M","Vendor":"V"}],
-"VD1 Properties":{"Active Operations":"Rebuild (12%)"}}}]})";
+"VD1 Properties":{"Active Operations":"Rebuild (12%)"}}}]})J";
     auto c = ok("Warning: this host runs storcli as a normal user\n" + body + "\nroot@host:~# \n", "auto");
     BOOST_TEST(c.format == "storcli-json");
     BOOST_TEST(c.drives.size() == 2u);  // 8:0 in PD LIST and JBOD LIST is one drive

@@ -427,12 +427,20 @@ Result<Capture> decodeMegacli(std::string_view input) {
         std::size_t vdKeys = 0, pdKeys = 0;
         for (std::size_t i = 0; i + 1 < vds.size(); ++i) vdKeys = std::max(vdKeys, vds[i].keys);
         for (std::size_t i = 0; i + 1 < drives.size(); ++i) pdKeys = std::max(pdKeys, drives[i].keys);
-        const bool cut = pdLast ? (!lastPd->complete || lastPd->keys < pdKeys) : (lastVd && (!lastVd->complete || lastVd->keys < vdKeys));
+        // A last line without its colon ("Enclosure D") is a line cut short.
+        const ctl::KvLine* lastLine = nullptr;
+        for (auto it = ls.rbegin(); it != ls.rend() && !lastLine; ++it)
+            if (!trim(it->raw).empty()) lastLine = &*it;
+        const bool partialLine = lastLine && !lastLine->hasSeparator;
+        const bool cut = partialLine || (pdLast ? (!lastPd->complete || lastPd->keys < pdKeys)
+                                                : (lastVd && (!lastVd->complete || lastVd->keys < vdKeys)));
         if (cut)
             return fail(errc::parse_error, "MegaCli: truncated capture: the last record (line " +
-                                               std::to_string(pdLast ? lastPd->line : lastVd->line) +
-                                               ") is incomplete and no 'Exit Code:' line follows; last complete record: " +
-                                               lastCompleteName());
+                                               std::to_string(pdLast ? lastPd->line : lastVd->line) + ") is incomplete" +
+                                               (partialLine ? " and line " + std::to_string(lastLine->number) + " is cut short (" +
+                                                                  quoteForError(lastLine->raw) + ")"
+                                                            : std::string()) +
+                                               ", and no 'Exit Code:' line follows; last complete record: " + lastCompleteName());
         cap.notes.push_back("MegaCli: no 'Exit Code:' line (MegaCli before 8.x does not print one); every record is complete");
     } else if (*exitCode != "0x00") {
         cap.notes.push_back("MegaCli exited with code " + *exitCode);
