@@ -219,3 +219,27 @@ BOOST_AUTO_TEST_CASE(storcli_events_by_sequence_and_progress) {
     BOOST_TEST(c.arrays[2].operation->percent.value() == 5.55);
     BOOST_TEST(c.notes.front().find("0x00000010") != std::string::npos);
 }
+
+// -EncInfo: "Number of enclosures on adapter N -- M", then one "Enclosure K:" record each, keyed by
+// "Device ID" (the EID of -PDList); a capture may carry the drives too.
+BOOST_AUTO_TEST_CASE(megacli_encinfo) {
+    auto c = ok("\n    Number of enclosures on adapter 0 -- 2\n\n    Enclosure 0:\n    Device ID                     : 32\n"
+                "    Number of Slots               : 8\n    Number of Physical Drives     : 2\n    Status                        : Normal\n"
+                "    Position                      : 1\n    Enclosure type                : SGPIO\n"
+                "Failed in first Inquiry commnad\n    Vendor Identification         : LSI\n\n"
+                "    Enclosure 1:\n    Device ID                     : 64\n    Number of Slots               : 24\n"
+                "    Status                        : Critical\n    Product Identification        : SAS2X36\n\n"
+                "Adapter #0\n\n" + kPd0 + "Exit Code: 0x00\n",
+                "auto");
+    BOOST_TEST(c.format == "megacli");
+    BOOST_TEST_REQUIRE(c.enclosures.size() == 2u);
+    BOOST_TEST(c.enclosures[0].id == "megaraid:c0/e32");
+    BOOST_TEST(c.enclosures[0].components.value() == 8);
+    BOOST_TEST(c.enclosures[0].product.value() == "SGPIO");
+    BOOST_TEST(c.enclosures[0].vendor.value() == "LSI");
+    BOOST_TEST((c.enclosures[0].health == Health::OK));
+    BOOST_TEST(c.enclosures[0].slots.size() == 1u);  // the drive at 32:0
+    BOOST_TEST(c.enclosures[1].product.value() == "SAS2X36");
+    BOOST_TEST((c.enclosures[1].health == Health::Critical));
+    BOOST_TEST(c.skipped >= 1u);  // the stray "Failed in first Inquiry commnad" line
+}

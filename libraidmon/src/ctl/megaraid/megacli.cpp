@@ -85,6 +85,13 @@ struct MVd {
     std::size_t keys = 0;
 };
 
+struct MEnclosure {
+    int adapter = 0;
+    std::optional<std::string> deviceId;  ///< "Device ID": the EID drives name
+    Enclosure e;
+    std::optional<std::string> status;
+};
+
 struct MAdapter {
     Controller c;
     bool pendingImages = false;  ///< inside "Pending Images in Flash": its "FW Version" is not running
@@ -92,7 +99,7 @@ struct MAdapter {
     bool replace = false, missing = false, bbuFailed = false;
 };
 
-enum class Rec { none, adapter, vd, pd, bbu, skipped };
+enum class Rec { none, adapter, vd, pd, bbu, enclosure, skipped };
 
 bool allOf(std::string_view s, char c) { return s.size() >= 3 && s.find_first_not_of(c) == std::string_view::npos; }
 
@@ -130,7 +137,8 @@ bool ignoredKey(std::string_view k) {
 
 int detectMegacli(std::string_view t) {
     auto head = t.substr(0, 4096);
-    for (std::string_view marker : {"BBU status for Adapter", "Virtual Drive Information:", "Get BBU Status Failed"})
+    for (std::string_view marker : {"BBU status for Adapter", "Virtual Drive Information:", "Get BBU Status Failed",
+                                    "Number of enclosures on adapter"})
         if (head.find(marker) != std::string_view::npos) return 90;
     if (head.find("Adapter #") != std::string_view::npos &&
         (head.find("Enclosure Device ID:") != std::string_view::npos || head.find("Virtual Drive:") != std::string_view::npos ||
@@ -151,6 +159,7 @@ Result<Capture> decodeMegacli(std::string_view input) {
     std::map<int, MAdapter> adapters;
     std::vector<MVd> vds;
     std::vector<MDrive> drives;
+    std::vector<MEnclosure> enclosures;
     Rec cur = Rec::none;
     std::optional<std::size_t> curVd;  ///< the VD later PD records of this adapter belong to
     std::vector<std::string> skippedNames;
@@ -241,6 +250,23 @@ Result<Capture> decodeMegacli(std::string_view input) {
             if (!n) return tl::unexpected(n.error());
             setAdapter(*n);
             cur = Rec::bbu;
+            continue;
+        }
+        // -EncInfo: "Number of enclosures on adapter 0 -- 1", then "Enclosure 0:" records.
+        if (startsWith(line, "Number of enclosures on adapter ")) {
+            auto n = number(line.substr(32), "adapter number");
+            if (!n) return tl::unexpected(n.error());
+            setAdapter(*n);
+            cur = Rec::adapter;
+            continue;
+        }
+        if (startsWith(k, "Enclosure ") && v.empty() && parseInt<int>(k.substr(10))) {
+            if (adapter < 0) setAdapter(0);
+            MEnclosure me;
+            me.adapter = adapter;
+            me.e.kind = "megaraid";
+            enclosures.push_back(std::move(me));
+            cur = Rec::enclosure;
             continue;
         }
         if (k == "Exit Code") {
@@ -380,6 +406,23 @@ Result<Capture> decodeMegacli(std::string_view input) {
             }
             continue;
         }
+        if (cur == Rec::enclosure && !enclosures.empty()) {
+            auto& me = enclosures.back();
+            if (k == "Device ID") me.deviceId = ctl::text(v);
+            else if (k == "Number of Slots") {
+                if (auto n = parseInt<int>(v); n && *n >= 0 && *n < 10000) me.e.components = n;
+            } else if (k == "Status") me.status = ctl::text(v);
+            else if (k == "Vendor Identification") me.e.vendor = ctl::text(v);
+            else if (k == "Product Identification") me.e.product = ctl::text(v);
+            else if (k == "Product Revision Level") me.e.revision = ctl::text(v);
+            else if (k == "Enclosure type" && !me.e.product) me.e.product = ctl::text(v);
+            else if (!startsWith(k, "Number of ") && k != "Position" && k != "Connector Name" && k != "FRU Part Number" &&
+                     k != "Enclosure Serial Number" && k != "ESM Serial Number" && k != "Enclosure Zoning Mode" &&
+                     k != "Partner Device Id" && k != "Inquiry data" && k != "Vendor Id" && k != "Device Id" &&
+                     k != "SubVendor Id" && k != "SubDevice Id")
+                skip(line);
+            continue;
+        }
         if (cur == Rec::bbu && adapter >= 0) {
             auto& ad = adapterRef(adapter);
             if (k == "Battery State" || k == "Battery state") ad.battery = ctl::text(v);
@@ -445,7 +488,7 @@ Result<Capture> decodeMegacli(std::string_view input) {
     } else if (*exitCode != "0x00") {
         cap.notes.push_back("MegaCli exited with code " + *exitCode);
     }
-    if (adapters.empty() && drives.empty() && vds.empty())
+    if (adapters.empty() && drives.empty() && vds.empty() && enclosures.empty())
         return fail(errc::parse_error, "MegaCli: no adapter, virtual drive, physical drive or battery found");
 
     // ---- one drive per physical drive: a drive listed under several VDs of its disk group
@@ -541,6 +584,31 @@ Result<Capture> decodeMegacli(std::string_view input) {
         }
         ctl::classifyController(ad.c);
         cap.controllers.push_back(std::move(ad.c));
+    }
+    for (auto& me : enclosures) {
+        if (!me.deviceId) {
+            skip("enclosure record without Device ID");
+            continue;
+        }
+        Enclosure& e = me.e;
+        e.id = cid(me.adapter) + "/e" + *me.deviceId;
+        // "Status": Normal, else the enclosure's own word (e.g. "Not Available", "Critical").
+        if (!me.status) e.health = Health::Unknown;
+        else if (toLower(*me.status) == "normal") e.health = Health::OK;
+        else {
+            e.health = Health::OK;
+            ctl::addFinding(e.health, e.reasons, toLower(*me.status) == "critical" ? Health::Critical : Health::Unknown,
+                            "enclosure " + *me.deviceId + " status is '" + *me.status + "'");
+        }
+        for (const auto& d : out) {
+            if (d.location.enclosure != *me.deviceId || !d.location.slot || d.location.controller != cid(me.adapter)) continue;
+            raidmon::Slot sl;
+            sl.index = *d.location.slot;
+            sl.status = std::string("occupied");
+            sl.drive = d.id;
+            e.slots.push_back(std::move(sl));
+        }
+        cap.enclosures.push_back(std::move(e));
     }
     ctl::sortBySlot(out);
     cap.drives = std::move(out);
