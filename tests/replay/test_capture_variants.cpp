@@ -102,9 +102,113 @@ BOOST_DATA_TEST_CASE(variants_decode_alike, bdata::make(decodableCaptures()), cs
 // ---- Section reorders, one block per format (a decoder's grammar says what a section is). ----
 namespace raidmon::test {
 
+// -- MegaRAID (storcli text, storcli events, MegaCli): dec-megaraid --
+namespace megaraid_reorder {
+
+std::vector<std::string> splitLines(std::string_view t) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < t.size()) {
+        auto nl = t.find('\n', pos);
+        if (nl == std::string_view::npos) nl = t.size();
+        out.emplace_back(t.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return out;
+}
+
+std::string trimmed(const std::string& s) {
+    auto b = s.find_first_not_of(" \t");
+    auto e = s.find_last_not_of(" \t");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+/// The lines [from, to) with their records (each starting at a line where isStart holds, up to the
+/// next start or a line where isEnd holds) in reverse order; lines before the first record and from
+/// the end line on stay where they are. "" when there are fewer than two records.
+std::string reverseRecords(std::string_view text, const std::function<bool(const std::vector<std::string>&, std::size_t)>& isStart,
+                           const std::function<bool(const std::string&)>& isEnd) {
+    const auto ls = splitLines(text);
+    std::vector<std::size_t> starts;
+    std::size_t end = ls.size();
+    for (std::size_t i = 0; i < ls.size(); ++i) {
+        if (!starts.empty() && isEnd(ls[i])) {
+            end = i;
+            break;
+        }
+        if (isStart(ls, i)) starts.push_back(i);
+    }
+    if (starts.size() < 2) return {};
+    std::string out;
+    auto put = [&](std::size_t a, std::size_t b) {
+        for (std::size_t i = a; i < b; ++i) out += ls[i] + "\n";
+    };
+    put(0, starts.front());
+    for (std::size_t r = starts.size(); r-- > 0;) put(starts[r], r + 1 < starts.size() ? starts[r + 1] : end);
+    put(end, ls.size());
+    return out;
+}
+
+/// MegaCli -PDList: the drive records ("Enclosure Device ID:") in reverse order; -LDInfo: the VD
+/// records. A drive record after a VD belongs to it (LdPdInfo), so mixed captures are left alone.
+std::string megacli(std::string_view text) {
+    const bool hasVd = text.find("Virtual Drive:") != std::string_view::npos || text.find("Virtual Disk:") != std::string_view::npos;
+    const bool hasPd = text.find("Enclosure Device ID:") != std::string_view::npos;
+    if (hasVd == hasPd) return {};
+    if (auto a = text.find("Adapter #"); a != std::string_view::npos && text.find("Adapter #", a + 1) != std::string_view::npos)
+        return {};  // records of several adapters: reversing would move drives across them
+    const std::string key = hasVd ? (text.find("Virtual Drive:") != std::string_view::npos ? "Virtual Drive:" : "Virtual Disk:")
+                                  : "Enclosure Device ID:";
+    return reverseRecords(
+        text, [&](const std::vector<std::string>& ls, std::size_t i) { return ls[i].rfind(key, 0) == 0; },
+        [](const std::string& l) { return l.rfind("Exit Code:", 0) == 0; });
+}
+
+/// storcli events: the records ("seqNum:") in reverse order (the decoder orders them by number).
+std::string storcliEvents(std::string_view text) {
+    return reverseRecords(
+        text, [](const std::vector<std::string>& ls, std::size_t i) { return ls[i].rfind("seqNum:", 0) == 0; },
+        [](const std::string&) { return false; });
+}
+
+/// storcli text: within each controller's block, its sections ("Name :" over a rule of '=') in
+/// reverse order.
+std::string storcliText(std::string_view text) {
+    const auto ls = splitLines(text);
+    auto isHeader = [&](std::size_t i) {
+        const std::string t = trimmed(ls[i]);
+        if (t.size() < 2 || t.back() != ':' || i + 1 >= ls.size()) return false;
+        const std::string rule = trimmed(ls[i + 1]);
+        return rule.size() >= 3 && rule.find_first_not_of('=') == std::string::npos;
+    };
+    std::string out;
+    bool changed = false;
+    std::size_t i = 0;
+    while (i < ls.size()) {
+        // One block: up to the next "Generating detailed summary" line.
+        std::size_t b = i + 1;
+        while (b < ls.size() && ls[b].rfind("Generating detailed summary", 0) != 0) ++b;
+        std::vector<std::size_t> heads;
+        for (std::size_t k = i; k < b; ++k)
+            if (isHeader(k)) heads.push_back(k);
+        std::size_t first = heads.empty() ? b : heads.front();
+        for (std::size_t k = i; k < first; ++k) out += ls[k] + "\n";
+        for (std::size_t r = heads.size(); r-- > 0;)
+            for (std::size_t k = heads[r]; k < (r + 1 < heads.size() ? heads[r + 1] : b); ++k) out += ls[k] + "\n";
+        changed = changed || heads.size() >= 2;
+        i = b;
+    }
+    return changed ? out : std::string();
+}
+
+} // namespace megaraid_reorder
+
 const std::vector<SectionReorder>& sectionReorders() {
     static const std::vector<SectionReorder> table = {
         // {"format", &function}: add a line per format whose sections may come in any order.
+        {"megacli", &megaraid_reorder::megacli},
+        {"storcli-events", &megaraid_reorder::storcliEvents},
+        {"storcli-text", &megaraid_reorder::storcliText},
     };
     return table;
 }

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "core/strutil.hpp"
 #include "ctl/common.hpp"
 #include "ctl/decoders.hpp"
+#include "words.hpp"
 
 namespace raidmon::detail::storcli {
 
@@ -141,7 +143,29 @@ bool allOf(std::string_view s, char c) { return s.size() >= 3 && s.find_first_no
 
 } // namespace
 
-Result<std::vector<ControllerTree>> parseJson(std::string_view input) {
+std::optional<std::pair<std::size_t, std::size_t>> jsonPayload(std::string_view text) {
+    // storcli prints warnings before its JSON on some hosts, and captures carry shell prompts:
+    // the payload is the first line that opens with '{' up to the last '}'.
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        auto nl = text.find('\n', pos);
+        auto lineEnd = nl == std::string_view::npos ? text.size() : nl;
+        auto first = text.find_first_not_of(" \t", pos);
+        if (first != std::string_view::npos && first < lineEnd && text[first] == '{') {
+            auto last = text.rfind('}');
+            if (last == std::string_view::npos || last < first) return std::make_pair(first, text.size());
+            return std::make_pair(first, last + 1);
+        }
+        if (nl == std::string_view::npos) break;
+        pos = nl + 1;
+    }
+    return std::nullopt;
+}
+
+Result<std::vector<ControllerTree>> parseJson(std::string_view whole) {
+    auto span = jsonPayload(whole);
+    if (!span) return fail(errc::parse_error, "storcli JSON: no line opens a JSON object");
+    const std::string_view input = whole.substr(span->first, span->second - span->first);
     Json doc;
     try {
         doc = Json::parse(input.begin(), input.end());
@@ -310,23 +334,38 @@ std::optional<Failure> failureOf(const ControllerTree& t) {
 namespace {
 
 std::optional<DriveState> driveState(std::string_view w) {
-    if (w == "Onln") return DriveState::online;
+    // storcli's legend: Onln Online, Offln Offline, UGood/UGUnsp/UGShld Unconfigured Good
+    // (unsupported, shielded), UBad/UBUnsp Unconfigured Bad, GHS/DHS Global/Dedicated Hot Spare,
+    // HSPShld hot spare shielded, Rbld Rebuild, Cpybck/CBShld Copyback, CFShld configured shielded,
+    // JBOD, Msng Missing, Frgn Foreign (foreign configuration view).
+    if (w == "Onln" || w == "CFShld") return DriveState::online;
     if (w == "Offln") return DriveState::offline;
     if (w == "UGood" || w == "UGUnsp" || w == "UGShld") return DriveState::unconfigured;
-    if (w == "UBad" || w == "Failed" || w == "Fail") return DriveState::failed;
+    if (w == "UBad" || w == "UBUnsp" || w == "Failed" || w == "Fail") return DriveState::failed;
     if (w == "GHS" || w == "DHS" || w == "HSPShld") return DriveState::spare;
     if (w == "Rbld" || w == "Cpybck" || w == "CBShld") return DriveState::rebuilding;
     if (w == "JBOD") return DriveState::jbod;
     if (w == "Msng") return DriveState::missing;
-    if (w == "CFShld") return DriveState::online;
     return std::nullopt;
 }
 
 std::string memberRole(std::string_view w) {
     if (w == "Onln" || w == "CFShld") return "active";
-    if (w == "Rbld" || w == "Cpybck") return "rebuilding";
+    if (w == "Rbld" || w == "Cpybck" || w == "CBShld") return "rebuilding";
     if (w == "Msng" || w == "-") return "missing";
     return "faulty";
+}
+
+/// storcli's VD state abbreviations (legend "Optl=Optimal|OfLn=OffLine|Pdgd=Partially Degraded|
+/// Dgrd=Degraded|Rec=Recovery|Cac=CacheCade") in the long form words.hpp maps.
+std::string vdLongState(std::string_view w) {
+    const std::string l = toLower(w);
+    if (l == "optl" || l == "optimal") return "optimal";
+    if (l == "dgrd" || l == "degraded") return "degraded";
+    if (l == "pdgd" || l == "partially degraded") return "partially degraded";
+    if (l == "ofln" || l == "offline") return "offline";
+    if (l == "rec" || l == "recovery") return "recovery";
+    return l;
 }
 
 struct Slot {
@@ -336,8 +375,12 @@ struct Slot {
 
 Slot parseEidSlot(std::string_view s) {
     Slot out;
+    s = trim(s);
     auto p = s.find(':');
-    if (p == std::string_view::npos) return out;
+    if (p == std::string_view::npos) {
+        out.slot = parseInt<int>(s);  // "/cX/sZ" views of directly attached drives print the slot alone
+        return out;
+    }
     out.enclosure = std::string(trim(s.substr(0, p)));
     out.slot = parseInt<int>(s.substr(p + 1));
     return out;
@@ -364,6 +407,52 @@ std::optional<std::uint32_t> sectorBytes(const Json* j) {
     return static_cast<std::uint32_t>(*b);
 }
 
+/// "Property"/"Value" tables (storcli "/cx/cv show all", "/cx/bbu show all"): the value of one property.
+std::optional<std::string> propertyValue(const ControllerTree& t, std::string_view section, std::string_view property) {
+    for (const Json* r : rows(t, section))
+        if (jstr(member(r, "Property")).value_or("") == property) return jstr(member(r, "Value"));
+    return std::nullopt;
+}
+
+/// Sections storcli prints that this decoder reads or deliberately passes over (no model field):
+/// anything else is counted in Capture::skipped.
+bool knownSection(std::string_view n) {
+    static constexpr std::string_view names[] = {
+        "Basics", "Version", "Bus", "Pending Images in Flash", "Status", "Supported Adapter Operations",
+        "Supported PD Operations", "Supported VD Operations", "HwCfg", "Policies", "Policies Table", "Boot",
+        "High Availability", "Defaults", "Capabilities", "Scheduled Tasks", "Security Protocol properties",
+        "TOPOLOGY", "VD LIST", "PD LIST", "JBOD LIST", "Enclosure LIST", "Enclosure Information", "Properties",
+        "Cachevault_Info", "BBU_Info", "Firmware_Status", "GasGaugeStatus", "Design_Info", "Capacity_Info",
+        "BBU_Firmware_Status", "BBU_Design_Info", "BBU_Capacity_Info", "BBU_Properties", "Drive Information",
+        "Virtual Drives", "FOREIGN CONFIGURATION", "Foreign Configuration", "System Overview",
+        "IT System Overview", "ASO", "Detailed Status", "Response Data", "Port Information",
+        "Physical Device Information", "Controller Properties", "Controller Properties table", "Event Data",
+        "PD LIST fields", "VD LIST fields", "TOPOLOGY fields", "Enclosure LIST fields", "table",
+        "Host Name", "Number of Controllers", "Connector Name", "Cachevault_Info fields",
+    };
+    if (std::find(std::begin(names), std::end(names), n) != std::end(names)) return true;
+    for (std::string_view prefix : {"Drive /", "PDs for VD", "/c", "VD", "Enclosure /", "Physical Device", "Drive Information"})
+        if (startsWith(n, prefix)) return true;
+    return false;
+}
+
+/// The operation storcli names in "Active Operations" ("None", "Consistency Check (36%)",
+/// "Background Initialization (4%)", "Rebuild (12%)"), or nullopt for None.
+std::optional<ArrayOperation> activeOperation(std::string_view s, std::vector<std::string>& notes, std::string_view vd) {
+    s = trim(s);
+    if (s.empty() || toLower(s) == "none" || s == "-") return std::nullopt;
+    auto paren = s.find('(');
+    ArrayOperation op;
+    auto name = trim(s.substr(0, paren));
+    if (auto kind = megaraid::operationKind(name)) op.kind = *kind;
+    else {
+        op.kind = toLower(name);
+        notes.push_back("storcli " + std::string(vd) + ": operation '" + printable(name) + "' is not one raidmon knows");
+    }
+    if (paren != std::string_view::npos) op.percent = megaraid::percentIn(s.substr(paren));
+    return op;
+}
+
 void mapController(const ControllerTree& t, Capture& cap) {
     const int idx = t.index >= 0 ? t.index
                                  : static_cast<int>(jnum(anyField(t, {"Basics"}, {"Controller"})).value_or(0));
@@ -375,12 +464,55 @@ void mapController(const ControllerTree& t, Capture& cap) {
         for (const auto& d : failure->details) msg += "; " + d;
         cap.notes.push_back(msg);
     }
+    for (const auto& [name, v] : t.sections)
+        if (!knownSection(name)) {
+            ++cap.skipped;
+            if (cap.skipped <= 3) cap.notes.push_back("storcli " + path + ": section '" + printable(name) + "' not read");
+        }
     if (t.sections.empty() && t.scalars.empty()) return;  // nothing but a status
+
+    // "show" / "show all" without a controller: the system overview, one row per controller.
+    for (auto name : {"System Overview", "IT System Overview"}) {
+        for (const Json* r : rows(t, name)) {
+            Controller c;
+            auto ctl = jnum(member(r, "Ctl"));
+            c.id = "megaraid:c" + std::to_string(ctl && *ctl < 1000 ? *ctl : 0);
+            c.kind = std::string_view(name) == "IT System Overview" ? "sas-hba" : "megaraid";
+            c.vendor = std::string("Broadcom / LSI");
+            c.model = jstr(member(r, "Model"));
+            if (auto p = jstr(member(r, "PCI Address"))) {
+                auto pci = pciFrom(*p);
+                if (!pci.empty()) c.pciAddress = pci;
+            }
+            // "Hlth": Opt (Optimal), NdAtn (Needs Attention), Dgd (Degraded), Fld (Failed).
+            auto h = jstr(member(r, "Hlth"));
+            std::optional<std::string> status;
+            if (h) {
+                if (*h == "Opt") status = "Optimal";
+                else if (*h == "NdAtn") status = "Needs Attention";
+                else if (*h == "Dgd") status = "Degraded";
+                else if (*h == "Fld") status = "Failed";
+                else status = *h;
+            }
+            c.status = status;
+            ctl::classifyController(c);
+            if (h && *h != "Opt" && *h != "NdAtn" && *h != "Dgd" && *h != "Fld")
+                ctl::addFinding(c.health, c.reasons, Health::Unknown, c.model.value_or(c.id) + ": health word '" + *h + "' not known to raidmon");
+            cap.controllers.push_back(std::move(c));
+        }
+    }
+    if (!rows(t, "System Overview").empty() || !rows(t, "IT System Overview").empty()) return;
+    if (auto n = jnum(member(&t.scalars, "Number of Controllers")); n && *n == 0) {
+        cap.notes.push_back("storcli: Number of Controllers = 0");
+        return;
+    }
 
     Controller c;
     c.id = cid;
     c.model = jstr(anyField(t, {"Basics"}, {"Model", "Product Name"}));
     c.serial = jstr(anyField(t, {"Basics"}, {"Serial Number"}));
+    // The running firmware: "Firmware Version" of the "Version" section (/cX show all) or "FW
+    // Version" (/cX show); never a "Pending Images in Flash" entry or the package build.
     c.firmware = jstr(anyField(t, {"Version"}, {"Firmware Version", "FW Version"}));
     c.driver = jstr(anyField(t, {"Version", "Driver"}, {"Driver Name"}));
     if (auto p = jstr(anyField(t, {"Basics"}, {"PCI Address"}))) {
@@ -391,30 +523,51 @@ void mapController(const ControllerTree& t, Capture& cap) {
     const std::string drv = c.driver.value_or("");
     c.kind = (drv == "mpt3sas" || drv == "mpt2sas") ? "sas-hba" : "megaraid";
     c.status = jstr(anyField(t, {"Status"}, {"Controller Status"}));
+    // Battery or CacheVault: a column table (/cX show all: "BBU_Info"/"Cachevault_Info" with a
+    // "State" column) or a Property/Value table (/cX/cv show all, /cX/bbu show all).
     for (auto name : {"BBU_Info", "Cachevault_Info"}) {
         auto r = rows(t, name);
-        if (!r.empty()) c.batteryStatus = jstr(member(r.front(), "State"));
+        if (r.empty()) continue;
+        if (auto st = jstr(member(r.front(), "State"))) c.batteryStatus = st;
+        else if (auto pv = propertyValue(t, name, "State")) c.batteryStatus = pv;
     }
-    if (!c.batteryStatus)
-        if (auto bbu = jstr(anyField(t, {"HwCfg"}, {"BBU"})); bbu && toLower(*bbu) == "absent") c.batteryStatus.reset();
+    for (auto name : {"Firmware_Status", "BBU_Firmware_Status"})
+        if (auto rep = propertyValue(t, name, "Replacement required"); rep && toLower(*rep) == "yes")
+            c.batteryStatus = c.batteryStatus.value_or("") + (c.batteryStatus ? ", " : "") + "Replacement required";
     ctl::classifyController(c);
     if (failure)
         for (const auto& d : failure->details)
             if (toLower(d).find("foreign") != std::string::npos)
                 ctl::addFinding(c.health, c.reasons, Health::Warning,
                                 c.model.value_or(cid) + ": " + d + ": a drive carries another controller's configuration");
+    if (auto n = jnum(member(&t.scalars, "Total Foreign PDs")); n && *n > 0)
+        ctl::addFinding(c.health, c.reasons, Health::Warning,
+                        c.model.value_or(cid) + ": " + std::to_string(*n) + " drive(s) carry a foreign configuration" +
+                            (failure ? " (" + failure->description + ")" : std::string()));
 
-    // Physical drives: "PD LIST" rows and "Drive /cX/eY/sZ" tables, detail from the
-    // "Drive <path> State" / "Device attributes" sections when the command had "show all".
-    std::vector<const Json*> pdRows = rows(t, "PD LIST");
-    for (const auto& [name, v] : t.sections)
-        if (startsWith(name, "Drive /") && name.find(' ', 6) == std::string::npos && v.is_array())
-            for (const auto& r : v)
-                if (r.is_object()) pdRows.push_back(&r);
+    // Physical drives, from every view that lists them: "PD LIST" (/cX show), "JBOD LIST",
+    // "Drive Information" (/cX/eY/sZ show), "Drive /cX/eY/sZ" (show all), "PDs for VD N"
+    // (/cX/vall show all). A drive in several views is one drive, by its EID:Slt.
+    std::vector<const Json*> pdRows;
+    std::vector<std::pair<std::string, const Json*>> vdMembers;  // ("N" of "PDs for VD N", row)
+    for (auto name : {"PD LIST", "Drive Information", "JBOD LIST"})
+        for (const Json* r : rows(t, name)) pdRows.push_back(r);
+    for (const auto& [name, v] : t.sections) {
+        if (!v.is_array()) continue;
+        const bool driveTable = startsWith(name, "Drive /") && name.find(' ', 6) == std::string::npos;
+        const bool vdTable = startsWith(name, "PDs for VD ");
+        if (!driveTable && !vdTable) continue;
+        for (const auto& r : v) {
+            if (!r.is_object()) continue;
+            pdRows.push_back(&r);
+            if (vdTable) vdMembers.emplace_back(std::string(trim(std::string_view(name).substr(11))), &r);
+        }
+    }
     std::vector<Drive> drives;
     std::vector<std::string> seenSlots;
     for (const Json* r : pdRows) {
         auto es = jstr(member(r, "EID:Slt")).value_or("");
+        if (es.empty()) continue;
         if (std::find(seenSlots.begin(), seenSlots.end(), es) != seenSlots.end()) continue;
         seenSlots.push_back(es);
         Slot loc = parseEidSlot(es);
@@ -427,7 +580,6 @@ void mapController(const ControllerTree& t, Capture& cap) {
                                   (loc.slot ? std::to_string(*loc.slot) : std::string("?"));
         const Json* st = sectionOf(t, "Drive " + dpath + " State");
         const Json* at = sectionOf(t, "Drive " + dpath + " Device attributes");
-        const Json* pol = sectionOf(t, "Drive " + dpath + " Policies/Settings");
         auto rawState = jstr(member(r, "State"));
         ControllerDriveInfo v;
         v.state = rawState;
@@ -436,7 +588,7 @@ void mapController(const ControllerTree& t, Capture& cap) {
         v.otherErrors = jnum(member(st, "Other Error Count"));
         v.predictiveFailures = jnum(member(st, "Predictive Failure Count"));
         if (auto a = jstr(member(st, "S.M.A.R.T alert flagged by drive"))) v.smartAlert = toLower(*a) == "yes";
-        if (auto temp = jstr(member(st, "Drive Temperature"))) v.temperatureC = parseLeadingInt<int>(*temp);
+        if (auto temp = jstr(member(st, "Drive Temperature"))) v.temperatureC = parseTemperatureC(*temp);
         if (auto sp = jstr(member(r, "Sp"))) v.foreign = *sp == "F";
         d.state = rawState ? driveState(*rawState) : std::nullopt;
         if (v.predictiveFailures || v.smartAlert)
@@ -446,6 +598,7 @@ void mapController(const ControllerTree& t, Capture& cap) {
         if (auto m = jstr(member(at, "Manufacturer Id")); m && *m != "ATA") d.vendor = m;
         d.model = jstr(member(at, "Model Number"));
         if (!d.model) d.model = jstr(member(r, "Model"));
+        if (!d.vendor) d.vendor = jstr(member(r, "Vendor"));  // "JBOD LIST" has a Vendor column
         d.firmware = jstr(member(at, "Firmware Revision"));
         if (auto w = jstr(member(at, "WWN"))) d.wwn = ctl::normalizeWwn(*w);
         d.logicalBlockSize = sectorBytes(member(at, "Logical Sector Size"));
@@ -462,8 +615,11 @@ void mapController(const ControllerTree& t, Capture& cap) {
         auto med = jstr(member(r, "Med")).value_or("");
         if (med == "HDD") d.media = Media::HDD;
         else if (med == "SSD") d.media = Media::SSD;
-        if (auto dg = jstr(member(r, "DG"))) d.role = std::string("hw-raid-member");
-        (void)pol;
+        // A drive group number makes a configured drive a member; HBAs in IT mode print "DG 0" for
+        // unconfigured drives too.
+        if (auto dg = jnum(member(r, "DG"));
+            dg && d.state != DriveState::unconfigured && d.state != DriveState::jbod && d.state != DriveState::spare)
+            d.role = std::string("hw-raid-member");
         std::string where = "controller " + std::to_string(idx) + ", enclosure " +
                             (loc.enclosure.empty() ? std::string("-") : loc.enclosure) + ", slot " +
                             (loc.slot ? std::to_string(*loc.slot) : std::string("?"));
@@ -479,10 +635,22 @@ void mapController(const ControllerTree& t, Capture& cap) {
         return nullptr;
     };
 
-    // Virtual drives, members from the TOPOLOGY rows of their drive group.
+    // Virtual drives: "VD LIST" (/cX show), "Virtual Drives" (/cX/vY show), "/cX/vY" (/cX/vall
+    // show all). Members from the TOPOLOGY rows of their drive group, else from "PDs for VD N";
+    // the running operation from "VDn Properties".
     auto topo = rows(t, "TOPOLOGY");
-    for (const Json* r : rows(t, "VD LIST")) {
+    std::vector<const Json*> vdRows;
+    for (auto name : {"VD LIST", "Virtual Drives"})
+        for (const Json* r : rows(t, name)) vdRows.push_back(r);
+    for (const auto& [name, v] : t.sections)
+        if (startsWith(name, path + "/v") && v.is_array())
+            for (const auto& r : v)
+                if (r.is_object()) vdRows.push_back(&r);
+    std::vector<std::string> seenVds;
+    for (const Json* r : vdRows) {
         auto dgvd = jstr(member(r, "DG/VD")).value_or("");
+        if (dgvd.empty() || std::find(seenVds.begin(), seenVds.end(), dgvd) != seenVds.end()) continue;
+        seenVds.push_back(dgvd);
         auto slash = dgvd.find('/');
         std::string dg = slash == std::string::npos ? std::string() : dgvd.substr(0, slash);
         std::string vd = slash == std::string::npos ? dgvd : dgvd.substr(slash + 1);
@@ -495,38 +663,38 @@ void mapController(const ControllerTree& t, Capture& cap) {
         a.level = ctl::normalizeLevel(jstr(member(r, "TYPE")).value_or(""));
         if (auto sz = jstr(member(r, "Size"))) a.sizeBytes = ctl::parseSize(*sz, ctl::SizeBase::binary);
         auto raw = jstr(member(r, "State")).value_or("");
-        a.arrayState = raw;
-        auto red = a.level ? ctl::hwRedundancy(*a.level) : std::nullopt;
+        a.arrayState = ctl::text(raw);
+        const Json* props = sectionOf(t, "VD" + vd + " Properties");
+        if (auto ops = jstr(member(props, "Active Operations"))) a.operation = activeOperation(*ops, cap.notes, a.name);
         int total = 0, active = 0;
         bool rebuilding = false;
-        for (const Json* tr : topo) {
-            if (jstr(member(tr, "DG")).value_or("") != dg || jstr(member(tr, "Type")).value_or("") != "DRIVE") continue;
+        auto addMember = [&](const Json* row, std::string_view eidSlot, std::string_view ps) {
             ++total;
-            auto ps = jstr(member(tr, "State")).value_or("");
             ArrayMember m;
             m.role = memberRole(ps);
             if (m.role == "active") ++active;
             if (m.role == "rebuilding") rebuilding = true;
-            if (const Drive* d = driveAt(jstr(member(tr, "EID:Slot")).value_or(""))) m.drive = d->id;
-            if (auto row = jnum(member(tr, "Row")); row && *row < 1000) m.slot = static_cast<int>(*row);
-            if (auto arr = jstr(member(tr, "Arr"))) m.flags.push_back("span=" + *arr);
-            m.flags.push_back("state=" + ps);
+            if (const Drive* d = driveAt(eidSlot)) m.drive = d->id;
+            if (auto rowNo = jnum(member(row, "Row")); rowNo && *rowNo < 1000) m.slot = static_cast<int>(*rowNo);
+            if (auto arr = jstr(member(row, "Arr"))) m.flags.push_back("span=" + *arr);
+            m.flags.push_back("state=" + std::string(ps));
             a.members.push_back(std::move(m));
+        };
+        for (const Json* tr : topo) {
+            if (jstr(member(tr, "DG")).value_or("") != dg || jstr(member(tr, "Type")).value_or("") != "DRIVE") continue;
+            addMember(tr, jstr(member(tr, "EID:Slot")).value_or(""), jstr(member(tr, "State")).value_or(""));
         }
+        if (total == 0)
+            for (const auto& [n, row] : vdMembers)
+                if (n == vd) addMember(row, jstr(member(row, "EID:Slt")).value_or(""), jstr(member(row, "State")).value_or(""));
         if (total > 0) {
             a.raidDisks = total;
             a.activeDisks = active;
         }
-        auto lraw = toLower(raw);
-        if (lraw == "optl") a.state = "optimal";
-        else if (lraw == "dgrd" || lraw == "pdgd") {
-            a.state = rebuilding ? "rebuilding" : "degraded";
-            // Pdgd: a RAID6/60 that lost one drive still has one parity; Dgrd: none left.
-            if (red) a.redundancyLeft = lraw == "pdgd" ? std::max(*red - 1, 0) : 0;
-        } else if (lraw == "ofln") a.state = "failed";
-        else if (lraw == "rec") a.state = "rebuilding";
-        else a.state = "unknown";
-        ctl::classifyArray(a, a.name);
+        if (auto sd = jnum(member(props, "Span Depth")), per = jnum(member(props, "Number of Drives Per Span"));
+            sd && per && *sd < 100 && *per < 1000)
+            a.raidDisks = static_cast<int>(*sd * *per);
+        megaraid::applyVdState(a, vdLongState(raw), rebuilding, a.name);
         cap.arrays.push_back(std::move(a));
     }
 
@@ -593,9 +761,12 @@ Capture toCapture(const std::vector<ControllerTree>& trees) {
 namespace raidmon::detail {
 
 int detectStorcliJson(std::string_view t) {
-    auto head = trim(t.substr(0, 4096));
-    if (head.empty() || head.front() != '{') return 0;
-    if (head.find("\"Controllers\"") != std::string_view::npos && head.find("\"Command Status\"") != std::string_view::npos)
+    auto span = storcli::jsonPayload(t.substr(0, 8192));
+    if (!span) return 0;
+    // "Controllers" is the only top-level key; "Command Status" may come after a long "Response
+    // Data" when a tool or a JSON library reorders keys.
+    if (t.substr(span->first, 256).find("\"Controllers\"") != std::string_view::npos &&
+        t.find("\"Command Status\"", span->first) != std::string_view::npos)
         return 95;
     return 0;
 }
@@ -603,13 +774,19 @@ int detectStorcliJson(std::string_view t) {
 Result<Capture> decodeStorcliJson(std::string_view t) {
     auto trees = storcli::parseJson(t);
     if (!trees) return tl::unexpected(trees.error());
-    return storcli::toCapture(*trees);
+    Capture cap = storcli::toCapture(*trees);
+    if (auto span = storcli::jsonPayload(t); span && !trim(t.substr(0, span->first)).empty()) {
+        cap.skipped += lines(t.substr(0, span->first)).size();
+        cap.notes.push_back("storcli JSON: text before the JSON payload skipped (" +
+                            quoteForError(trim(t.substr(0, span->first))) + ")");
+    }
+    return cap;
 }
 
 int detectStorcliText(std::string_view t) {
     auto head = t.substr(0, 4096);
     const bool banner = head.find("Generating detailed summary of the adapter") != std::string_view::npos;
-    const bool cli = startsWith(trim(head), "CLI Version = ");
+    const bool cli = startsWith(trim(head), "CLI Version = ") || head.find("\nCLI Version = ") != std::string_view::npos;
     const bool ctrl = head.find("Controller = ") != std::string_view::npos && head.find("Status = ") != std::string_view::npos;
     if ((banner || cli) && ctrl) return 85;
     if (ctrl && head.find("Description = ") != std::string_view::npos) return 70;

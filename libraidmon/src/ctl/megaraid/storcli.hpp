@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <raidmon/decode.hpp>
@@ -24,7 +25,11 @@ struct ControllerTree {
     Json scalars = Json::object();  ///< scalar fields directly under "Response Data"
 };
 
-/// Parse storcli JSON output ({"Controllers":[...]}).
+/// Where the JSON document starts and ends in a capture that may carry warnings or a shell prompt
+/// before it and text after it: [first, last) byte offsets, or nullopt if no line opens with '{'.
+std::optional<std::pair<std::size_t, std::size_t>> jsonPayload(std::string_view text);
+
+/// Parse storcli JSON output ({"Controllers":[...]}), skipping text before and after the document.
 /// @return the controllers, or parse_error naming the JSON error position or the missing field.
 Result<std::vector<ControllerTree>> parseJson(std::string_view text);
 
