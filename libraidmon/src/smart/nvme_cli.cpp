@@ -42,10 +42,12 @@ std::optional<int> temperatureC(JsonWalk& w, const JsonWalk::Node& root) {
     if (!m) return std::nullopt;
     if (m->json->is_string()) {
         std::string_view t = trim(m->json->get_ref<const std::string&>());
-        std::string_view digits = t.substr(0, t.find_first_not_of("0123456789"));
-        std::string_view unit = trim(t.substr(digits.size()));
-        if (!digits.empty() && (unit.empty() || unit == "K" || unit == "Kelvin")) {
-            if (auto k = parseInt<int>(digits); k && *k > 0) return *k - kZeroCelsiusInKelvin;
+        std::string_view kelvin = t;
+        for (std::string_view unit : {"Kelvin", "K"})
+            if (endsWith(t, unit)) kelvin = trim(t.substr(0, t.size() - unit.size()));
+        if (auto k = parseGroupedUint(kelvin)) {
+            if (*k > 0 && *k < 1000) return static_cast<int>(*k) - kZeroCelsiusInKelvin;
+            if (*k == 0) return std::nullopt;
         } else if (auto c = parseTemperatureC(t)) {
             return c;
         }
