@@ -100,12 +100,8 @@ Result<Capture> decodeNvmeCliSmartLog(std::string_view text) {
     std::vector<std::string> unknown;
     for (auto it = doc->begin(); it != doc->end(); ++it)
         if (!knownMember(it.key())) unknown.push_back(it.key());
-    if (!unknown.empty()) {
-        c.skipped = unknown.size();
-        std::string names;
-        for (std::size_t i = 0; i < unknown.size() && i < 5; ++i) names += (i ? ", " : "") + quoteForError(unknown[i]);
-        c.notes.push_back(std::to_string(unknown.size()) + " member(s) this decoder does not know were skipped: " + names);
-    }
+    c.skipped = unknown.size();
+    if (!unknown.empty()) c.notes.push_back(skippedNote(unknown, unknown.size(), "member(s)"));
     s.nvme = n;
     s.source = "nvme-cli";
     Drive d;

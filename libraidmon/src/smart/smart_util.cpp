@@ -133,6 +133,14 @@ std::string_view jsonPayload(std::string_view text, std::vector<std::string>* no
     return text.substr(start);  // unbalanced: the parser reports the truncation
 }
 
+std::string skippedNote(const std::vector<std::string>& names, std::size_t total, std::string_view what) {
+    constexpr std::size_t kNamed = 5;
+    std::string list;
+    for (std::size_t i = 0; i < names.size() && i < kNamed; ++i) list += (i ? ", " : "") + quoteForError(names[i]);
+    if (names.size() > kNamed) list += ", ...";
+    return std::to_string(total) + " " + std::string(what) + " this decoder does not know were skipped: " + list;
+}
+
 std::size_t lineOf(std::string_view text, std::string_view part) {
     if (part.data() < text.data() || part.data() > text.data() + text.size()) return 1;
     auto before = text.substr(0, static_cast<std::size_t>(part.data() - text.data()));

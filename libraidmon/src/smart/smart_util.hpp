@@ -72,6 +72,10 @@ struct SelfTestTally {
 /// closes it. Lines before it (a banner, a warning, a prompt) and text after it are reported in
 /// `notes`. Without a '{' at a line start, the whole text (the JSON parser then says what is wrong).
 std::string_view jsonPayload(std::string_view text, std::vector<std::string>* notes);
+/// "N member(s) this decoder does not know were skipped: 'a', 'b', ..." naming the first five of
+/// `names` (Capture::notes; the count is Capture::skipped).
+std::string skippedNote(const std::vector<std::string>& names, std::size_t total, std::string_view what);
+
 /// The 1-based line of `text` on which `part` (a view into it) starts.
 std::size_t lineOf(std::string_view text, std::string_view part);
 

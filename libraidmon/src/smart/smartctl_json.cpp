@@ -183,6 +183,15 @@ void readAtaAttributes(JsonWalk& w, const Node& root, Smart& s) {
     }
 }
 
+/// One self-test log entry's result {value, string}: a failure when (value >> shift) & 0xf lies in
+/// [lo, hi]; without a value, when the string says so.
+void tallyResult(JsonWalk& w, const Node& result, int shift, int lo, int hi, SelfTestTally& t) {
+    auto text = w.string(result, "string").value_or("");
+    auto value = w.integer(result, "value");
+    const int code = value ? (*value >> shift) & 0xf : -1;
+    t.add(text, value ? (code >= lo && code <= hi) : selfTestStatusFailed(text));
+}
+
 /// ATA self-test log: -x reads the extended (GP) log, -a the standard (SMART) one; both list the
 /// newest entry first. The status byte's upper nibble is the result (ACS-3 Table 133): 3-8 are
 /// failures (fatal error, unknown, electrical, servo/seek, read, handling damage).
@@ -194,16 +203,8 @@ void readAtaSelfTests(JsonWalk& w, const Node& root, SelfTestTally& t) {
     if (!part) return;
     t.logPresent = true;
     auto rows = w.array(*part, "table");
-    for (std::size_t i = 0; rows && i < w.size(*rows); ++i) {
-        auto row = w.element(*rows, i);
-        auto st = w.object(row, "status");
-        if (!st) continue;
-        auto text = w.string(*st, "string").value_or("");
-        auto value = w.integer(*st, "value");
-        const int result = value ? (*value >> 4) & 0xf : -1;
-        const bool failure = value ? (result >= 3 && result <= 8) : selfTestStatusFailed(text);
-        t.add(text, failure);
-    }
+    for (std::size_t i = 0; rows && i < w.size(*rows); ++i)
+        if (auto st = w.object(w.element(*rows, i), "status")) tallyResult(w, *st, 4, 3, 8, t);
 }
 
 /// SCSI self-test results log page (SPC-5 10h), one member per entry, scsi_self_test_0 the newest;
@@ -213,16 +214,9 @@ void readScsiSelfTests(JsonWalk& w, const Node& root, SelfTestTally& t) {
     for (auto it = root.json->begin(); it != root.json->end(); ++it)
         if (auto n = numberedMember(it.key(), "scsi_self_test_")) entries.emplace_back(*n, it.key());
     std::sort(entries.begin(), entries.end());
-    for (const auto& [n, key] : entries) {
-        auto e = w.object(root, key);
-        if (!e) continue;
-        auto res = w.object(*e, "result");
-        if (!res) continue;
-        auto text = w.string(*res, "string").value_or("");
-        auto value = w.integer(*res, "value");
-        const bool failure = value ? (*value >= 3 && *value <= 7) : selfTestStatusFailed(text);
-        t.add(text, failure);
-    }
+    for (const auto& entry : entries)
+        if (auto e = w.object(root, entry.second))
+            if (auto res = w.object(*e, "result")) tallyResult(w, *res, 0, 3, 7, t);
 }
 
 /// NVMe Device Self-test log (LID 06h, NVMe Base 2.0 Figure 211), newest first; results 5-7 are
@@ -232,15 +226,8 @@ void readNvmeSelfTests(JsonWalk& w, const Node& root, SelfTestTally& t) {
     if (!log) return;
     t.logPresent = true;
     auto rows = w.array(*log, "table");
-    for (std::size_t i = 0; rows && i < w.size(*rows); ++i) {
-        auto row = w.element(*rows, i);
-        auto res = w.object(row, "self_test_result");
-        if (!res) continue;
-        auto text = w.string(*res, "string").value_or("");
-        auto value = w.integer(*res, "value");
-        const bool failure = value ? (*value >= 5 && *value <= 7) : selfTestStatusFailed(text);
-        t.add(text, failure);
-    }
+    for (std::size_t i = 0; rows && i < w.size(*rows); ++i)
+        if (auto res = w.object(w.element(*rows, i), "self_test_result")) tallyResult(w, *res, 0, 5, 7, t);
 }
 
 void readNvmeLog(JsonWalk& w, const Node& root, Smart& s) {
@@ -357,13 +344,8 @@ Result<SmartctlReport> parseSmartctlJson(std::string_view text) {
     std::vector<std::string> unknown;
     for (auto it = doc->begin(); it != doc->end(); ++it)
         if (!knownMember(it.key())) unknown.push_back(it.key());
-    if (!unknown.empty()) {
-        rep.skipped = unknown.size();
-        std::string names;
-        for (std::size_t i = 0; i < unknown.size() && i < 5; ++i) names += (i ? ", " : "") + quoteForError(unknown[i]);
-        rep.notes.push_back(std::to_string(unknown.size()) + " member(s) this decoder does not know were skipped: " + names +
-                            (unknown.size() > 5 ? ", ..." : ""));
-    }
+    rep.skipped = unknown.size();
+    if (!unknown.empty()) rep.notes.push_back(skippedNote(unknown, unknown.size(), "member(s)"));
 
     bool hasDevice = w.member(root, "device").has_value() || w.member(root, "serial_number").has_value() ||
                      w.member(root, "model_name").has_value();

@@ -513,11 +513,7 @@ struct TextParser {
         Capture c;
         c.drives.push_back(std::move(d));
         if (bannerSkipped) notes.insert(notes.begin(), std::to_string(bannerSkipped) + " line(s) before the smartctl banner skipped");
-        if (!unknownKeys.empty()) {
-            std::string names;
-            for (std::size_t i = 0; i < unknownKeys.size(); ++i) names += (i ? ", " : "") + quoteForError(unknownKeys[i]);
-            notes.push_back(std::to_string(skipped) + " line(s) this decoder does not know were skipped, first: " + names);
-        }
+        if (!unknownKeys.empty()) notes.push_back(skippedNote(unknownKeys, skipped, "line(s)"));
         c.notes = std::move(notes);
         c.skipped = skipped;
         if (smartUnavailable) c.notes.push_back("the device has no SMART capability (a RAID volume or a bridge that hides it)");
