@@ -126,11 +126,13 @@ BOOST_AUTO_TEST_CASE(scsi_json_self_test_failures_are_read) {
     j["scsi_self_test_0"]["failed_segment"] = {{"value", 3}, {"aka", "self_test_number"}};
     j["scsi_self_test_2"]["result"] = {{"value", 3}, {"string", "Unknown error, incomplete"}};
     j["scsi_self_test_3"]["result"] = {{"value", 1}, {"string", "Aborted (by user command)"}};
+    j["scsi_pending_defects"] = {{"count", 10}};  // scsiprint.cpp 7.3+: Pending Defects log page
     auto c = decode(j.dump());
     const Smart& s = smartOf(c);
     BOOST_TEST_REQUIRE(s.selfTest.has_value());
     BOOST_TEST(s.selfTest->lastResult.value_or("") == "Failed in segment -->");
     BOOST_TEST(s.selfTest->failedCount.value_or(-1) == 2);
+    BOOST_TEST(s.pendingSectors.value_or(0) == 10u);
     BOOST_TEST((c->drives[0].health == Health::Critical));
 }
 

@@ -253,6 +253,9 @@ void readScsi(JsonWalk& w, const Node& root, Smart& s) {
         if (auto wr = w.object(*log, "write")) s.uncorrectedWriteErrors = w.u64(*wr, "total_uncorrected_errors");
     }
     if (auto pu = w.integer(root, "scsi_percentage_used_endurance_indicator")) s.enduranceUsedPct = *pu;
+    // Pending Defects log (SBC-4 log page 15h subpage 01h, smartctl 7.3+): blocks waiting to be
+    // reassigned, the SCSI counterpart of ATA attribute 197.
+    if (auto pd = w.object(root, "scsi_pending_defects")) s.pendingSectors = w.u64(*pd, "count");
 }
 
 /// ATA Device Statistics log (ACS-4 9.5): page 7 "Percentage Used Endurance Indicator", and the
