@@ -278,3 +278,14 @@ BOOST_AUTO_TEST_CASE(a_masked_logical_unit_id_is_no_wwn) {
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(!c->drives[0].wwn.has_value());
 }
+
+// nlohmann::json refuses a number beyond a double with out_of_range, not parse_error (found by
+// fuzzing decode-nvme-cli-smart-log): still a parse_error naming the place.
+BOOST_AUTO_TEST_CASE(a_number_beyond_a_double_is_a_parse_error_with_its_place) {
+    for (const char* f : {"smartctl-json", "nvme-cli-smart-log"}) {
+        auto r = decode("{\n  \"critical_warning\": 0,\n  \"avail_spare\": 10e310,\n  \"smartctl\": {}\n}\n", f);
+        BOOST_TEST_REQUIRE(!r.has_value(), f);
+        BOOST_TEST(r.error().is(errc::parse_error), f);
+        BOOST_TEST(r.error().message.find("line 3, column 18") == 0u, f << ": " << r.error().message);
+    }
+}

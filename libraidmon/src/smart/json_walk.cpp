@@ -31,11 +31,7 @@ std::optional<std::uint64_t> countText(std::string_view s) {
 } // namespace
 
 Result<JsonWalk::Json> JsonWalk::parse(std::string_view text, std::size_t firstLine) {
-    try {
-        return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
-        // e.byte is 1-based and points just past the offending character.
-        std::size_t pos = e.byte == 0 ? 0 : e.byte - 1;
+    auto place = [&](std::size_t pos) {
         if (pos > text.size()) pos = text.size();
         std::size_t line = firstLine, col = 1;
         for (std::size_t i = 0; i < pos; ++i) {
@@ -46,8 +42,24 @@ Result<JsonWalk::Json> JsonWalk::parse(std::string_view text, std::size_t firstL
                 ++col;
             }
         }
+        return "line " + std::to_string(line) + ", column " + std::to_string(col) + ": ";
+    };
+    try {
+        return Json::parse(text.begin(), text.end());
+    } catch (const Json::parse_error& e) {
+        // e.byte is 1-based and points just past the offending character.
+        std::size_t pos = e.byte == 0 ? 0 : e.byte - 1;
         std::string what = pos >= text.size() ? "unexpected end of input (truncated?)" : "invalid JSON";
-        return raidmon::fail(errc::parse_error, "line " + std::to_string(line) + ", column " + std::to_string(col) + ": " + what);
+        return raidmon::fail(errc::parse_error, place(pos) + what);
+    } catch (const Json::out_of_range& e) {
+        // A number beyond a double ("10e310"): the message quotes the token, which places it.
+        std::string_view msg = e.what();
+        std::size_t pos = text.size();
+        if (auto q = msg.find('\''); q != std::string_view::npos) {
+            auto token = msg.substr(q + 1, msg.find('\'', q + 1) - q - 1);
+            if (auto at = text.find(token); !token.empty() && at != std::string_view::npos) pos = at;
+        }
+        return raidmon::fail(errc::parse_error, place(pos) + "a number out of range");
     }
 }
 
