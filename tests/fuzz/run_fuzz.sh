@@ -17,6 +17,9 @@ for s in "$@"; do
 done
 regress=$(dirname "$0")/regressions/$name
 [[ -d $regress ]] && seeds+=("$regress")
+# Binary seeds that are no capture of tests/data (pages as devices return them): seeds/<target>/
+own=$(dirname "$0")/seeds/$name
+[[ -d $own ]] && seeds+=("$own")
 export ASAN_OPTIONS=${ASAN_OPTIONS:-halt_on_error=1:detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 exec "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=262144 \

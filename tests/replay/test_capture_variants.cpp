@@ -203,12 +203,43 @@ std::string storcliText(std::string_view text) {
 
 } // namespace megaraid_reorder
 
+// -- smartctl text (dec-smart): the blocks of the SMART data section, which smartctl separates by
+// blank lines (health, attributes, error log, self-test log, SCT status, device statistics, NVMe
+// health and error logs...), in reverse order. Which block comes first depends on the options and
+// the smartctl version, so the decoder must not rely on it.
+std::string smartctlTextBlocksReversed(std::string_view text) {
+    const auto header = text.find("SMART DATA SECTION ===");
+    if (header == std::string_view::npos) return "";
+    const auto bodyStart = text.find('\n', header);
+    if (bodyStart == std::string_view::npos) return "";
+    std::vector<std::string> blocks;
+    std::string cur;
+    std::size_t pos = bodyStart + 1;
+    while (pos < text.size()) {
+        auto eol = text.find('\n', pos);
+        auto line = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+        pos = eol == std::string_view::npos ? text.size() : eol + 1;
+        if (line.find_first_not_of(" \t") == std::string_view::npos) {
+            if (!cur.empty()) blocks.push_back(std::move(cur));
+            cur.clear();
+        } else {
+            cur += std::string(line) + "\n";
+        }
+    }
+    if (!cur.empty()) blocks.push_back(std::move(cur));
+    if (blocks.size() < 2) return "";
+    std::string out(text.substr(0, bodyStart + 1));
+    for (auto b = blocks.rbegin(); b != blocks.rend(); ++b) out += "\n" + *b;
+    return out;
+}
+
 const std::vector<SectionReorder>& sectionReorders() {
     static const std::vector<SectionReorder> table = {
         // {"format", &function}: add a line per format whose sections may come in any order.
         {"megacli", &megaraid_reorder::megacli},
         {"storcli-events", &megaraid_reorder::storcliEvents},
         {"storcli-text", &megaraid_reorder::storcliText},
+        {"smartctl-text", &smartctlTextBlocksReversed},
     };
     return table;
 }

@@ -52,6 +52,53 @@ std::optional<int> parseTemperatureC(std::string_view s) noexcept {
     return static_cast<int>(std::lround(c));
 }
 
+std::optional<std::uint64_t> parseGroupedUint(std::string_view s) noexcept {
+    s = trim(s);
+    if (s.empty()) return std::nullopt;
+    // Separators: 1 ',' 2 '.' 3 ' ' 4 '\'' 5 U+00A0 6 U+202F 7 U+2009 8 U+2019.
+    static constexpr std::string_view kSeps[] = {",", ".", " ", "'", "\xC2\xA0", "\xE2\x80\xAF", "\xE2\x80\x89", "\xE2\x80\x99"};
+    constexpr std::size_t kMaxGroups = 16;
+    std::string_view groups[kMaxGroups];
+    int seps[kMaxGroups] = {};
+    std::size_t n = 0, i = 0;
+    while (true) {
+        std::size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        if (i == start || n == kMaxGroups) return std::nullopt;
+        groups[n] = s.substr(start, i - start);
+        if (i == s.size()) {
+            ++n;
+            break;
+        }
+        int sep = 0;
+        for (std::size_t k = 0; k < std::size(kSeps); ++k)
+            if (startsWith(s.substr(i), kSeps[k])) {
+                sep = static_cast<int>(k) + 1;
+                i += kSeps[k].size();
+                break;
+            }
+        if (sep == 0) return std::nullopt;
+        seps[n++] = sep;
+    }
+    // A trailing fraction of zeros ("4974.0", "1,000.00"): not a grouping of three digits, or a
+    // different separator than the grouping before it.
+    if (n >= 2) {
+        const int last = seps[n - 2];
+        const auto frac = groups[n - 1];
+        const bool zeros = frac.find_first_not_of('0') == std::string_view::npos;
+        const bool differs = n >= 3 && seps[n - 3] != last;
+        if ((last == 1 || last == 2) && zeros && (frac.size() != 3 || differs)) --n;
+        else if ((last == 1 || last == 2) && !zeros && (frac.size() != 3 || differs)) return std::nullopt;
+    }
+    std::string digits(groups[0]);
+    if (n > 1 && groups[0].size() > 3) return std::nullopt;
+    for (std::size_t g = 1; g < n; ++g) {
+        if (seps[g - 1] != seps[0] || groups[g].size() != 3) return std::nullopt;
+        digits += groups[g];
+    }
+    return parseInt<std::uint64_t>(digits);
+}
+
 std::string normaliseLineEnds(std::string_view s) {
     if (startsWith(s, "\xEF\xBB\xBF")) s.remove_prefix(3);
     std::string out;

@@ -57,6 +57,13 @@ std::optional<double> parseLocaleDouble(std::string_view s) noexcept;
 /// ("N/A", "Unknown", an empty value, or a value outside -60..200 °C, which no drive reports).
 std::optional<int> parseTemperatureC(std::string_view s) noexcept;
 
+/// A count as tools print it in the host's locale: "6433", "6,433", "6.433", "6 433", "6'433", with
+/// U+00A0, U+202F, U+2009 or U+2019 as the thousands separator ("6\u2019433", smartctl under a Swiss
+/// locale), and a fraction of zeros ("4974.0", nvme-cli's long-double counters). One separator kind
+/// for the grouping, every group after the first exactly three digits; a lone "1.000" is read as
+/// grouped (1000). nullopt for anything else (a sign, a non-zero fraction, letters, empty).
+std::optional<std::uint64_t> parseGroupedUint(std::string_view s) noexcept;
+
 /// A capture's text with every CR LF or lone CR line end made LF and a leading UTF-8 byte-order
 /// mark removed, so decoders see one line grammar whatever system saved the capture.
 std::string normaliseLineEnds(std::string_view s);

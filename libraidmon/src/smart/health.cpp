@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "risk_tables.hpp"
+#include "smart_util.hpp"
 
 namespace raidmon {
 
@@ -22,16 +23,6 @@ struct Finding {
     Signal signal;
     std::string sentence;
 };
-
-bool selfTestFailed(std::string_view result) {
-    // smartctl's self-test status strings: "Completed without error", "Aborted by host",
-    // "Interrupted (host reset)", "Self-test routine in progress" are not failures;
-    // "Completed: read failure", "Completed: unknown failure", "Fatal or unknown error",
-    // "Completed: servo/seek failure", "Completed: electrical failure" (ataprint.cpp) and SCSI
-    // "Failed in segment" (scsiprint.cpp) are.
-    return result.find("failure") != std::string_view::npos || result.find("Fatal") != std::string_view::npos ||
-           result.find("Failed") != std::string_view::npos;
-}
 
 void collect(const Smart& s, std::vector<Finding>& out) {
     const int exitBits = s.smartctlExitStatus.value_or(0);
@@ -87,7 +78,7 @@ void collect(const Smart& s, std::vector<Finding>& out) {
 
     bool latestFailed = false;
     if (s.selfTest) {
-        if (s.selfTest->lastResult && selfTestFailed(*s.selfTest->lastResult)) {
+        if (s.selfTest->lastResult && detail::selfTestStatusFailed(*s.selfTest->lastResult)) {
             latestFailed = true;
             out.push_back({Signal::lastSelfTestFailed,
                            "the most recent self-test failed ('" + *s.selfTest->lastResult + "'): the drive cannot read its own surface"});

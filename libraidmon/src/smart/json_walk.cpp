@@ -19,16 +19,21 @@ std::string describe(const nlohmann::json& j) {
 // 2^64 as a double; every double below it converts to uint64_t exactly.
 constexpr double kTwo64 = 18446744073709551616.0;
 
+/// A count printed as text: "4974", "2,752,848" (nvme-cli 2.3 under a grouping locale), "4974.0",
+/// "1.2e+07" (a long double printed by a build without integer 128-bit support).
+std::optional<std::uint64_t> countText(std::string_view s) {
+    if (auto v = parseGroupedUint(s)) return v;
+    if (auto d = parseDouble(trim(s)); d && *d >= 0 && *d < kTwo64 && std::floor(*d) == *d)
+        return static_cast<std::uint64_t>(*d);
+    return std::nullopt;
+}
+
 } // namespace
 
-Result<JsonWalk::Json> JsonWalk::parse(std::string_view text) {
-    try {
-        return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
-        // e.byte is 1-based and points just past the offending character.
-        std::size_t pos = e.byte == 0 ? 0 : e.byte - 1;
+Result<JsonWalk::Json> JsonWalk::parse(std::string_view text, std::size_t firstLine) {
+    auto place = [&](std::size_t pos) {
         if (pos > text.size()) pos = text.size();
-        std::size_t line = 1, col = 1;
+        std::size_t line = firstLine, col = 1;
         for (std::size_t i = 0; i < pos; ++i) {
             if (text[i] == '\n') {
                 ++line;
@@ -37,8 +42,24 @@ Result<JsonWalk::Json> JsonWalk::parse(std::string_view text) {
                 ++col;
             }
         }
+        return "line " + std::to_string(line) + ", column " + std::to_string(col) + ": ";
+    };
+    try {
+        return Json::parse(text.begin(), text.end());
+    } catch (const Json::parse_error& e) {
+        // e.byte is 1-based and points just past the offending character.
+        std::size_t pos = e.byte == 0 ? 0 : e.byte - 1;
         std::string what = pos >= text.size() ? "unexpected end of input (truncated?)" : "invalid JSON";
-        return raidmon::fail(errc::parse_error, "line " + std::to_string(line) + ", column " + std::to_string(col) + ": " + what);
+        return raidmon::fail(errc::parse_error, place(pos) + what);
+    } catch (const Json::out_of_range& e) {
+        // A number beyond a double ("10e310"): the message quotes the token, which places it.
+        std::string_view msg = e.what();
+        std::size_t pos = text.size();
+        if (auto q = msg.find('\''); q != std::string_view::npos) {
+            auto token = msg.substr(q + 1, msg.find('\'', q + 1) - q - 1);
+            if (auto at = text.find(token); !token.empty() && at != std::string_view::npos) pos = at;
+        }
+        return raidmon::fail(errc::parse_error, place(pos) + "a number out of range");
     }
 }
 
@@ -100,10 +121,7 @@ std::optional<std::uint64_t> JsonWalk::u64(const Node& n) {
         double d = j.get<double>();
         if (std::isfinite(d) && d >= 0 && d < kTwo64 && std::floor(d) == d) return static_cast<std::uint64_t>(d);
     } else if (j.is_string()) {
-        const auto& s = j.get_ref<const std::string&>();
-        auto digits = s;
-        digits.erase(std::remove(digits.begin(), digits.end(), ','), digits.end());
-        if (auto v = parseInt<std::uint64_t>(digits)) return v;
+        if (auto v = countText(j.get_ref<const std::string&>())) return v;
     }
     fail(n.path, "expected a non-negative integer, got " + describe(j));
     return std::nullopt;
@@ -118,6 +136,13 @@ std::optional<std::int64_t> JsonWalk::i64(const Node& n) {
     } else if (j.is_number_float()) {
         double d = j.get<double>();
         if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) return static_cast<std::int64_t>(d);
+    } else if (j.is_string()) {
+        // nvme-cli 2.x prints its counters as strings; numbers may come that way in any field.
+        std::string_view t = trim(j.get_ref<const std::string&>());
+        const bool negative = startsWith(t, "-");
+        if (negative) t.remove_prefix(1);
+        if (auto v = countText(t); v && *v <= static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            return negative ? -static_cast<std::int64_t>(*v) : static_cast<std::int64_t>(*v);
     }
     fail(n.path, "expected an integer, got " + describe(j));
     return std::nullopt;

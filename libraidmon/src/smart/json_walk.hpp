@@ -26,8 +26,9 @@ public:
         std::string path;
     };
 
-    /// Parse `text`; a syntax error (truncation included) becomes "line L, column C: ...".
-    static Result<Json> parse(std::string_view text);
+    /// Parse `text`; a syntax error (truncation included) becomes "line L, column C: ...", lines
+    /// counted from `firstLine` (the line of the capture where `text` starts).
+    static Result<Json> parse(std::string_view text, std::size_t firstLine = 1);
 
     [[nodiscard]] Node root(const Json& j) const { return Node{&j, ""}; }
 
@@ -41,7 +42,8 @@ public:
     [[nodiscard]] std::size_t size(const Node& n) const;
 
     /// Unsigned integer: a JSON integer >= 0, a float with no fraction (nvme-cli 2.x emits 128-bit
-    /// counters as doubles), or a string of decimal digits (other nvme-cli builds).
+    /// counters as doubles), or a string holding such a number, grouped in the printing locale or
+    /// not ("2,752,848", "4974.0": nvme-cli 2.x). i64/integer accept the same forms with a sign.
     std::optional<std::uint64_t> u64(const Node& n, std::string_view key);
     std::optional<std::int64_t> i64(const Node& n, std::string_view key);
     /// u64 that must fit an int.

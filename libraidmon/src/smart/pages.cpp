@@ -124,21 +124,23 @@ Result<void> scsiSelfTests(Bytes page, Smart& s) {
         for (auto b : v) empty = empty && b == 0;
         if (empty) return;  // unused slot
         const int result = v[0] & 0x0f;
-        // SPC-5 Table 366: 3 = unknown error, 4-7 = a segment failed
+        // SPC-5 Table 366: 3 = unknown error, 4-7 = a segment failed; the names are smartctl's
+        // (scsiprint.cpp) so that a drive reads the same natively and through smartctl.
         constexpr int kFirstFailure = 3, kLastFailure = 7, kInProgress = 15;
         static constexpr const char* names[] = {"Completed",
                                                 "Aborted (by user command)",
-                                                "Aborted (device reset?)",
+                                                "Aborted (device reset ?)",
                                                 "Unknown error, incomplete",
                                                 "Completed, segment failed",
                                                 "Failed in first segment",
                                                 "Failed in second segment",
-                                                "Failed in segment"};
+                                                "Failed in segment -->"};
         bool failed = result >= kFirstFailure && result <= kLastFailure;
         if (failed) ++*t.failedCount;
         if (first) {
-            t.lastResult = result <= kLastFailure ? names[result] : (result == kInProgress ? "Self test in progress" : "Reserved");
-            if (failed && result == kFirstFailure) t.lastResult = "Fatal or unknown error";
+            t.lastResult = result <= kLastFailure ? std::string(names[result])
+                           : result == kInProgress ? std::string("Self test in progress ...")
+                                                   : "Reserved(" + std::to_string(result) + ")";
             first = false;
         }
     });

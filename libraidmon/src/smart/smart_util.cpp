@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "smart_util.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <raidmon/inventory.hpp>
@@ -68,6 +69,82 @@ std::optional<std::string> cleanText(std::string_view s) {
     auto p = printable(s);
     if (p.empty()) return std::nullopt;
     return p;
+}
+
+} // namespace raidmon::detail
+
+namespace raidmon::detail {
+
+bool selfTestStatusFailed(std::string_view status) {
+    const std::string st = toLower(status);
+    for (std::string_view w : {"fail", "fatal", "unknown error", "handling damage"})
+        if (st.find(w) != std::string::npos) return true;
+    return false;
+}
+
+void SelfTestTally::add(std::string_view status, bool failure) {
+    logPresent = true;
+    if (entries++ == 0 && !trim(status).empty()) newest = std::string(trim(status));
+    if (failure) ++failed;
+}
+
+std::optional<SelfTest> SelfTestTally::result() const {
+    if (!logPresent) return std::nullopt;
+    return SelfTest{newest, failed};
+}
+
+std::string_view jsonPayload(std::string_view text, std::vector<std::string>* notes) {
+    std::size_t start = std::string_view::npos;
+    std::size_t lineStart = 0, skippedLines = 0;
+    while (lineStart < text.size()) {
+        auto eol = text.find('\n', lineStart);
+        auto line = text.substr(lineStart, eol == std::string_view::npos ? std::string_view::npos : eol - lineStart);
+        auto t = trim(line);
+        if (!t.empty() && (t.front() == '{' || t.front() == '[')) {
+            start = lineStart + static_cast<std::size_t>(t.data() - line.data());
+            break;
+        }
+        if (!t.empty()) ++skippedLines;
+        if (eol == std::string_view::npos) break;
+        lineStart = eol + 1;
+    }
+    if (start == std::string_view::npos) return text;
+    if (skippedLines > 0 && notes)
+        notes->push_back(std::to_string(skippedLines) + " line(s) before the JSON document skipped (a banner or warning)");
+    // The closing brace: count braces outside strings.
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (std::size_t i = start; i < text.size(); ++i) {
+        char c = text[i];
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '{' || c == '[') ++depth;
+        else if ((c == '}' || c == ']') && --depth == 0) {
+            auto rest = trim(text.substr(i + 1));
+            if (!rest.empty() && notes) notes->push_back("text after the JSON document ignored: " + quoteForError(rest));
+            return text.substr(start, i + 1 - start);
+        }
+    }
+    return text.substr(start);  // unbalanced: the parser reports the truncation
+}
+
+std::string skippedNote(const std::vector<std::string>& names, std::size_t total, std::string_view what) {
+    constexpr std::size_t kNamed = 5;
+    std::string list;
+    for (std::size_t i = 0; i < names.size() && i < kNamed; ++i) list += (i ? ", " : "") + quoteForError(names[i]);
+    if (names.size() > kNamed) list += ", ...";
+    return std::to_string(total) + " " + std::string(what) + " this decoder does not know were skipped: " + list;
+}
+
+std::size_t lineOf(std::string_view text, std::string_view part) {
+    if (part.data() < text.data() || part.data() > text.data() + text.size()) return 1;
+    auto before = text.substr(0, static_cast<std::size_t>(part.data() - text.data()));
+    return 1 + static_cast<std::size_t>(std::count(before.begin(), before.end(), '\n'));
 }
 
 } // namespace raidmon::detail

@@ -3,6 +3,7 @@
 #include <raidmon/smart.hpp>
 
 #include "core/strutil.hpp"
+#include "smart_util.hpp"
 #include "smartctl_json.hpp"
 
 namespace raidmon {
@@ -97,7 +98,9 @@ Result<Drive> readSmartWithSmartctl(const Context& ctx, const Drive& drive, cons
     if (!d.rotationRpm) d.rotationRpm = got.rotationRpm;
     if (d.protocol == Protocol::Unknown) d.protocol = got.protocol;
     if (d.id.empty()) d.id = got.id;
-    d.smart = got.smart;
+    // The decoder keeps a SMART object holding only the exit status (a capture is read for what it
+    // shows); a poll wants readings, so an answer without any is no SMART data.
+    d.smart = got.smart && detail::hasAnyReading(*got.smart) ? got.smart : std::nullopt;
     if (!d.smart && (st & smartctlCommandFailed))
         return fail(errc::unsupported, "smartctl found no SMART data on " + *drive.devnode + (why.empty() ? "" : ": " + why));
     if (d.smart) d.smart->smartctlExitStatus = st;

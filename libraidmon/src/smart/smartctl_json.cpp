@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Field names: smartmontools' JSON output (smartctl.cpp / ataprint.cpp / scsiprint.cpp /
-// nvmeprint.cpp, json_format_version 1.0 since 7.0; 6.7 printed a 0.1 preview with the same names
-// for the fields read here).
+// smartctl --json, by its grammar (docs/decoders.md "smartctl (JSON, -j)"): member names are
+// smartmontools' (smartctl.cpp, ataprint.cpp, scsiprint.cpp, nvmeprint.cpp; json_format_version 1.0
+// since 7.0, the 0.1 preview of 6.7 used the same names for what is read here). Every member that
+// carries a fact the model has a field for is read, in every layout smartctl prints it in; members
+// the grammar lists but raidmon has no field for are passed over; any other member is counted in
+// Capture::skipped and named in the notes.
 #include "smartctl_json.hpp"
+
+#include <algorithm>
+#include <cstdio>
 
 #include <raidmon/smart.hpp>
 
@@ -18,6 +24,48 @@ using Node = JsonWalk::Node;
 
 /// Major versions of json_format_version this decoder knows: 0 (smartctl 6.7 preview) and 1 (7.x).
 constexpr std::uint64_t kMaxJsonMajor = 1;
+
+/// Top-level members of smartctl's JSON (7.0-7.5), read or deliberately passed over.
+constexpr std::string_view kKnownMembers[] = {
+    // smartctl.cpp
+    "json_format_version", "smartctl", "local_time", "device", "devices", "device_type", "power_on_time",
+    "power_cycle_count", "temperature", "smart_support", "smart_status", "user_capacity", "logical_block_size",
+    "physical_block_size", "rotation_rate", "form_factor", "model_family", "model_name", "serial_number", "wwn",
+    "firmware_version", "in_smartctl_database", "trim", "interface_speed", "read_lookahead", "write_cache",
+    "temperature_warning", "format_status", "spare_available", "logical_unit_id",
+    // ataprint.cpp
+    "ata_version", "sata_version", "ata_additional_product_id", "ata_smart_data", "ata_sct_capabilities",
+    "ata_smart_attributes", "ata_smart_error_log", "ata_smart_self_test_log", "ata_smart_selective_self_test_log",
+    "ata_sct_status", "ata_sct_temperature_history", "ata_sct_erc", "ata_device_statistics", "ata_log_directory",
+    "ata_security", "ata_apm", "ata_aam", "ata_dsn", "ata_pending_defects_log", "ata_zoned_device_statistics",
+    "sata_phy_event_counters", "ata_smart_data_structure", "ata_identify_device",
+    // scsiprint.cpp
+    "vendor", "product", "revision", "scsi_vendor", "scsi_product", "scsi_model_name", "scsi_revision",
+    "scsi_version", "scsi_protection_type", "scsi_protection_interval_bytes_per_lb", "scsi_lb_provisioning",
+    "scsi_transport_protocol", "scsi_start_stop_cycle_counter", "scsi_grown_defect_list", "scsi_error_counter_log",
+    "scsi_extended_self_test_seconds", "scsi_background_scan", "scsi_percentage_used_endurance_indicator",
+    "scsi_environmental_reports", "scsi_pending_defects", "scsi_nonmedium_error_count", "scsi_format_status",
+    "scsi_sas_ports", "scsi_device_statistics", "scsi_zoned_block_device_statistics", "scsi_tape_alert",
+    "seagate_farm_log", "scsi_ie", "scsi_smart_status",
+    // nvmeprint.cpp
+    "nvme_pci_vendor", "nvme_ieee_oui_identifier", "nvme_total_capacity", "nvme_unallocated_capacity",
+    "nvme_controller_id", "nvme_version", "nvme_number_of_namespaces", "nvme_namespaces",
+    "nvme_smart_health_information_log", "nvme_error_information_log", "nvme_self_test_log",
+    "nvme_firmware_update_capabilities", "nvme_optional_admin_commands", "nvme_optional_nvm_commands",
+    "nvme_log_page_attributes", "nvme_maximum_data_transfer_pages", "nvme_composite_temperature_threshold",
+    "nvme_power_states", "nvme_lba_formats",
+};
+
+/// Members numbered per entry: scsi_self_test_N (one per self-test log entry), scsi_sas_port_N.
+std::optional<int> numberedMember(std::string_view key, std::string_view prefix) {
+    if (!startsWith(key, prefix)) return std::nullopt;
+    return parseInt<int>(key.substr(prefix.size()));
+}
+
+bool knownMember(std::string_view key) {
+    if (std::find(std::begin(kKnownMembers), std::end(kKnownMembers), key) != std::end(kKnownMembers)) return true;
+    return numberedMember(key, "scsi_self_test_").has_value() || numberedMember(key, "scsi_sas_port_").has_value();
+}
 
 Protocol protocolOf(const std::string& proto, const std::string& type, const std::optional<std::string>& transport) {
     if (startsWith(type, "usb")) return Protocol::USB;
@@ -37,6 +85,14 @@ std::optional<int> megaraidDid(std::string_view type) {
     return parseInt<int>(type.substr(p + 9));
 }
 
+/// A SCSI logical unit id as an NAA WWN: "0x" and 16 (NAA 5) or 32 (NAA 6) hex digits.
+std::optional<std::string> naaFromLogicalUnitId(std::string_view lu) {
+    if (!startsWith(lu, "0x")) return std::nullopt;
+    auto digits = lu.substr(2);
+    if ((digits.size() != 16 && digits.size() != 32) || !unhex(digits)) return std::nullopt;
+    return toLower(lu);
+}
+
 void readIdentity(JsonWalk& w, const Node& root, Drive& d, std::vector<std::string>& notes) {
     if (auto dev = w.object(root, "device")) {
         auto name = w.string(*dev, "name");
@@ -48,8 +104,8 @@ void readIdentity(JsonWalk& w, const Node& root, Drive& d, std::vector<std::stri
         if (name) d.devnode = *name;
         if (auto did = megaraidDid(type)) d.location.megaraidDid = *did;
     }
-    // ATA/NVMe: model_name is the model. SCSI: 7.3 prints scsi_vendor/scsi_product (and
-    // model_name = vendor + product), 6.7-7.2 print vendor/product.
+    // ATA/NVMe: model_name is the model. SCSI: 7.3+ print scsi_vendor/scsi_product (and model_name =
+    // vendor + product), 6.7-7.2 print vendor/product.
     auto vendor = w.string(root, "scsi_vendor");
     if (!vendor) vendor = w.string(root, "vendor");
     auto product = w.string(root, "scsi_product");
@@ -67,10 +123,8 @@ void readIdentity(JsonWalk& w, const Node& root, Drive& d, std::vector<std::stri
         if (naa && oui && id) d.wwn = naaWwn(*naa, *oui, *id);
     }
     if (auto lu = w.string(root, "logical_unit_id")) {
-        if (startsWith(*lu, "0x") && lu->size() > 2 && unhex(lu->size() % 2 ? "0" + lu->substr(2) : lu->substr(2)))
-            d.wwn = toLower(*lu);
-        else
-            notes.push_back("logical_unit_id " + quoteForError(*lu) + " is not a hex identifier; WWN left unknown");
+        if (auto naa = naaFromLogicalUnitId(*lu)) d.wwn = *naa;
+        else notes.push_back("logical_unit_id " + quoteForError(*lu) + " is not an NAA identifier (masked?); WWN left unknown");
     }
     if (auto ns = w.array(root, "nvme_namespaces"); ns && w.size(*ns) > 0) {
         auto first = w.element(*ns, 0);
@@ -129,23 +183,51 @@ void readAtaAttributes(JsonWalk& w, const Node& root, Smart& s) {
     }
 }
 
-void readSelfTests(JsonWalk& w, const Node& root, Smart& s) {
+/// One self-test log entry's result {value, string}: a failure when (value >> shift) & 0xf lies in
+/// [lo, hi]; without a value, when the string says so.
+void tallyResult(JsonWalk& w, const Node& result, int shift, int lo, int hi, SelfTestTally& t) {
+    auto text = w.string(result, "string").value_or("");
+    auto value = w.integer(result, "value");
+    const int code = value ? (*value >> shift) & 0xf : -1;
+    t.add(text, value ? (code >= lo && code <= hi) : selfTestStatusFailed(text));
+}
+
+/// ATA self-test log: -x reads the extended (GP) log, -a the standard (SMART) one; both list the
+/// newest entry first. The status byte's upper nibble is the result (ACS-3 Table 133): 3-8 are
+/// failures (fatal error, unknown, electrical, servo/seek, read, handling damage).
+void readAtaSelfTests(JsonWalk& w, const Node& root, SelfTestTally& t) {
     auto log = w.object(root, "ata_smart_self_test_log");
     if (!log) return;
-    // -x reads the extended (GP) log, -a the standard (SMART) log; prefer the extended one.
     auto part = w.object(*log, "extended");
     if (!part) part = w.object(*log, "standard");
     if (!part) return;
-    SelfTest t;
-    if (auto rows = w.array(*part, "table"); rows && w.size(*rows) > 0) {
-        auto first = w.element(*rows, 0);
-        if (auto st = w.object(first, "status")) t.lastResult = w.string(*st, "string");
-    }
-    auto total = w.integer(*part, "error_count_total");
-    auto outdated = w.integer(*part, "error_count_outdated");
-    if (total) t.failedCount = *total - (outdated && *outdated <= *total ? *outdated : 0);
-    else if (w.integer(*part, "count").value_or(-1) == 0) t.failedCount = 0;
-    if (t.lastResult || t.failedCount) s.selfTest = t;
+    t.logPresent = true;
+    auto rows = w.array(*part, "table");
+    for (std::size_t i = 0; rows && i < w.size(*rows); ++i)
+        if (auto st = w.object(w.element(*rows, i), "status")) tallyResult(w, *st, 4, 3, 8, t);
+}
+
+/// SCSI self-test results log page (SPC-5 10h), one member per entry, scsi_self_test_0 the newest;
+/// result codes 3-7 are failures (scsiprint.cpp).
+void readScsiSelfTests(JsonWalk& w, const Node& root, SelfTestTally& t) {
+    std::vector<std::pair<int, std::string>> entries;
+    for (auto it = root.json->begin(); it != root.json->end(); ++it)
+        if (auto n = numberedMember(it.key(), "scsi_self_test_")) entries.emplace_back(*n, it.key());
+    std::sort(entries.begin(), entries.end());
+    for (const auto& entry : entries)
+        if (auto e = w.object(root, entry.second))
+            if (auto res = w.object(*e, "result")) tallyResult(w, *res, 0, 3, 7, t);
+}
+
+/// NVMe Device Self-test log (LID 06h, NVMe Base 2.0 Figure 211), newest first; results 5-7 are
+/// failures (fatal error, unknown failed segment, failed segments).
+void readNvmeSelfTests(JsonWalk& w, const Node& root, SelfTestTally& t) {
+    auto log = w.object(root, "nvme_self_test_log");
+    if (!log) return;
+    t.logPresent = true;
+    auto rows = w.array(*log, "table");
+    for (std::size_t i = 0; rows && i < w.size(*rows); ++i)
+        if (auto res = w.object(w.element(*rows, i), "self_test_result")) tallyResult(w, *res, 0, 5, 7, t);
 }
 
 void readNvmeLog(JsonWalk& w, const Node& root, Smart& s) {
@@ -171,17 +253,67 @@ void readScsi(JsonWalk& w, const Node& root, Smart& s) {
         if (auto wr = w.object(*log, "write")) s.uncorrectedWriteErrors = w.u64(*wr, "total_uncorrected_errors");
     }
     if (auto pu = w.integer(root, "scsi_percentage_used_endurance_indicator")) s.enduranceUsedPct = *pu;
+    // Pending Defects log (SBC-4 log page 15h subpage 01h, smartctl 7.3+): blocks waiting to be
+    // reassigned, the SCSI counterpart of ATA attribute 197.
+    if (auto pd = w.object(root, "scsi_pending_defects")) s.pendingSectors = w.u64(*pd, "count");
+}
+
+/// ATA Device Statistics log (ACS-4 9.5): page 7 "Percentage Used Endurance Indicator", and the
+/// page 5 "Current Temperature" when smartctl printed no temperature of its own.
+void readAtaDeviceStatistics(JsonWalk& w, const Node& root, Smart& s) {
+    auto ds = w.object(root, "ata_device_statistics");
+    if (!ds) return;
+    auto pages = w.array(*ds, "pages");
+    for (std::size_t i = 0; pages && i < w.size(*pages); ++i) {
+        auto page = w.element(*pages, i);
+        auto number = w.integer(page, "number");
+        auto table = w.array(page, "table");
+        for (std::size_t j = 0; table && j < w.size(*table); ++j) {
+            auto e = w.element(*table, j);
+            auto name = w.string(e, "name").value_or("");
+            bool valid = true;
+            if (auto fl = w.object(e, "flags")) valid = w.boolean(*fl, "valid").value_or(true);
+            if (!valid) continue;
+            if (number == 7 && name == "Percentage Used Endurance Indicator") s.enduranceUsedPct = w.integer(e, "value");
+            else if (number == 5 && name == "Current Temperature" && !s.temperatureC) s.temperatureC = w.integer(e, "value");
+        }
+    }
+}
+
+/// temperature.current; a SCSI device without a sensor (RAID volumes, some SAS drives whose log
+/// page 0Dh is empty) prints 0 C with a 0 C trip point: not a reading, and smartctl 7.4+ may then
+/// have the drive's reading in the environmental reports (log page 0Dh subpage 01h).
+void readTemperature(JsonWalk& w, const Node& root, Smart& s) {
+    if (auto t = w.object(root, "temperature")) {
+        s.temperatureC = w.integer(*t, "current");
+        if (s.temperatureC == 0 && w.integer(*t, "drive_trip") == 0) s.temperatureC.reset();
+    }
+    if (s.temperatureC) return;
+    auto env = w.object(root, "scsi_environmental_reports");
+    if (!env) return;
+    std::optional<int> bestIndex;
+    for (auto it = env->json->begin(); it != env->json->end(); ++it) {
+        auto n = numberedMember(it.key(), "temperature_");
+        if (!n || (bestIndex && *n >= *bestIndex)) continue;
+        auto e = w.object(*env, it.key());
+        if (!e) continue;
+        if (auto c = w.integer(*e, "current")) {
+            s.temperatureC = *c;
+            bestIndex = *n;
+        }
+    }
 }
 
 } // namespace
 
 Result<SmartctlReport> parseSmartctlJson(std::string_view text) {
-    auto doc = JsonWalk::parse(text);
+    SmartctlReport rep;
+    auto payload = jsonPayload(text, &rep.notes);
+    auto doc = JsonWalk::parse(payload, lineOf(text, payload));
     if (!doc) return tl::unexpected(doc.error());
     if (!doc->is_object()) return fail(errc::parse_error, "line 1: not a smartctl JSON object");
     JsonWalk w;
     Node root = w.root(*doc);
-    SmartctlReport rep;
 
     if (auto ver = w.array(root, "json_format_version")) {
         auto major = w.size(*ver) > 0 ? w.u64(w.element(*ver, 0)) : std::nullopt;
@@ -212,6 +344,11 @@ Result<SmartctlReport> parseSmartctlJson(std::string_view text) {
                                   printable(w.string(dv, "type").value_or("?")));
         }
     }
+    std::vector<std::string> unknown;
+    for (auto it = doc->begin(); it != doc->end(); ++it)
+        if (!knownMember(it.key())) unknown.push_back(it.key());
+    rep.skipped = unknown.size();
+    if (!unknown.empty()) rep.notes.push_back(skippedNote(unknown, unknown.size(), "member(s)"));
 
     bool hasDevice = w.member(root, "device").has_value() || w.member(root, "serial_number").has_value() ||
                      w.member(root, "model_name").has_value();
@@ -222,12 +359,9 @@ Result<SmartctlReport> parseSmartctlJson(std::string_view text) {
         s.source = "smartctl-json";
         s.smartctlExitStatus = rep.exitStatus;
         if (auto st = w.object(root, "smart_status")) s.passed = w.boolean(*st, "passed");
-        if (auto t = w.object(root, "temperature")) {
-            s.temperatureC = w.integer(*t, "current");
-            // SCSI devices without a temperature sensor (RAID volumes) report 0 C with a 0 C trip
-            // point; that is "not available", not a reading.
-            if (s.temperatureC == 0 && w.integer(*t, "drive_trip") == 0) s.temperatureC.reset();
-        }
+        if (auto sup = w.object(root, "smart_support"); sup && w.boolean(*sup, "available") == false)
+            rep.notes.push_back("the device has no SMART capability (a RAID volume or a bridge that hides it)");
+        readTemperature(w, root, s);
         if (auto pot = w.object(root, "power_on_time")) s.powerOnHours = w.u64(*pot, "hours");
         if (auto el = w.object(root, "ata_smart_error_log")) {
             auto part = w.object(*el, "extended");
@@ -235,11 +369,17 @@ Result<SmartctlReport> parseSmartctlJson(std::string_view text) {
             if (part) s.errorLogCount = w.u64(*part, "count");
         }
         readAtaAttributes(w, root, s);
-        readSelfTests(w, root, s);
+        SelfTestTally tests;
+        readAtaSelfTests(w, root, tests);
+        readScsiSelfTests(w, root, tests);
+        readNvmeSelfTests(w, root, tests);
+        s.selfTest = tests.result();
         readNvmeLog(w, root, s);
         readScsi(w, root, s);
+        readAtaDeviceStatistics(w, root, s);
         deriveFromAttributes(s);
-        if (hasAnyReading(s)) d.smart = std::move(s);
+        // smartctl's exit status is a reading of its own (bit 2: a SMART command failed, ...).
+        if (hasAnyReading(s) || s.smartctlExitStatus) d.smart = std::move(s);
         if (!w.failed()) {
             finishDrive(d);
             rep.drive = std::move(d);
@@ -252,15 +392,16 @@ Result<SmartctlReport> parseSmartctlJson(std::string_view text) {
 }
 
 int detectSmartctlJson(std::string_view text) {
-    auto head = text.substr(0, 4096);
+    auto payload = jsonPayload(text, nullptr);
+    auto head = payload.substr(0, 4096);
     auto t = trim(head);
     if (t.empty() || t.front() != '{') return 0;
     if (head.find("\"smartctl\"") != std::string_view::npos || head.find("\"json_format_version\"") != std::string_view::npos)
         return 95;
-    // smartctl output whose header was stripped: its characteristic members
-    for (std::string_view k : {"\"ata_smart_attributes\"", "\"scsi_grown_defect_list\"", "\"nvme_smart_health_information_log\"",
-                               "\"smart_status\""})
-        if (text.find(k) != std::string_view::npos) return 60;
+    // smartctl output whose header was stripped, or keys in another order: its characteristic members
+    for (std::string_view k : {"\"smartctl\"", "\"json_format_version\"", "\"ata_smart_attributes\"", "\"scsi_grown_defect_list\"",
+                               "\"nvme_smart_health_information_log\"", "\"smart_status\""})
+        if (payload.find(k) != std::string_view::npos) return 60;
     return 0;
 }
 
@@ -273,6 +414,7 @@ Result<Capture> decodeSmartctlJson(std::string_view text) {
         for (const auto& s : describeSmartctlExit(*rep->exitStatus)) c.notes.push_back("smartctl exit status: " + s);
     for (const auto& s : rep->scanned) c.notes.push_back("smartctl --scan lists " + s);
     for (auto& n : rep->notes) c.notes.push_back(std::move(n));
+    c.skipped = rep->skipped;
     if (rep->drive) c.drives.push_back(std::move(*rep->drive));
     return c;
 }

@@ -19,11 +19,12 @@ struct SmartctlReport {
     std::vector<std::string> errors;     ///< smartctl.messages of severity "error"
     std::vector<std::string> notes;      ///< warnings and tolerated oddities
     std::vector<std::string> scanned;    ///< --scan: one "NAME -d TYPE" per device listed
+    std::size_t skipped = 0;             ///< top-level members the grammar does not list
 };
 
-/// Parse a smartctl JSON document.
-/// Errors: parse_error "line L, column C: ..." for broken JSON, "field PATH: ..." for a field of the
-/// wrong type, "json_format_version [M,N] is not supported" for a future major version.
+/// Parse a smartctl JSON document (lines before it, a banner or a warning, are skipped and noted).
+/// Errors: parse_error "line L, column C: ..." for broken or truncated JSON, "field PATH: ..." for a
+/// field of the wrong type, "field json_format_version: version N.x is newer ..." for a future major.
 Result<SmartctlReport> parseSmartctlJson(std::string_view text);
 
 int detectSmartctlJson(std::string_view text);
