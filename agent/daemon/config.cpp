@@ -379,8 +379,6 @@ Result<AgentConfig> loadAgentConfig(const std::filesystem::path& file) {
     return parseAgentConfig(*text, file.string());
 }
 
-std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir) { return stateDir / "raidmond.sock"; }
-
 std::chrono::seconds smartIntervalFor(const AgentConfig& cfg, const Drive& d) {
     for (const auto& r : cfg.smartIntervals)
         if (r.match == d.id || (d.serial && r.match == *d.serial) || (d.wwn && r.match == *d.wwn)) return r.interval;
