@@ -12,7 +12,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <raidmon/agent.hpp>
+#include "daemon/agent.hpp"
 #include <raidmon/version.hpp>
 
 namespace {
