@@ -51,7 +51,12 @@ int main(void) {
     CHECK(strcmp(raidmon_array_name(md0), "md0") == 0);
     CHECK(strcmp(raidmon_array_level(md0), "raid1") == 0);
     CHECK(strcmp(raidmon_array_state(md0), "degraded") == 0);
-    CHECK(raidmon_array_member_count(md0) == 2);
+    /* sdb1 in sync, sda1 failed, and slot 0 without an in-sync member ("[_U]") */
+    CHECK(raidmon_array_member_count(md0) == 3);
+    CHECK(strcmp(raidmon_array_member_device(md0, 1), "sda1") == 0);
+    CHECK(strcmp(raidmon_array_member_role(md0, 1), "faulty") == 0);
+    CHECK(strcmp(raidmon_array_member_role(md0, 2), "missing") == 0);
+    CHECK(raidmon_array_member_device(md0, 2) == NULL && raidmon_array_member_slot(md0, 2) == 0);
     CHECK(raidmon_array_member_drive(md0, 5) == NULL);
     CHECK(isnan(raidmon_array_operation_percent(md0)));
     CHECK(raidmon_inventory_hostname(inv) == NULL); /* a capture has no host: unknown, not "" */
