@@ -40,10 +40,18 @@ def agent(testbed, raidmond, tmp_path_factory):
             time.sleep(0.01)
         assert proc.poll() is None, (tmp / "agent.log").read_text()
         a = raidmon.Agent(state)
-        for _ in range(500):  # the start events are committed right after the socket opens
-            if any(e.kind == "array.degraded" for e in a.events()):
-                break
-            time.sleep(0.02)
+        # The socket appears before the agent listens on it, and the start events are committed
+        # after its first scan: wait for both (the agent's log says why if it never comes).
+        deadline = time.monotonic() + 60
+        ready = False
+        while not ready and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                ready = any(e.kind == "array.degraded" for e in a.events())
+            except raidmon.IOFailureError:
+                pass
+            if not ready:
+                time.sleep(0.05)
+        assert ready, (tmp / "agent.log").read_text()
         yield a
     finally:
         proc.terminate()
