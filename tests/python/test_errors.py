@@ -38,10 +38,12 @@ def test_garbage_bytes_raise_parse_error(seed):
     assert str(e.value).startswith("<bytes>: ")
 
 
-@pytest.mark.parametrize("fmt", ["mdstat", "smartctl-json", "storcli-json", "mdadm-detail", "arcconf-getconfig"])
+def pytest_generate_tests(metafunc):
+    if "fmt" in metafunc.fixturenames:
+        metafunc.parametrize("fmt", raidmon.formats())
+
+
 def test_garbage_in_a_named_format(fmt):
-    if fmt not in raidmon.formats():
-        pytest.skip(f"no format {fmt}")
     for blob in (b"", b"\x00" * 100, b"{" * 1000, b"Personalities : [raid1]\nmd0 : active raid1 sda1[0](", "é\n".encode() * 50):
         try:
             c = raidmon.decode(blob, format=fmt)

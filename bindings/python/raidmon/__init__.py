@@ -351,12 +351,20 @@ def formats() -> List[str]:
 
 
 # Settings of predict/plan: Python name -> how a value is written for the library.
-def _size(name: str, v: Any) -> str:
-    if isinstance(v, bool):
-        raise TypeError(f"{name}: expected bytes (int) or a size with its unit ('16TB')")
-    if isinstance(v, (int, float)):
-        return f"{v!r}B"
-    return str(v)
+def _quantity(unit: str, expected: str) -> Any:
+    """A converter for a quantity: a number gets `unit` appended, a str is passed as typed."""
+
+    def convert(name: str, v: Any) -> str:
+        if isinstance(v, bool) or not isinstance(v, (int, float, str)):
+            raise TypeError(f"{name}: expected {expected}")
+        return f"{v!r}{unit}" if isinstance(v, (int, float)) else v
+
+    return convert
+
+
+_size = _quantity("B", "bytes (int) or a size with its unit ('16TB')")
+_rate = _quantity("B/s", "bytes per second or a rate with its unit ('150MB/s')")
+_number = _quantity("", "a number")
 
 
 def _duration(name: str, v: Any) -> str:
@@ -365,22 +373,6 @@ def _duration(name: str, v: Any) -> str:
     if isinstance(v, str):
         return v
     raise TypeError(f"{name}: expected a duration with its unit ('3y', '4h') or a datetime.timedelta")
-
-
-def _rate(name: str, v: Any) -> str:
-    if isinstance(v, bool):
-        raise TypeError(f"{name}: expected bytes per second or a rate with its unit ('150MB/s')")
-    if isinstance(v, (int, float)):
-        return f"{v!r}B/s"
-    return str(v)
-
-
-def _number(name: str, v: Any) -> str:
-    if isinstance(v, bool):
-        raise TypeError(f"{name}: expected a number")
-    if isinstance(v, (int, float)):
-        return repr(v)
-    return str(v)
 
 
 def _word(name: str, v: Any) -> str:
