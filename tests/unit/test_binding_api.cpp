@@ -19,6 +19,7 @@
 #include <raidmon/agent_client.hpp>
 #include <raidmon/led.hpp>
 #include <raidmon/predict.hpp>
+#include <raidmon/removal.hpp>
 
 #include "temp_dir.hpp"
 
@@ -42,7 +43,7 @@ BOOST_AUTO_TEST_CASE(predict_request_by_name) {
     // Two failures of a 4-member RAID10 fall in different mirrors: the array survives.
     auto in = buildPredictInput(r);
     BOOST_TEST_REQUIRE(in.has_value(), in.error().message);
-    BOOST_TEST(in->ureModel == UreModel::calibrated);
+    BOOST_TEST((in->ureModel == UreModel::calibrated));
     std::vector<bool> failed;
     for (const auto& m : in->members) failed.push_back(m.failed);
     BOOST_TEST(*redundancyLeft(in->layout, failed) == 0);
@@ -93,7 +94,7 @@ BOOST_AUTO_TEST_CASE(plan_of_a_capture_without_a_host) {
     std::vector<std::string> warnings;
     auto r = planRebuild(nullptr, inv, req, warnings);
     BOOST_TEST_REQUIRE(r.has_value(), r.error().message);
-    BOOST_TEST(r->recommendation == Recommendation::not_degraded);
+    BOOST_TEST((r->recommendation == Recommendation::not_degraded));
     BOOST_TEST(warnings.size() == 1u);
     req.array = "md9";
     BOOST_TEST(planRebuild(nullptr, inv, req, warnings).error().is(errc::not_found));
@@ -151,9 +152,10 @@ BOOST_AUTO_TEST_CASE(event_watch_is_pollable) {
         char buf[64];
         const ssize_t n = ::read(c, buf, sizeof buf);
         request.assign(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-        (void)!::write(c, "OK\n{\"type\":\"a\"}\n{\"ty", 21);
+        const std::string part1 = "OK\n{\"type\":\"a\"}\n{\"ty", part2 = "pe\":\"b\"}\n";
+        (void)!::write(c, part1.data(), part1.size());
         std::this_thread::sleep_for(50ms);
-        (void)!::write(c, "pe\":\"b\"}\n", 9);
+        (void)!::write(c, part2.data(), part2.size());
         std::this_thread::sleep_for(50ms);
         ::close(c);
     });
