@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // raidmon events [--since ID|TIME] and raidmon watch: the agent's events through its control socket.
-#include <cstdint>
-#include <ctime>
+#include <chrono>
 #include <iostream>
 
 #include <raidmon/agent_client.hpp>
@@ -18,33 +17,6 @@ struct EventsOptions {
 };
 
 std::filesystem::path socketPath(const Globals& g, const EventsOptions& o) { return agentSocket(g, o.socket); }
-
-/// "--since 42" (a sequence number), "--since 2026-11-25T02:20:00Z" (RFC 3339, UTC) or "--since 10m"
-/// (that long ago).
-bool parseSince(const std::string& s, std::optional<std::uint64_t>& seq, std::optional<std::chrono::system_clock::time_point>& t) {
-    if (s.empty()) return true;
-    std::uint64_t v = 0;
-    std::size_t i = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-        if (v > (UINT64_MAX - 9) / 10) return false;
-        v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
-        ++i;
-    }
-    if (i == s.size() && i > 0) {
-        seq = v;
-        return true;
-    }
-    if (i > 0 && i + 1 == s.size() && (s[i] == 's' || s[i] == 'm' || s[i] == 'h' || s[i] == 'd')) {
-        const std::uint64_t mult = s[i] == 's' ? 1 : s[i] == 'm' ? 60 : s[i] == 'h' ? 3600 : 86400;
-        t = std::chrono::system_clock::now() - std::chrono::seconds(v * mult);
-        return true;
-    }
-    std::tm tm{};
-    const char* end = strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
-    if (!end || (*end != '\0' && std::string_view(end) != "Z")) return false;
-    t = std::chrono::system_clock::from_time_t(timegm(&tm));
-    return true;
-}
 
 /// One line for a person: time, severity, type, message.
 void printHuman(std::string_view line) {
@@ -67,13 +39,12 @@ void printHuman(std::string_view line) {
 }
 
 int runEvents(const Globals& g, const EventsOptions& o) {
-    std::optional<std::uint64_t> seq;
-    std::optional<std::chrono::system_clock::time_point> t;
-    if (!parseSince(o.since, seq, t)) {
-        printError("events: --since " + o.since + ": not a sequence number, a time (2026-11-25T02:20:00Z) or an age (10m)");
+    auto cursor = parseEventSince(o.since, std::chrono::system_clock::now());
+    if (!cursor) {
+        printError("events: " + cursor.error().message);
         return kExitUsage;
     }
-    auto r = queryEvents(socketPath(g, o), seq, t);
+    auto r = queryEvents(socketPath(g, o), cursor->afterSeq, cursor->since);
     if (!r) {
         printError("events: " + r.error().message);
         return 3;

@@ -2,7 +2,6 @@
 // raidmon locate DRIVE|SLOT on|off, raidmon identify on|off, raidmon leds [--expire].
 // Exit codes: 0 done and read back; 1 done with a conflict or not verifiable; 2 the light could
 // not be set; 64 a bad command line or a drive/slot that does not exist.
-#include <cmath>
 #include <ctime>
 #include <iostream>
 
@@ -10,7 +9,6 @@
 
 #include <raidmon/inventory.hpp>
 #include <raidmon/led.hpp>
-#include <raidmon/units.hpp>
 
 #include "common.hpp"
 
@@ -20,17 +18,11 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-/// Longest lease accepted on the command line: a light left on for a month is a forgotten light.
-constexpr double kMaxLeaseHours = 31 * 24;
-
-
 Result<std::optional<std::chrono::seconds>> parseFor(const std::string& text) {
     if (text.empty()) return std::optional<std::chrono::seconds>{};
-    auto h = parseDurationHours(text);
-    if (!h) return fail(errc::invalid_argument, "--for " + text + ": " + h.error().message);
-    if (*h <= 0 || *h > kMaxLeaseHours)
-        return fail(errc::invalid_argument, "--for " + text + ": must be more than 0 s and at most 31 d");
-    return std::optional<std::chrono::seconds>(std::chrono::seconds(std::llround(*h * 3600.0)));
+    auto d = parseLeaseDuration(text);
+    if (!d) return fail(errc::invalid_argument, "--for " + d.error().message);
+    return std::optional<std::chrono::seconds>(*d);
 }
 
 std::string isoTime(std::chrono::system_clock::time_point t) {
@@ -101,54 +93,21 @@ int runLocate(const Globals& g, const LocateOptions& o) {
         return kExitUsage;
     }
     Context ctx = makeContext(g);
-    const auto dir = stateDirOf(g);
-    expireQuietly(ctx, dir);
-    ScanOptions so;
-    so.probeSignatures = false;
-    auto inv = scanInventory(ctx, so);
-    if (!inv) {
-        printError("locate: " + inv.error().message);
-        return 2;
-    }
-    auto mem = rememberSlots(ctx, dir, *inv);
-    if (!mem) {
-        printError("locate: slot memory: " + mem.error().message);
-        return 2;
-    }
-    auto bay = resolveBay(*inv, *mem, o.what);
-    if (!bay) {
-        printError("locate: " + bay.error().message);
-        return errorExit(bay.error());
-    }
     LedOptions lo;
-    lo.stateDir = dir;
+    lo.stateDir = stateDirOf(g);
     lo.duration = *dur;
     lo.force = o.force;
     lo.reason = "raidmon locate " + o.what + " " + o.onOff + (o.onOff == "on" ? " --pattern " + o.pattern : "");
-    auto change = setSlotLed(ctx, *inv, *bay, o.onOff == "on" ? *pattern : LedPattern::off, lo);
+    std::vector<std::string> warnings;
+    auto change = locateSlot(ctx, o.what, o.onOff == "on" ? *pattern : LedPattern::off, lo, warnings);
+    for (const auto& w : warnings) printError("leds: " + w);
     if (!change) {
         printError("locate: " + change.error().message);
         return errorExit(change.error());
     }
     const auto& c = *change;
     if (g.json) {
-        Json j;
-        j["enclosure"] = c.bay.enclosure;
-        j["slot"] = c.bay.slot;
-        j["label"] = c.bay.label ? Json(*c.bay.label) : Json(nullptr);
-        j["drive"] = c.bay.drive ? Json(*c.bay.drive) : Json(nullptr);
-        j["from_slot_memory"] = c.bay.fromMemory;
-        j["pattern"] = std::string(toString(c.pattern));
-        j["backend"] = c.backend;
-        j["target"] = c.target;
-        j["verified"] = c.verified;
-        j["expires_at"] = c.expiresAt ? Json(isoTime(*c.expiresAt)) : Json(nullptr);
-        j["conflicts"] = c.conflicts;
-        Json notes = Json::array();
-        for (const auto& n : c.bay.notes) notes.push_back(n);
-        for (const auto& n : c.notes) notes.push_back(n);
-        j["notes"] = notes;
-        std::cout << j.dump(2) << '\n';
+        std::cout << toJson(c) << '\n';
     } else {
         std::cout << "Bay      " << c.bay.enclosure << ":" << c.bay.slot << (c.bay.label ? "  " + *c.bay.label : "") << '\n';
         if (c.bay.drive)

@@ -10,6 +10,7 @@
 #include <string>
 
 #include <raidmon/inventory.hpp>
+#include <raidmon/predict.hpp>
 #include <raidmon/rebuild.hpp>
 #include <raidmon/removal.hpp>
 
@@ -22,11 +23,6 @@ namespace {
 
 constexpr int kExitUnknown = 3;
 
-struct PlanArgs {
-    std::string array, assumeFailed;
-    ModelFlags model;
-};
-
 /// The inventory, or nullopt after printing why (exit 3: the host state is unknown).
 std::optional<Inventory> readInventory(const Globals& g, const char* cmd) {
     Context ctx = makeContext(g);
@@ -38,59 +34,25 @@ std::optional<Inventory> readInventory(const Globals& g, const char* cmd) {
     return std::move(*inv);
 }
 
-int runPlan(const PlanArgs& a, const Globals& g) {
-    auto flags = a.model.parse();
-    if (!flags) {
+int runPlan(const PlanRequest& a, const Globals& g) {
+    if (auto flags = parseModelSettings(a.model); !flags) {
         printError("plan: " + flags.error().message);
         return kExitUsage;
     }
     auto inv = readInventory(g, "plan");
     if (!inv) return kExitUnknown;
-    auto array = findArray(*inv, a.array);
-    if (!array) {
-        printError("plan: " + array.error().message);
-        return kExitUnknown;
-    }
-    PlanOptions o;
-    if (!a.assumeFailed.empty()) {
-        auto d = findDrive(*inv, a.assumeFailed);
-        if (!d) {
-            printError("plan: --assume-failed: " + d.error().message);
-            return kExitUnknown;
-        }
-        o.assumeFailed = (*d)->id;
-    }
-    o.ureModel = flags->ureModel;
-    o.ureRate = flags->ureRate;
-    o.policy = flags->policy;
-    o.replaceDelayHours = flags->replaceDelayHours;
-    o.rate.deviceBytesPerSecond = flags->deviceBytesPerSecond;
-    o.rate.controllerShare = flags->controllerShare;
-    const Array& arr = **array;
-    if (arr.kind == "md" && !flags->controllerShare) {
-        // md's limits as this kernel has them, unless given on the command line.
-        Context ctx = makeContext(g);
-        auto limits = readMdSpeedLimits(ctx, arr.name);
-        MdSpeedLimits l = limits ? *limits : MdSpeedLimits{};
-        if (!limits) printError("plan: " + limits.error().message + " (using md's defaults)");
-        if (flags->speedMinKiBs) l.minKiBs = *flags->speedMinKiBs;
-        if (flags->speedMaxKiBs) l.maxKiBs = *flags->speedMaxKiBs;
-        o.rate.md = l;
-    }
-    auto in = rebuildInputFromArray(arr, inv->drives, o);
-    if (!in) {
-        printError("plan: " + in.error().message);
-        return in.error().is(errc::not_found) ? kExitUsage : kExitUnknown;
-    }
-    if (flags->sinceScrubHours) in->sinceScrubHours = *flags->sinceScrubHours;
-    auto r = evaluateRebuild(*in);
+    Context ctx = makeContext(g);
+    std::vector<std::string> warnings;
+    auto r = planRebuild(&ctx, *inv, a, warnings);
+    for (const auto& w : warnings) printError("plan: " + w);
     if (!r) {
-        printError("plan: " + arr.name + ": " + r.error().message);
+        printError("plan: " + r.error().message);
         return kExitUnknown;
     }
     if (g.json) {
         std::cout << toJson(*r) << "\n";
     } else {
+        const Array& arr = **findArray(*inv, a.array);
         std::string heading = arr.name + " (" + arr.level.value_or("unknown level") + ", " + arr.kind + ", " + arr.state + ")";
         if (!a.assumeFailed.empty()) heading += ", assuming " + a.assumeFailed + " fails";
         printRebuildReport(std::cout, heading, *r);
@@ -119,11 +81,11 @@ int runSafeToRemove(const std::string& spec, const Globals& g) {
 } // namespace
 
 void registerPlan(CLI::App& app, Globals& g, int& exitCode) {
-    auto args = std::make_shared<PlanArgs>();
+    auto args = std::make_shared<PlanRequest>();
     auto* cmd = app.add_subcommand("plan", "Rebuild feasibility of a live array (what to do before replacing a drive)");
     cmd->add_option("ARRAY", args->array, "md0, /dev/md0, the array id or its UUID")->required();
     cmd->add_option("--assume-failed", args->assumeFailed, "Evaluate as if this drive failed (devnode, name, serial, WWN or id)");
-    args->model.add(*cmd);
+    addModelFlags(*cmd, args->model);
     cmd->add_flag("--json", g.json, "Machine-readable JSON output");
     cmd->footer("Exit status: 0 rebuild_now/not_degraded, 1 backup_first/replace_risky_member_first, 2 do_not_pull, "
                 "3 unknown, 64 usage.");

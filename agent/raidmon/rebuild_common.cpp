@@ -3,59 +3,19 @@
 
 #include <cstdio>
 
-#include <raidmon/units.hpp>
 
 namespace raidmon::cli {
 
-void ModelFlags::add(CLI::App& cmd) {
-    cmd.add_option("--ure", ure, "Unrecoverable read error rate per bit (default 1e-14; SSDs in `plan`: 1e-15)");
-    cmd.add_option("--ure-model", ureModel, "spec (datasheet rate, an upper bound) or calibrated (field data)");
-    cmd.add_option("--rebuild-rate", rebuildRate, "Sustained rebuild throughput, e.g. 150MB/s");
-    cmd.add_option("--replace-delay", replaceDelay, "Time until the replacement is in, e.g. 4h");
-    cmd.add_option("--policy", policy, "On an unreadable stripe: bad_block_log, puncture, abort or fail_member");
-    cmd.add_option("--since-scrub", sinceScrub, "calibrated model: time since the last full read (check/scrub), e.g. 1y");
-    cmd.add_option("--controller-share", controllerShare, "Hardware controller's rebuild rate, e.g. 30%");
-    cmd.add_option("--speed-limit-min", speedMin, "md speed_limit_min, e.g. 1000KiB/s");
-    cmd.add_option("--speed-limit-max", speedMax, "md speed_limit_max, e.g. 200000KiB/s");
-}
-
-namespace {
-/// If `text` was given, parse it into `out`; the error names the flag.
-template <typename Parser, typename T>
-Result<void> parseInto(std::string_view flag, const std::string& text, Parser parser, std::optional<T>& out) {
-    if (text.empty()) return {};
-    auto r = parseFlag(flag, text, parser);
-    if (!r) return tl::unexpected(r.error());
-    out = *r;
-    return {};
-}
-} // namespace
-
-Result<ModelFlags::Values> ModelFlags::parse() const {
-    Values v;
-    std::optional<double> delay, minRate, maxRate;
-    for (auto ok : {parseInto("--ure", ure, parsePositive, v.ureRate),
-                    parseInto("--rebuild-rate", rebuildRate, parseRate, v.deviceBytesPerSecond),
-                    parseInto("--replace-delay", replaceDelay, parseDurationHours, delay),
-                    parseInto("--policy", policy, parseSectorErrorPolicy, v.policy),
-                    parseInto("--since-scrub", sinceScrub, parseDurationHours, v.sinceScrubHours),
-                    parseInto("--controller-share", controllerShare, parseProbability, v.controllerShare),
-                    parseInto("--speed-limit-min", speedMin, parseRate, minRate),
-                    parseInto("--speed-limit-max", speedMax, parseRate, maxRate)})
-        if (!ok) return tl::unexpected(ok.error());
-    if (v.ureRate && *v.ureRate >= 1) return fail(errc::invalid_argument, "--ure: a rate per bit must be below 1");
-    if (!ureModel.empty()) {
-        if (ureModel == "spec") v.ureModel = UreModel::spec;
-        else if (ureModel == "calibrated") v.ureModel = UreModel::calibrated;
-        else return fail(errc::invalid_argument, "--ure-model: '" + ureModel + "': expected spec or calibrated");
-    }
-    v.replaceDelayHours = delay.value_or(0);
-    if (v.controllerShare && *v.controllerShare <= 0) return fail(errc::invalid_argument, "--controller-share: must be above 0 %");
-    if (minRate) v.speedMinKiBs = *minRate / 1024;
-    if (maxRate) v.speedMaxKiBs = *maxRate / 1024;
-    if ((v.speedMinKiBs || v.speedMaxKiBs) && v.controllerShare)
-        return fail(errc::invalid_argument, "--controller-share: md speed limits and a controller share exclude each other");
-    return v;
+void addModelFlags(CLI::App& cmd, ModelSettings& m) {
+    cmd.add_option("--ure", m.ure, "Unrecoverable read error rate per bit (default 1e-14; SSDs in `plan`: 1e-15)");
+    cmd.add_option("--ure-model", m.ureModel, "spec (datasheet rate, an upper bound) or calibrated (field data)");
+    cmd.add_option("--rebuild-rate", m.rebuildRate, "Sustained rebuild throughput, e.g. 150MB/s");
+    cmd.add_option("--replace-delay", m.replaceDelay, "Time until the replacement is in, e.g. 4h");
+    cmd.add_option("--policy", m.policy, "On an unreadable stripe: bad_block_log, puncture, abort or fail_member");
+    cmd.add_option("--since-scrub", m.sinceScrub, "calibrated model: time since the last full read (check/scrub), e.g. 1y");
+    cmd.add_option("--controller-share", m.controllerShare, "Hardware controller's rebuild rate, e.g. 30%");
+    cmd.add_option("--speed-limit-min", m.speedLimitMin, "md speed_limit_min, e.g. 1000KiB/s");
+    cmd.add_option("--speed-limit-max", m.speedLimitMax, "md speed_limit_max, e.g. 200000KiB/s");
 }
 
 namespace {

@@ -8,39 +8,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <raidmon/predict.hpp>
 #include <raidmon/rebuild.hpp>
 
 namespace raidmon::cli {
 
-/// The flags that tune the model, as typed (parsed later so errors can name the flag).
-struct ModelFlags {
-    std::string ure, ureModel, rebuildRate, replaceDelay, policy, sinceScrub, controllerShare, speedMin, speedMax;
-
-    /// Register them on a subcommand.
-    void add(CLI::App& cmd);
-
-    /// The parsed values.
-    struct Values {
-        std::optional<double> ureRate;
-        UreModel ureModel = UreModel::spec;
-        std::optional<double> deviceBytesPerSecond;
-        double replaceDelayHours = 0;
-        std::optional<SectorErrorPolicy> policy;
-        std::optional<double> sinceScrubHours;
-        std::optional<double> controllerShare;
-        std::optional<double> speedMinKiBs, speedMaxKiBs;
-    };
-    /// Parse; the error message starts with the flag ("--ure: ...").
-    [[nodiscard]] Result<Values> parse() const;
-};
-
-/// Parse `value` with `parser`, prefixing an error with the flag name.
-template <typename Parser>
-auto parseFlag(std::string_view flag, const std::string& value, Parser parser) -> decltype(parser(value)) {
-    auto r = parser(value);
-    if (!r) return tl::unexpected(Error(r.error().code, std::string(flag) + ": " + r.error().message));
-    return r;
-}
+/// Register the model settings (predict.hpp ModelSettings) as flags of a subcommand.
+void addModelFlags(CLI::App& cmd, ModelSettings& model);
 
 /// The report for people: probabilities, recommendation, reasons, members.
 void printRebuildReport(std::ostream& os, const std::string& heading, const RebuildResult& r);

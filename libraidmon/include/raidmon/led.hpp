@@ -172,6 +172,33 @@ struct LedChange {
 Result<LedChange> setSlotLed(const Context& ctx, const Inventory& inv, const Bay& bay, LedPattern pattern,
                              const LedOptions& opts = {});
 
+/// @brief The longest lease a person may ask for: a light left on for a month is a forgotten light.
+inline constexpr std::chrono::hours kMaxLease{31 * 24};
+
+/// @brief A lease's length as typed ("90s", "30m", "2h", "1d"; units.hpp parseDurationHours()).
+/// @return the duration, rounded to seconds; invalid_argument naming the text if it does not parse,
+///         is 0 or is longer than kMaxLease.
+Result<std::chrono::seconds> parseLeaseDuration(std::string_view text);
+
+/// @brief `raidmon locate WHAT on|off` as one call: expire old leases, scan the host (without
+/// signature probing), remember every drive's bay in `opts.stateDir`, resolve `what`
+/// (resolveBay()) and set the light (setSlotLed()).
+/// @param[in] ctx the host
+/// @param[in] what a drive (devnode, kernel name, serial, WWN, id; also one that has vanished) or
+///            a bay ("ENCLOSURE:SLOT", a slot label)
+/// @param[in] pattern the light to show; LedPattern::off turns the bay's lights off
+/// @param[in] opts state directory, duration, force, reason
+/// @param[out] warnings leases that could not be expired, and why (the light is set all the same)
+/// @return the change; the errors of scanInventory(), rememberSlots(), resolveBay() (not_found,
+///         invalid_argument) and setSlotLed().
+Result<LedChange> locateSlot(const Context& ctx, std::string_view what, LedPattern pattern, const LedOptions& opts,
+                             std::vector<std::string>& warnings);
+
+/// @brief Render a change as `raidmon locate --json` prints it (enclosure, slot, label, drive,
+/// from_slot_memory, pattern, backend, target, verified, expires_at, conflicts, notes).
+/// indent < 0: one line.
+std::string toJson(const LedChange& c, int indent = 2);
+
 /// @brief What expireLeases() did.
 struct ExpiryReport {
     std::vector<LedLease> expired;           ///< turned off and dropped
