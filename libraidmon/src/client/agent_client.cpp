@@ -19,8 +19,6 @@
 
 namespace raidmon {
 
-std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir) { return stateDir / "raidmond.sock"; }
-
 namespace {
 
 class Fd {
