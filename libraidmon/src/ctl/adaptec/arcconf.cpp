@@ -138,6 +138,7 @@ Result<Capture> decode(std::string_view input, int controller) {
     std::optional<ArrayOperation> task;
     ctl::SkipLog skipped;
     bool sawControllersFound = false;
+    std::string lastPart;  // the title of the last section, logical device or device begun (for a truncation error)
     auto flushTask = [&]() {
         if (taskLd && task) tasks.emplace_back(*taskLd, *task);
         taskLd.reset();
@@ -162,6 +163,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 } else {
                     subsection = title;
                 }
+                lastPart = printable(trim(ls[i + 1].raw));
                 i += 2;
             }
             continue;
@@ -183,6 +185,7 @@ Result<Capture> decode(std::string_view input, int controller) {
             n.a.controller = cid;
             n.a.id = cid + "/ld" + n.number;
             n.a.name = "logical device " + n.number;
+            lastPart = printable(tl);
             lds.push_back(std::move(n));
             ld = &lds.back();
             section = "logical device information";
@@ -190,6 +193,7 @@ Result<Capture> decode(std::string_view input, int controller) {
             continue;
         }
         if (startsWith(tl, "Device #")) {
+            lastPart = printable(tl);
             Pd p;
             p.d.location.controller = cid;
             pds.push_back(std::move(p));
@@ -318,7 +322,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 else if (startsWith(v, "Ultra")) d.protocol = Protocol::SCSI;
             } else if (k == "S.M.A.R.T. warnings") {
                 if (auto n = parseInt<std::uint64_t>(v)) cv.smartAlert = *n > 0;
-            } else if (k == "Media Failures") cv.mediaErrors = parseInt<std::uint64_t>(v);
+            } else if (k == "Media Failures" || k == "Medium Error Count") cv.mediaErrors = parseInt<std::uint64_t>(v);
             else if (k == "Predictive Failures") cv.predictiveFailures = parseInt<std::uint64_t>(v);
             else if (k == "Current Temperature" || k == "Temperature") cv.temperatureC = arcTemperature(v);
             else if (k == "PFA") pd->pfa = toLower(v) == "yes"; else if (k == "Failed logical device segments" && toLower(v) == "true") {
@@ -329,8 +333,10 @@ Result<Capture> decode(std::string_view input, int controller) {
     }
     flushTask();
     if (!trailer && sawControllersFound)
-        return fail(errc::parse_error, "arcconf: no 'Command completed successfully.' line at the end (truncated capture?), " +
-                                           std::to_string(ls.size()) + " lines read");
+        return fail(errc::parse_error, "arcconf: truncated: no closing 'Command completed' line after " + std::to_string(ls.size()) +
+                                           " lines; the last part begun is " +
+                                           (lastPart.empty() ? std::string("the 'Controllers found' line") : "'" + lastPart + "'") +
+                                           ", which may be incomplete");
     Capture cap;
     if (trailer && !startsWith(*trailer, "Command completed successfully")) cap.notes.push_back("arcconf: " + *trailer);
     if (!trailer) cap.notes.push_back("arcconf: no closing 'Command completed' line: the capture is an excerpt");

@@ -421,9 +421,7 @@ Result<Capture> decodeSsacli(std::string_view input) {
             // Version" among them) must not be taken for the controller's.
             if (lower == "physical drives" || lower == "none attached") continue;
             skipped.add(tl);
-            ignoredIndent = l.indent;
-            ld = nullptr;
-            pd = nullptr;
+            ignoredIndent = l.indent;  // an enclosing logical or physical drive stays open after it
             continue;
         }
         const auto k = l.key;
