@@ -70,20 +70,20 @@ BOOST_DATA_TEST_CASE(ssacli_logical_drive_status_words, bdata::make(kSsacliLd), 
         if (c.percent < 0) BOOST_TEST(!a.operation->percent.has_value());
         else BOOST_TEST(a.operation->percent.value() == c.percent, boost::test_tools::tolerance(1e-9));
     }
-    BOOST_TEST(a.health != Health::Unknown);
+    BOOST_TEST((a.health != Health::Unknown));
 }
 
 BOOST_AUTO_TEST_CASE(ssacli_unknown_words_are_kept_and_unknown) {
     auto cap = must(decode(ssacliLd("Frobnicated"), "ssacli"));
     BOOST_TEST(cap.arrays[0].state == "unknown");
     BOOST_TEST(cap.arrays[0].arrayState.value() == "Frobnicated");
-    BOOST_TEST(cap.arrays[0].health == Health::Unknown);
+    BOOST_TEST((cap.arrays[0].health == Health::Unknown));
     auto pd = must(decode("Smart Array P410i in Slot 0\n   array A\n      physicaldrive 1I:1:1 (port 1I:box 1:bay 1, SAS, 300 GB, Glowing)\n",
                           "ssacli"));
     BOOST_TEST_REQUIRE(pd.drives.size() == 1u);
     BOOST_TEST(!pd.drives[0].state.has_value());
     BOOST_TEST(pd.drives[0].controllerView->state.value() == "Glowing");
-    BOOST_TEST(pd.drives[0].health == Health::Unknown);
+    BOOST_TEST((pd.drives[0].health == Health::Unknown));
 }
 
 BOOST_AUTO_TEST_CASE(ssacli_parity_initialisation_in_detail) {
@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(arcconf_unknown_task_and_state_words) {
                          "arcconf"));
     BOOST_TEST(t.arrays[0].operation->kind == "Defragment");
     BOOST_TEST(t.arrays[0].state == "unknown");
-    BOOST_TEST(t.arrays[0].health == Health::Unknown);
+    BOOST_TEST((t.arrays[0].health == Health::Unknown));
 }
 
 BOOST_AUTO_TEST_CASE(arcconf_truncated_names_the_last_part) {

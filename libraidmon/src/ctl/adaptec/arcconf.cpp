@@ -235,7 +235,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                      k == "Backup Power Status" || k == "Overall Backup Unit Status") {
                 auto s = ctl::text(v);
                 auto w = toLower(s.value_or(""));
-                if (s && w != "not installed" && w.find("not installed") == std::string::npos) c.batteryStatus = s;
+                if (s && w.find("not installed") == std::string::npos && w.find("not present") == std::string::npos) c.batteryStatus = s;
             } else if (k == "Status" && subsection.find("zmm") != std::string::npos) {
                 if (toLower(v).find("not installed") == std::string::npos) c.batteryStatus = ctl::text(v);
             } else skipped.add(k);
@@ -313,7 +313,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 d.capacityBytes = ctl::parseSize(v, ctl::SizeBase::binary);
                 if (d.capacityBytes == 0u) d.capacityBytes.reset();
             } else if (k == "Block Size") {
-                if (auto b = ctl::parseSize(v.substr(0, v.find(' ')), ctl::SizeBase::binary); b && *b > 0 && *b <= 65536)
+                if (auto b = parseLeadingInt<std::uint64_t>(v); b && *b > 0 && *b <= 65536)  // "512 Bytes"
                     d.logicalBlockSize = static_cast<std::uint32_t>(*b);
             } else if (k == "SSD") d.media = toLower(v) == "yes" ? Media::SSD : Media::HDD;
             else if (k == "Transfer Speed") {

@@ -338,7 +338,9 @@ Result<Capture> decodeCcissVolStatus(std::string_view input) {
         if (!m.c.firmware) m.c.firmware = b.c.firmware;
         if (!m.writeCacheEnabled) m.writeCacheEnabled = b.writeCacheEnabled;
         if (!m.writeCacheNote) m.writeCacheNote = b.writeCacheNote;
-        if (!m.sg) m.sg = b.sg;
+        // The controller's id must not depend on the order the nodes were asked in: the lowest node.
+        auto sgNo = [](const std::optional<std::string>& sg) { return sg ? parseInt<int>(sg->substr(2)).value_or(1 << 30) : 1 << 30; };
+        if (sgNo(b.sg) < sgNo(m.sg)) m.sg = b.sg;
         cap.notes.push_back("cciss_vol_status: controller " + m.c.model.value_or("?") + " is reported twice (" + m.key +
                             "): listed once");
     }
