@@ -324,7 +324,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 if (auto n = parseInt<std::uint64_t>(v)) cv.smartAlert = *n > 0;
             } else if (k == "Media Failures" || k == "Medium Error Count") cv.mediaErrors = parseInt<std::uint64_t>(v);
             else if (k == "Predictive Failures") cv.predictiveFailures = parseInt<std::uint64_t>(v);
-            else if (k == "Current Temperature" || k == "Temperature") cv.temperatureC = arcTemperature(v);
+            else if (k == "Current Temperature" || k == "Temperature" || k == "Temperature Current") cv.temperatureC = arcTemperature(v);
             else if (k == "PFA") pd->pfa = toLower(v) == "yes"; else if (k == "Failed logical device segments" && toLower(v) == "true") {
                 if (!d.state) d.state = DriveState::failed;
             } else skipped.add(k);
