@@ -233,6 +233,76 @@ std::string smartctlTextBlocksReversed(std::string_view text) {
     return out;
 }
 
+
+// -- HPE Smart Array and Adaptec (ssacli, cciss_vol_status, arcconf) --
+namespace {
+
+std::vector<std::string> splitLines(std::string_view t) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < t.size()) {
+        auto nl = t.find('\n', pos);
+        if (nl == std::string_view::npos) nl = t.size();
+        out.emplace_back(t.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return out;
+}
+
+/// Lines [0, first start) stay first, the blocks (each from one start to the next) are reversed,
+/// lines from `tailFrom` on stay last. "" when there are fewer than two blocks.
+std::string reverseBlocks(const std::vector<std::string>& ls, const std::vector<std::size_t>& starts, std::size_t tailFrom) {
+    if (starts.size() < 2) return "";
+    std::string out;
+    for (std::size_t i = 0; i < starts.front(); ++i) out += ls[i] + "\n";
+    for (std::size_t b = starts.size(); b-- > 0;) {
+        const std::size_t end = b + 1 < starts.size() ? starts[b + 1] : tailFrom;
+        for (std::size_t i = starts[b]; i < end; ++i) out += ls[i] + "\n";
+    }
+    for (std::size_t i = tailFrom; i < ls.size(); ++i) out += ls[i] + "\n";
+    return out;
+}
+
+// ssacli: controllers (a heading at column 0 followed by indented lines) in reverse order.
+std::string ssacliControllersReversed(std::string_view text) {
+    const auto ls = splitLines(text);
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i < ls.size(); ++i)
+        if (!ls[i].empty() && ls[i][0] != ' ' && ls[i][0] != '\t' && ls[i].find(" in ") != std::string::npos &&
+            ls[i].find(':') == std::string::npos && ls[i].find('#') == std::string::npos)
+            starts.push_back(i);
+    return reverseBlocks(ls, starts, ls.size());
+}
+
+// cciss_vol_status -V: "Controller:" blocks in reverse order.
+std::string ccissControllersReversed(std::string_view text) {
+    const auto ls = splitLines(text);
+    std::vector<std::size_t> starts;
+    std::size_t tail = ls.size();
+    for (std::size_t i = 0; i < ls.size(); ++i) {
+        if (ls[i].rfind("Controller:", 0) == 0) starts.push_back(i);
+        if (ls[i].find("cciss_vol_status:") != std::string::npos && tail == ls.size()) tail = i;
+    }
+    return reverseBlocks(ls, starts, tail);
+}
+
+// arcconf GETCONFIG: the top-level sections (a title at column 0 between rules) in reverse order,
+// "Controllers found" first and "Command completed" last.
+std::string arcconfSectionsReversed(std::string_view text) {
+    const auto ls = splitLines(text);
+    auto isRule = [](const std::string& l) { return l.size() >= 10 && l.find_first_not_of('-') == std::string::npos; };
+    std::vector<std::size_t> starts;
+    std::size_t tail = ls.size();
+    for (std::size_t i = 0; i + 2 < ls.size(); ++i)
+        if (isRule(ls[i]) && !ls[i + 1].empty() && ls[i + 1][0] != ' ' && isRule(ls[i + 2])) starts.push_back(i);
+    for (std::size_t i = 0; i < ls.size(); ++i)
+        if (ls[i].rfind("Command completed", 0) == 0) tail = i;
+    if (!starts.empty() && tail < starts.back()) return "";
+    return reverseBlocks(ls, starts, tail);
+}
+
+} // namespace
+
 const std::vector<SectionReorder>& sectionReorders() {
     static const std::vector<SectionReorder> table = {
         // {"format", &function}: add a line per format whose sections may come in any order.
@@ -240,6 +310,9 @@ const std::vector<SectionReorder>& sectionReorders() {
         {"storcli-events", &megaraid_reorder::storcliEvents},
         {"storcli-text", &megaraid_reorder::storcliText},
         {"smartctl-text", &smartctlTextBlocksReversed},
+        {"ssacli", &ssacliControllersReversed},
+        {"cciss_vol_status", &ccissControllersReversed},
+        {"arcconf", &arcconfSectionsReversed},
     };
     return table;
 }

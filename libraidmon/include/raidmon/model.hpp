@@ -179,7 +179,7 @@ struct ArrayMember {
 
 /// @brief A long-running array operation.
 struct ArrayOperation {
-    std::string kind;                   ///< recovery|resync|check|repair|reshape|rebuild|build-verify
+    std::string kind;                   ///< recovery|resync|check|repair|reshape|rebuild|build-verify|copyback
     std::optional<double> percent;
     std::optional<std::uint64_t> etaSeconds;
     std::optional<std::uint64_t> speedKiBs;  ///< current speed in KiB/s
@@ -225,6 +225,9 @@ struct Controller {
     std::optional<std::string> status;
     std::optional<std::string> batteryStatus;
     std::optional<std::string> cacheStatus;
+    /// The controller chip's temperature as its tool reports it (ssacli "Controller Temperature (C)",
+    /// arcconf "Temperature : 57 C/ 134 F"), whole degrees Celsius.
+    std::optional<int> temperatureC;
     Health health = Health::Unknown;
     std::vector<std::string> reasons;
 };

@@ -164,6 +164,7 @@ Json toJsonValue(const Controller& c) {
                 {"status", opt(c.status)},
                 {"battery", Json{{"status", opt(c.batteryStatus)}}},
                 {"cache", Json{{"status", opt(c.cacheStatus)}}},
+                {"temperature_c", opt(c.temperatureC)},
                 {"health", toString(c.health)},
                 {"reasons", strings(c.reasons)}};
 }

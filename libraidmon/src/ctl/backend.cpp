@@ -185,7 +185,9 @@ Result<ControllerReport> scanAdaptec(const Context& ctx, const HwRaidOptions& op
         const auto& out = cfg->out.out;
         if (n == 1) {
             // "Controllers found: N" heads every GETCONFIG answer.
-            auto p = out.find("Controllers found:");
+            // ("Controllers Found:" in newer arcconf releases.)
+            const auto lower = detail::toLower(out.substr(0, 4096));
+            auto p = lower.find("controllers found:");
             auto found = p == std::string::npos ? std::nullopt : detail::parseLeadingInt<int>(std::string_view(out).substr(p + 18));
             if (found && *found == 0) {
                 report.notes.push_back(cfg->commandLine + ": no controllers found");

@@ -101,6 +101,11 @@ std::optional<std::string> normalizeLevel(std::string_view vendorLevel) {
         w = w.substr(0, p);
     }
     if (startsWith(w, "raid")) w = w.substr(4);
+    // Vendor qualifiers after the level: Adaptec "6 Reed-Solomon" (its RAID 6 coding), HPE "1 (ADM)" /
+    // Adaptec "1 Triple" (three-way mirrors), HPE "6 (ADG)" (its name for RAID 6).
+    for (std::string_view q : {"reedsolomon", "triple", "adm", "adg"})
+        if (w.size() > q.size() && endsWith(w, q)) w = w.substr(0, w.size() - q.size());
+    if (inner == "adm" || inner == "adg" || inner == "triple") inner.clear();
     // HPE prints mirrors of more than two drives as "RAID 1(1+0)" / "1+0"; Adaptec/HPE "1+0" is raid10.
     if (w == "1+0" || w == "10" || inner == "1+0") return std::string("raid10");
     if (w == "5+0" || w == "50") return std::string("raid50");
@@ -110,11 +115,12 @@ std::optional<std::string> normalizeLevel(std::string_view vendorLevel) {
         if (w == s) return "raid" + w;
     if (w == "adg") return std::string("raid6");  // HPE "Advanced Data Guarding"
     if (w == "simplevolume" || w == "jbod" || w == "volume") return std::string("jbod");
+    if (w == "spannedvolume" || w == "span" || w == "spanned") return std::string("linear");  // concatenation, no redundancy
     return w.empty() ? std::nullopt : std::optional<std::string>("raid" + w);
 }
 
 std::optional<int> hwRedundancy(std::string_view level) {
-    if (level == "raid0" || level == "raid00" || level == "jbod") return 0;
+    if (level == "raid0" || level == "raid00" || level == "jbod" || level == "linear") return 0;
     if (level == "raid1" || level == "raid1e" || level == "raid10" || level == "raid4" || level == "raid5" ||
         level == "raid50" || level == "raid5ee")
         return 1;

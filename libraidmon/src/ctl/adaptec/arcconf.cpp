@@ -13,6 +13,7 @@
 #include "core/strutil.hpp"
 #include "ctl/common.hpp"
 #include "ctl/decoders.hpp"
+#include "ctl/skipped.hpp"
 
 namespace raidmon::detail::arcconf {
 
@@ -22,17 +23,37 @@ constexpr std::string_view kWhat = "arcconf";
 
 bool isRule(std::string_view t) { return t.size() >= 10 && t.find_first_not_of('-') == std::string_view::npos; }
 
+// Physical device states: "Online", "Online (JBOD)", "Raw (Pass Through)", "Ready", "Rebuilding",
+// "Failed", "Defunct" (arcconf 1.x for failed), "Hot Spare", "Dedicated Hot-Spare", "Global
+// Hot-Spare", "Missing", "Offline", "Unconfigured".
 std::optional<DriveState> pdState(std::string_view v) {
     auto w = toLower(v);
     if (w == "online") return DriveState::online;
-    if (startsWith(w, "online (jbod)") || startsWith(w, "raw")) return DriveState::jbod;
-    if (w == "ready") return DriveState::unconfigured;
+    if (startsWith(w, "online (jbod)") || startsWith(w, "raw") || w == "jbod") return DriveState::jbod;
+    if (w == "ready" || w == "unconfigured") return DriveState::unconfigured;
     if (w == "rebuilding") return DriveState::rebuilding;
-    if (w == "failed") return DriveState::failed;
+    if (w == "failed" || w == "defunct") return DriveState::failed;
     if (w.find("hot-spare") != std::string::npos || w.find("hot spare") != std::string::npos) return DriveState::spare;
     if (w == "missing") return DriveState::missing;
     if (w == "offline") return DriveState::offline;
     return std::nullopt;
+}
+
+// "Temperature : 35 C/ 95 F", "57 C/ 134 F (Normal)", "33 deg C", "Not Supported".
+std::optional<int> arcTemperature(std::string_view v) { return parseTemperatureC(v.substr(0, v.find('/'))); }
+
+// "Current operation" words of GETSTATUS (logical device tasks) -> ArrayOperation::kind.
+std::string taskKind(std::string_view v) {
+    auto w = toLower(v);
+    auto has = [&](std::string_view p) { return w.find(p) != std::string::npos; };
+    if (has("rebuild")) return "rebuild";
+    if (has("build/verify") || has("build")) return "build-verify";
+    if (has("verify with fix") || has("verify_fix") || has("consistency check with fix")) return "repair";
+    if (has("verify") || has("consistency") || has("scrub")) return "check";
+    if (has("clear") || has("initiali") || has("zero")) return "resync";
+    if (has("expand") || has("migrat") || has("transform") || has("reconfig") || has("shrink") || has("extend")) return "reshape";
+    if (has("copyback") || has("copy back")) return "copyback";
+    return printable(v);  // kept verbatim: a task word raidmon does not know
 }
 
 // Location keys that link a segment line to a physical device: "enc E slot S", "conn C dev D",
@@ -63,6 +84,8 @@ struct Pd {
     std::vector<std::string> keys;
     bool isDrive = false;
     std::optional<std::string> channel, device;
+    std::string vendorRaw;          ///< "Vendor" as printed, padding included
+    std::optional<bool> pfa;        ///< arcconf 1.x "PFA : Yes" (predictive failure analysis)
 };
 
 struct Segment {
@@ -80,11 +103,19 @@ struct Ld {
 
 } // namespace
 
+namespace {
+// "Controllers found: 1" (arcconf 1.x-3.x) / "Controllers Found: 1" (newer): the first line of
+// every answer, possibly after a banner or a pasted command line.
+bool controllersFoundLine(std::string_view l) { return startsWith(toLower(trim(l)), "controllers found:"); }
+} // namespace
+
 int detectArcconfText(std::string_view t) {
     auto head = t.substr(0, 2048);
-    if (startsWith(trim(head), "Controllers found:")) return 90;
-    if (head.find("Logical device information") != std::string_view::npos ||
-        head.find("Physical Device information") != std::string_view::npos)
+    for (auto l : lines(head))
+        if (controllersFoundLine(l)) return 90;
+    const auto lower = toLower(head);
+    if (lower.find("logical device information") != std::string::npos || lower.find("logical drive information") != std::string::npos ||
+        lower.find("physical device information") != std::string::npos)
         return 75;
     return 0;
 }
@@ -105,6 +136,9 @@ Result<Capture> decode(std::string_view input, int controller) {
     std::optional<std::string> trailer;
     std::optional<std::string> taskLd;
     std::optional<ArrayOperation> task;
+    ctl::SkipLog skipped;
+    bool sawControllersFound = false;
+    std::string lastPart;  // the title of the last section, logical device or device begun (for a truncation error)
     auto flushTask = [&]() {
         if (taskLd && task) tasks.emplace_back(*taskLd, *task);
         taskLd.reset();
@@ -119,6 +153,8 @@ Result<Capture> decode(std::string_view input, int controller) {
             // "----" / title / "----": a section (column 0) or subsection (indented) title.
             if (i + 2 < ls.size() && isRule(trim(ls[i + 2].raw)) && !trim(ls[i + 1].raw).empty()) {
                 std::string title = toLower(trim(ls[i + 1].raw));
+                // arcconf 1.x says "logical drive" where later versions say "logical device".
+                if (auto p = title.find("logical drive"); p != std::string::npos) title.replace(p, 13, "logical device");
                 if (ls[i + 1].indent == 0) {
                     section = title;
                     subsection.clear();
@@ -127,6 +163,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 } else {
                     subsection = title;
                 }
+                lastPart = printable(trim(ls[i + 1].raw));
                 i += 2;
             }
             continue;
@@ -137,14 +174,18 @@ Result<Capture> decode(std::string_view input, int controller) {
         }
         const auto k = l.key;
         const auto v = l.value;
-        if (k == "Controllers found") continue;
-        if (startsWith(toLower(k), "logical device number")) {
+        if (controllersFoundLine(tl)) {
+            sawControllersFound = true;
+            continue;
+        }
+        if (startsWith(toLower(k), "logical device number") || startsWith(toLower(k), "logical drive number")) {
             Ld n;
-            n.number = std::string(trim(k.substr(21)));
+            n.number = std::string(trim(k.substr(startsWith(toLower(k), "logical device number") ? 21 : 20)));
             n.a.kind = "adaptec";
             n.a.controller = cid;
             n.a.id = cid + "/ld" + n.number;
             n.a.name = "logical device " + n.number;
+            lastPart = printable(tl);
             lds.push_back(std::move(n));
             ld = &lds.back();
             section = "logical device information";
@@ -152,6 +193,7 @@ Result<Capture> decode(std::string_view input, int controller) {
             continue;
         }
         if (startsWith(tl, "Device #")) {
+            lastPart = printable(tl);
             Pd p;
             p.d.location.controller = cid;
             pds.push_back(std::move(p));
@@ -165,15 +207,9 @@ Result<Capture> decode(std::string_view input, int controller) {
                 flushTask();
                 task = ArrayOperation{};
             } else if (lk == "logical device" && task) taskLd = std::string(v);
-            else if (lk == "current operation" && task) {
-                auto w = toLower(v);
-                task->kind = w.find("rebuild") != std::string::npos ? "rebuild"
-                             : w.find("build/verify") != std::string::npos ? "build-verify"
-                             : w.find("verify") != std::string::npos ? "check"
-                             : w.find("expand") != std::string::npos || w.find("migrat") != std::string::npos ? "reshape"
-                                                                                                          : printable(v);
-            } else if (lk == "percentage complete" && task) {
-                task->percent = parseDouble(v);
+            else if (lk == "current operation" && task) task->kind = taskKind(v);
+            else if (lk == "percentage complete" && task) {
+                task->percent = parseLocaleDouble(trim(v.substr(0, v.find('%'))));
                 if (!task->percent)
                     return fail(errc::parse_error, ctl::lineError(kWhat, l, "percentage complete is not a number"));
             }
@@ -182,6 +218,8 @@ Result<Capture> decode(std::string_view input, int controller) {
         if (!l.hasSeparator) {
             if (pd && startsWith(tl, "Device is a")) pd->isDrive = tl.find("Hard drive") != std::string_view::npos ||
                                                               tl.find("Solid State") != std::string_view::npos;
+            else if (!startsWith(tl, "Device #") && !startsWith(tl, "Logical device Task") && !startsWith(tl, "Logical Device Task"))
+                skipped.add(tl);
             continue;
         }
         if (section == "controller information") {
@@ -191,23 +229,24 @@ Result<Capture> decode(std::string_view input, int controller) {
             else if (k == "Controller Serial Number") c.serial = ctl::text(v);
             else if (k == "Firmware" && subsection.find("version") != std::string::npos) c.firmware = ctl::text(v);
             else if (k == "Driver Name") c.driver = ctl::text(v);
+            else if (k == "Temperature" && subsection.empty()) c.temperatureC = arcTemperature(v);
             else if (k == "Cache Status") c.cacheStatus = ctl::text(v);
             else if ((k == "Status" && subsection.find("battery") != std::string::npos) ||
                      k == "Backup Power Status" || k == "Overall Backup Unit Status") {
                 auto s = ctl::text(v);
                 auto w = toLower(s.value_or(""));
-                if (s && w != "not installed" && w.find("not installed") == std::string::npos) c.batteryStatus = s;
+                if (s && w.find("not installed") == std::string::npos && w.find("not present") == std::string::npos) c.batteryStatus = s;
             } else if (k == "Status" && subsection.find("zmm") != std::string::npos) {
                 if (toLower(v).find("not installed") == std::string::npos) c.batteryStatus = ctl::text(v);
-            }
+            } else skipped.add(k);
             continue;
         }
         if (ld && section == "logical device information") {
             auto lk = toLower(k);
-            if (lk == "logical device name") {
+            if (lk == "logical device name" || lk == "logical drive name") {
                 if (auto n = ctl::text(v)) ld->a.name += " (" + *n + ")";
             } else if (lk == "raid level") ld->a.level = ctl::normalizeLevel(v);
-            else if (lk == "status of logical device") ld->a.arrayState = ctl::text(v);
+            else if (lk == "status of logical device" || lk == "status of logical drive") ld->a.arrayState = ctl::text(v);
             else if (lk == "size") ld->a.sizeBytes = ctl::parseSize(v, ctl::SizeBase::binary);
             else if (lk == "disk name") ld->a.devnode = ctl::text(v);
             else if (lk == "volume unique identifier" || lk == "unique identifier") ld->a.uuid = ctl::text(v);
@@ -226,7 +265,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 if (auto g = lk.find("group "); g != std::string::npos) s.group = parseLeadingInt<int>(lk.substr(g + 6));
                 if (auto sg = lk.find("segment "); sg != std::string::npos) s.index = parseLeadingInt<int>(lk.substr(sg + 8));
                 ld->segments.push_back(std::move(s));
-            }
+            } else skipped.add(k);
             continue;
         }
         if (pd) {
@@ -264,6 +303,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                     }
                 }
             } else if (k == "Vendor") {
+                pd->vendorRaw = std::string(v);
                 if (auto s = ctl::text(v); s && *s != "ATA") d.vendor = s;
             } else if (k == "Model") d.model = ctl::text(v);
             else if (k == "Firmware") d.firmware = ctl::text(v);
@@ -273,7 +313,7 @@ Result<Capture> decode(std::string_view input, int controller) {
                 d.capacityBytes = ctl::parseSize(v, ctl::SizeBase::binary);
                 if (d.capacityBytes == 0u) d.capacityBytes.reset();
             } else if (k == "Block Size") {
-                if (auto b = ctl::parseSize(v.substr(0, v.find(' ')), ctl::SizeBase::binary); b && *b > 0 && *b <= 65536)
+                if (auto b = parseLeadingInt<std::uint64_t>(v); b && *b > 0 && *b <= 65536)  // "512 Bytes"
                     d.logicalBlockSize = static_cast<std::uint32_t>(*b);
             } else if (k == "SSD") d.media = toLower(v) == "yes" ? Media::SSD : Media::HDD;
             else if (k == "Transfer Speed") {
@@ -282,19 +322,21 @@ Result<Capture> decode(std::string_view input, int controller) {
                 else if (startsWith(v, "Ultra")) d.protocol = Protocol::SCSI;
             } else if (k == "S.M.A.R.T. warnings") {
                 if (auto n = parseInt<std::uint64_t>(v)) cv.smartAlert = *n > 0;
-            } else if (k == "Media Failures") cv.mediaErrors = parseInt<std::uint64_t>(v);
+            } else if (k == "Media Failures" || k == "Medium Error Count") cv.mediaErrors = parseInt<std::uint64_t>(v);
             else if (k == "Predictive Failures") cv.predictiveFailures = parseInt<std::uint64_t>(v);
-            else if (k == "Current Temperature") cv.temperatureC = parseLeadingInt<int>(v);
-            else if (k == "Failed logical device segments" && toLower(v) == "true") {
+            else if (k == "Current Temperature" || k == "Temperature" || k == "Temperature Current") cv.temperatureC = arcTemperature(v);
+            else if (k == "PFA") pd->pfa = toLower(v) == "yes"; else if (k == "Failed logical device segments" && toLower(v) == "true") {
                 if (!d.state) d.state = DriveState::failed;
-            }
+            } else skipped.add(k);
             continue;
         }
     }
     flushTask();
-    if (!trailer && startsWith(trim(input), "Controllers found:"))
-        return fail(errc::parse_error, "arcconf: no 'Command completed successfully.' line at the end (truncated capture?), " +
-                                           std::to_string(ls.size()) + " lines read");
+    if (!trailer && sawControllersFound)
+        return fail(errc::parse_error, "arcconf: truncated: no closing 'Command completed' line after " + std::to_string(ls.size()) +
+                                           " lines; the last part begun is " +
+                                           (lastPart.empty() ? std::string("the 'Controllers found' line") : "'" + lastPart + "'") +
+                                           ", which may be incomplete");
     Capture cap;
     if (trailer && !startsWith(*trailer, "Command completed successfully")) cap.notes.push_back("arcconf: " + *trailer);
     if (!trailer) cap.notes.push_back("arcconf: no closing 'Command completed' line: the capture is an excerpt");
@@ -308,9 +350,16 @@ Result<Capture> decode(std::string_view input, int controller) {
             d.location.enclosure = "ch" + *p.channel;
             d.location.slot = parseInt<int>(*p.device);
         }
+        // arcconf 1.x prints a SATA drive's 40-character ATA model as SCSI INQUIRY data: its first
+        // 8 characters as "Vendor" ("ST310003"), the rest as "Model" ("40NS").
+        if (d.protocol != Protocol::SAS && d.protocol != Protocol::SCSI && d.vendor && d.vendor->size() == 8 &&
+            p.vendorRaw.size() == 8 && d.model) {
+            d.model = *d.vendor + *d.model;
+            d.vendor.reset();
+        }
         auto& cv = d.controllerView;
-        if (cv && (cv->predictiveFailures || cv->smartAlert))
-            d.failurePredicted = cv->predictiveFailures.value_or(0) > 0 || cv->smartAlert.value_or(false);
+        if (cv && (cv->predictiveFailures || cv->smartAlert || p.pfa))
+            d.failurePredicted = cv->predictiveFailures.value_or(0) > 0 || cv->smartAlert.value_or(false) || p.pfa.value_or(false);
         ctl::classifyDrive(d, d.location.label.value_or("channel " + p.channel.value_or("?") + " device " + p.device.value_or("?")));
         drives.push_back(d);
         drivePds.push_back(&p);
@@ -351,18 +400,30 @@ Result<Capture> decode(std::string_view input, int controller) {
         }
         for (const auto& [num, op] : tasks)
             if (num == n.number) a.operation = op;
+        // "Status of Logical Device" words: Optimal, Okay, Degraded, Suboptimal, Impacted, Interim
+        // Recovery Mode, Ready for Rebuild, Rebuilding, Failed, Offline, Expanding, Transforming,
+        // Building, Initializing, Clearing, Verifying.
         auto w = toLower(a.arrayState.value_or(""));
         auto red = a.level ? ctl::hwRedundancy(*a.level) : std::nullopt;
+        const std::string opKind = a.operation ? a.operation->kind : std::string();
+        auto has = [&](std::string_view p) { return w.find(p) != std::string::npos; };
         if (w == "optimal" || w == "okay" || w == "ok") a.state = "optimal";
-        else if (w == "degraded" || w == "suboptimal" || w == "impacted" || w.find("interim recovery") != std::string::npos ||
-                 w.find("ready for rebuild") != std::string::npos) {
-            a.state = rebuilding || (a.operation && a.operation->kind == "rebuild") ? "rebuilding" : "degraded";
+        else if (w == "impacted" && (opKind == "build-verify" || opKind == "resync")) a.state = "resyncing";
+        else if (w == "degraded" || w == "suboptimal" || w == "impacted" || has("interim recovery") || has("ready for rebuild")) {
+            a.state = rebuilding || opKind == "rebuild" ? "rebuilding" : "degraded";
             // Adaptec: "Suboptimal" is a RAID6/60 that lost one drive and keeps one parity.
             if (red && w == "suboptimal") a.redundancyLeft = std::max(*red - 1, 0);
-        } else if (w == "rebuilding") a.state = "rebuilding";
-        else if (w == "failed" || w == "offline") a.state = "failed";
+        } else if (has("rebuilding")) a.state = "rebuilding";
+        else if (w == "failed" || w == "offline" || has("failed")) a.state = "failed";
+        else if (has("expand") || has("transform") || has("migrat") || has("reconfigur")) a.state = "reshaping";
+        else if (has("building") || has("initializ") || has("clearing")) a.state = "resyncing";
+        else if (has("verifying")) a.state = "checking";
         else a.state = "unknown";
-        if (a.state == "optimal" && a.operation && a.operation->kind == "build-verify") a.state = "checking";
+        if (a.state == "optimal") {
+            if (opKind == "build-verify" || opKind == "check" || opKind == "repair") a.state = "checking";
+            else if (opKind == "resync") a.state = "resyncing";
+            else if (opKind == "reshape") a.state = "reshaping";
+        }
         ctl::classifyArray(a, a.name);
         cap.arrays.push_back(std::move(a));
     }
@@ -375,7 +436,12 @@ Result<Capture> decode(std::string_view input, int controller) {
             a.id = cid + "/ld" + num;
             a.name = "logical device " + num;
             a.operation = op;
-            a.state = op.kind == "rebuild" ? "rebuilding" : op.kind == "reshape" ? "reshaping" : "checking";
+            a.state = op.kind == "rebuild"                                                        ? "rebuilding"
+                      : op.kind == "reshape"                                                      ? "reshaping"
+                      : op.kind == "resync"                                                       ? "resyncing"
+                      : op.kind == "copyback"                                                     ? "optimal"
+                      : op.kind == "check" || op.kind == "repair" || op.kind == "build-verify" ? "checking"
+                                                                                                  : "unknown";
             ctl::classifyArray(a, a.name);
             cap.arrays.push_back(std::move(a));
         }
@@ -385,6 +451,7 @@ Result<Capture> decode(std::string_view input, int controller) {
     }
     ctl::sortBySlot(drives);
     cap.drives = std::move(drives);
+    skipped.finish(cap, kWhat);
     return cap;
 }
 
