@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Every hardware-RAID, mdadm and lsscsi capture in tests/data decodes, detected automatically,
+// Every hardware-RAID capture in tests/data decodes, detected automatically,
 // with the counts and states read from the captures by hand (see tests/data/PROVENANCE.tsv).
 #define BOOST_TEST_MODULE ctl_captures
 #include <algorithm>
@@ -74,28 +74,6 @@ const Expect kAll[] = {
     {"arcconf/arcconf-getconfig-pd-old.txt", "arcconf", 1, 0, 4, ""},
     {"arcconf/arcconf-getstatus-buildverify-90pct-issue190.txt", "arcconf", 0, 1, 0, "checking"},
     {"arcconf/arcconf-getstatus-rebuild-1pct-issue47.txt", "arcconf", 0, 1, 0, "rebuilding"},
-    {"sas-ircu/sas2ircu-display-sas2008-raid-volume.txt", "sas-ircu", 1, 1, 2, "optimal"},
-    {"sas-ircu/sas3ircu-list.txt", "sas-ircu", 2, 0, 0, ""},
-    {"mdadm/mdadm-detail-ddf-container-2vols.txt", "mdadm-detail", 0, 1, 0, "inactive"},
-    {"mdadm/mdadm-detail-md125-raid1-v090-clean.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-detail-md127-raid1-v090-clean.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-detail-raid0.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-detail-raid1-DEGRADED-removed.txt", "mdadm-detail", 0, 1, 0, "degraded"},
-    {"mdadm/mdadm-detail-raid1-FAULTY-member-writemostly-failfast.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-detail-raid1-FAULTY-with-spare.txt", "mdadm-detail", 0, 1, 0, "rebuilding"},
-    {"mdadm/mdadm-detail-raid1-FAULTY.txt", "mdadm-detail", 0, 1, 0, "degraded"},
-    {"mdadm/mdadm-detail-raid1-REBUILD-failfast.txt", "mdadm-detail", 0, 1, 0, "rebuilding"},
-    {"mdadm/mdadm-detail-raid1-RESYNC.txt", "mdadm-detail", 0, 1, 0, "resyncing"},
-    {"mdadm/mdadm-detail-raid1-spare.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-detail-raid1-v11-6TB-bitmap-real-host.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-detail-raid5-homehost.txt", "mdadm-detail", 0, 1, 0, "optimal"},
-    {"mdadm/mdadm-examine-raid1-faulty.txt", "mdadm-examine", 0, 1, 0, "degraded"},
-    {"mdadm/mdadm-examine-raid1-replacing.txt", "mdadm-examine", 0, 1, 0, "rebuilding"},
-    {"lsscsi/lsscsi-g-hp-p2000g3-enclosures.txt", "lsscsi", 0, 0, 4, ""},
-    {"lsscsi/lsscsi-g-p410i-dvd-issue149.txt", "lsscsi", 1, 2, 0, "unknown"},
-    {"lsscsi/lsscsi-g-p410i-with-prompt.txt", "lsscsi", 1, 1, 0, "unknown"},
-    {"lsscsi/lsscsi-g-p420i-issue205.txt", "lsscsi", 1, 1, 0, "unknown"},
-    {"lsscsi/proc-scsi-scsi-ibm-pioneer.txt", "proc-scsi", 0, 0, 1, ""},
 };
 
 Capture load(const char* path) {
@@ -243,18 +221,4 @@ BOOST_AUTO_TEST_CASE(adaptec_rebuild_missing_segment_spares_battery) {
     BOOST_TEST(std::count_if(s.drives.begin(), s.drives.end(), [](const Drive& d) { return d.state == DriveState::spare; }) == 2);
     Capture j = load("arcconf/arcconf-getconfig-al-5405-jbod-issue55.txt");
     BOOST_TEST(std::count_if(j.drives.begin(), j.drives.end(), [](const Drive& d) { return d.state == DriveState::jbod; }) == 1);
-}
-
-BOOST_AUTO_TEST_CASE(sas_ircu_mdadm_lsscsi) {
-    Capture ir = load("sas-ircu/sas2ircu-display-sas2008-raid-volume.txt");
-    BOOST_TEST(ir.arrays.at(0).level.value() == "raid1");
-    BOOST_TEST(ir.drives.at(0).serial.value() == "9XF3RK3W");
-    BOOST_TEST(ir.controllers.at(0).pciAddress.value() == "0000:05:00.0");
-    Capture rb = load("mdadm/mdadm-detail-raid1-REBUILD-failfast.txt");
-    BOOST_TEST(rb.arrays.at(0).operation->percent.value() == 20.0);
-    Capture rp = load("mdadm/mdadm-examine-raid1-replacing.txt");
-    BOOST_TEST(rp.arrays.at(0).members.back().role == "replacement");
-    Capture ls = load("lsscsi/lsscsi-g-p410i-dvd-issue149.txt");
-    BOOST_TEST(ls.arrays.at(0).devnode.value() == "/dev/sda");
-    BOOST_TEST(ls.controllers.at(0).kind == "smartarray");
 }

@@ -198,8 +198,8 @@ Result<Array> decodeDetailBlock(const Block& b, Skipper& sk) {
             a.members.push_back(memberOfRow(*r, sk, l));
             continue;
         }
+        if (startsWith(t, "(")) continue;  // a value continued on its own line: "Container GUID : ..." "(Linux-MD ...)"
         if (!l.hasSeparator) {
-            if (startsWith(t, "(")) continue;  // a value continued on its own line: "Container GUID : ..." "(Linux-MD ...)"
             sk.skip(l);
             continue;
         }
@@ -259,6 +259,12 @@ Result<Array> decodeDetailBlock(const Block& b, Skipper& sk) {
         if (!a.metadata) a.metadata = "external:" + *containerOf;
     }
     a.id = a.uuid ? "md-" + *a.uuid : "md-" + a.name;
+    // A device rebuilding into a slot that still has an in-sync member is that member's replacement
+    // (mdadm --replace / want_replacement): Detail.c prints it as "spare rebuilding" all the same.
+    for (auto& m : a.members)
+        if (m.role == "rebuilding" && m.slot &&
+            std::any_of(a.members.begin(), a.members.end(), [&](const ArrayMember& o) { return &o != &m && o.role == "active" && o.slot == m.slot; }))
+            m.role = "replacement";
 
     // The operation: the Status line gives kind and percent; the State words say which one runs
     // even when no percentage is printed (DELAYED, PENDING).
@@ -329,7 +335,7 @@ Result<Array> examineV1(const Block& b, Skipper& sk) {
     Array a;
     a.kind = "md";
     std::optional<std::string> role, letters, name;
-    std::optional<std::uint64_t> recoveryOffset;
+    std::optional<std::uint64_t> recoveryOffset, availSectors, usedSectors;
     bool reshape = false, badBlocks = false, badChecksum = false, truncatedDevice = false;
     std::vector<std::string> devFlags;
     for (const KvLine* lp : b.body) {
@@ -358,12 +364,14 @@ Result<Array> examineV1(const Block& b, Skipper& sk) {
         } else if (k == "Device Role") role = std::string(v);
         else if (k == "Array State") letters = std::string(splitWs(v).empty() ? v : splitWs(v)[0]);
         else if (k == "Recovery Offset") recoveryOffset = parseLeadingInt<std::uint64_t>(v);
+        else if (k == "Avail Dev Size") availSectors = parseLeadingInt<std::uint64_t>(v);
+        else if (k == "Used Dev Size") usedSectors = parseLeadingInt<std::uint64_t>(v);
         else if (k == "Reshape pos'n") reshape = true;
         else if (k == "Bad Block Log") badBlocks = v.find("bad blocks present") != std::string_view::npos;
         else if (k == "Checksum") badChecksum = v.find("expected") != std::string_view::npos;
         else if (k == "Flags") {
             for (auto w : splitWs(v)) devFlags.push_back(w == "write-mostly" ? std::string("write_mostly") : std::string(w));
-        } else if (oneOf(k, {"Magic", "Feature Map", "Creation Time", "Avail Dev Size", "Used Dev Size", "Data Offset", "New Offset",
+        } else if (oneOf(k, {"Magic", "Feature Map", "Creation Time", "Data Offset", "New Offset",
                              "Super Offset", "Unused Space", "Device UUID", "Internal Bitmap", "PPL", "Delta Devices", "New Level",
                              "New Layout", "New Chunksize", "Update Time", "Events", "Layout", "Chunk Size", "Rounding",
                              "Cluster Name"})) {
@@ -415,6 +423,14 @@ Result<Array> examineV1(const Block& b, Skipper& sk) {
     if (recoveryOffset || reshape) {
         ArrayOperation o;
         o.kind = reshape ? "reshape" : "recovery";
+        // The recovery offset counts the sectors of this device already rebuilt, out of the
+        // component size ("Used Dev Size", else "Avail Dev Size", both in sectors).
+        const auto total = usedSectors ? usedSectors : availSectors;
+        if (!reshape && recoveryOffset && total && *total > 0 && *recoveryOffset <= *total) {
+            o.done = *recoveryOffset;
+            o.total = *total;
+            o.percent = 100.0 * static_cast<double>(*recoveryOffset) / static_cast<double>(*total);
+        }
         a.operation = o;
     }
     classifyMdArray(a, missing, std::nullopt);
@@ -687,6 +703,7 @@ Result<std::vector<Array>> examineDdf(const Block& b, Skipper& sk) {
             pdTable = true;
             continue;
         }
+        if (startsWith(t, "(")) continue;  // "(Linux-MD 08/16/22 16:33:34)": the GUID above, decoded by mdadm
         if (pdTable && !l.hasSeparator) {
             // "  0    1b8a8e3a  1952383K /dev/sda   active/Online", "Global-Spare/Online", "active/Offline, Failed"
             auto w = splitWs(t);

@@ -328,6 +328,7 @@ Result<Capture> decodeDisplay(std::string_view input, int index) {
         ctl::classifyDrive(d, "enclosure " + p.enclosure + ", slot " + p.slot);
         drives.push_back(d);
     }
+    ctl::sortBySlot(drives);
     ctl::assignDriveIds(drives, cap.notes);
     for (auto& v : vols) {
         auto num = v.a.name.substr(10);
@@ -347,7 +348,8 @@ Result<Capture> decodeDisplay(std::string_view input, int index) {
             m.slot = static_cast<int>(v.a.members.size());
             if (it != drives.end()) {
                 m.drive = it->id;
-                m.role = it->state == DriveState::online      ? "active"
+                m.role = !it->state                           ? "unknown"  // the drive's state word is not known
+                         : it->state == DriveState::online      ? "active"
                          : it->state == DriveState::rebuilding ? "rebuilding"
                          : it->state == DriveState::missing    ? "missing"
                                                                : "faulty";
@@ -386,6 +388,7 @@ Result<Capture> decodeDisplay(std::string_view input, int index) {
             s.drive = d.id;
             e.slots.push_back(std::move(s));
         }
+        std::sort(e.slots.begin(), e.slots.end(), [](const raidmon::Slot& x, const raidmon::Slot& y) { return x.index < y.index; });
         e.health = Health::OK;
         cap.enclosures.push_back(std::move(e));
     }
