@@ -8,6 +8,7 @@
 #include <raidmon/decode.hpp>
 
 #include "ctl/mptir/sasircu.hpp"
+#include "print.hpp"
 #include "testdata.hpp"
 
 using namespace raidmon;

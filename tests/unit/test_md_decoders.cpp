@@ -12,6 +12,7 @@
 #include <raidmon/mdstat.hpp>
 
 #include "core/strutil.hpp"
+#include "print.hpp"
 #include "testdata.hpp"
 
 using namespace raidmon;

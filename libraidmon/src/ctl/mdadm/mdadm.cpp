@@ -94,6 +94,30 @@ struct Skipper {
     }
 };
 
+// One more finding on an array: the worse health wins, the reason is kept.
+void addFinding(Array& a, Health h, std::string why) {
+    a.health = worse(a.health, h);
+    a.reasons.push_back(std::move(why));
+}
+
+// A state word that says the array cannot run, whatever the member count said.
+void markFailed(Array& a, std::string why) {
+    a.state = "failed";
+    a.health = Health::Critical;
+    a.redundancyLeft = 0;
+    a.reasons.push_back(std::move(why));
+}
+
+// The metadata container of an external format (IMSM, DDF), as md shows it: level container.
+Array containerOf(const std::string& dev, std::string metadata) {
+    Array c;
+    c.kind = "md";
+    c.level = "container";
+    c.metadata = std::move(metadata);
+    c.name = baseName(dev);
+    return c;
+}
+
 bool oneOf(std::string_view k, std::initializer_list<std::string_view> keys) {
     return std::find(keys.begin(), keys.end(), k) != keys.end();
 }
@@ -116,18 +140,17 @@ std::optional<Row> parseRow(std::string_view t, std::size_t leading) {
     auto w = splitWs(t);
     if (w.size() < 4 + leading) return std::nullopt;
     Row r;
-    auto num = [](std::string_view x) -> std::optional<std::optional<int>> {
-        if (x == "-") return std::optional<int>();
+    // A number, or "-" for none (out stays empty); false for anything else.
+    auto num = [](std::string_view x, std::optional<int>& out) {
+        if (x == "-") return true;
         auto n = parseInt<int>(x);
-        if (!n || *n < 0 || *n > 1 << 20) return std::nullopt;
-        return std::optional<int>(*n);
+        if (!n || *n < 0 || *n > 1 << 20) return false;
+        out = *n;
+        return true;
     };
-    auto a = num(w[leading]), b = num(w[leading + 1]), c = num(w[leading + 2]), d = num(w[leading + 3]);
-    if (!a || !b || !c || !d) return std::nullopt;
-    r.number = *a;
-    r.major = *b;
-    r.minor = *c;
-    r.raidDevice = *d;
+    if (!num(w[leading], r.number) || !num(w[leading + 1], r.major) || !num(w[leading + 2], r.minor) ||
+        !num(w[leading + 3], r.raidDevice))
+        return std::nullopt;
     std::size_t end = w.size();
     if (end > leading + 4 && (startsWith(w[end - 1], "/dev/") || w[end - 1] == "missing")) {
         if (w[end - 1] != "missing") r.device = baseName(w[end - 1]);
@@ -291,10 +314,7 @@ Result<Array> decodeDetailBlock(const Block& b, Skipper& sk) {
     if (!container) {
         for (const auto& w : stateWords) {
             if (w == "FAILED" && a.state != "failed") {
-                a.state = "failed";
-                a.health = Health::Critical;
-                a.redundancyLeft = 0;
-                a.reasons.push_back(a.name + " has FAILED: too many members are missing for it to run");
+                markFailed(a, a.name + " has FAILED: too many members are missing for it to run");
             } else if (w == "Not Started") {
                 if (a.state != "failed") a.state = "inactive";
                 a.health = Health::Critical;
@@ -304,10 +324,7 @@ Result<Array> decodeDetailBlock(const Block& b, Skipper& sk) {
             }
         }
     }
-    if (unknownState) {
-        a.health = worse(a.health, Health::Unknown);
-        a.reasons.push_back(a.name + ": state '" + a.arrayState.value_or("") + "' has a word raidmon does not know");
-    }
+    if (unknownState) addFinding(a, Health::Unknown, a.name + ": state '" + a.arrayState.value_or("") + "' has a word raidmon does not know");
     return a;
 }
 
@@ -434,18 +451,9 @@ Result<Array> examineV1(const Block& b, Skipper& sk) {
         a.operation = o;
     }
     classifyMdArray(a, missing, std::nullopt);
-    if (badBlocks) {
-        a.health = worse(a.health, Health::Warning);
-        a.reasons.push_back(b.dev + " records bad blocks in its bad block log: check the drive's SMART");
-    }
-    if (badChecksum) {
-        a.health = worse(a.health, Health::Warning);
-        a.reasons.push_back(b.dev + ": superblock checksum does not match");
-    }
-    if (truncatedDevice) {
-        a.health = worse(a.health, Health::Critical);
-        a.reasons.push_back(b.dev + " is smaller than its superblock says (TRUNCATED DEVICE)");
-    }
+    if (badBlocks) addFinding(a, Health::Warning, b.dev + " records bad blocks in its bad block log: check the drive's SMART");
+    if (badChecksum) addFinding(a, Health::Warning, b.dev + ": superblock checksum does not match");
+    if (truncatedDevice) addFinding(a, Health::Critical, b.dev + " is smaller than its superblock says (TRUNCATED DEVICE)");
     return a;
 }
 
@@ -529,20 +537,13 @@ Result<Array> examineV090(const Block& b, Skipper& sk) {
         a.operation = o;
     }
     classifyMdArray(a, missing, std::nullopt);
-    if (badChecksum) {
-        a.health = worse(a.health, Health::Warning);
-        a.reasons.push_back(b.dev + ": superblock checksum does not match");
-    }
+    if (badChecksum) addFinding(a, Health::Warning, b.dev + ": superblock checksum does not match");
     return a;
 }
 
 // IMSM (Intel Matrix / VROC): a container with the disks and one "[name]:" section per volume.
 Result<std::vector<Array>> examineImsm(const Block& b, Skipper& sk) {
-    Array cont;
-    cont.kind = "md";
-    cont.level = "container";
-    cont.metadata = "imsm";
-    cont.name = baseName(b.dev);
+    Array cont = containerOf(b.dev, "imsm");
     struct Vol {
         Array a;
         std::optional<std::string> slots, migrate, mapState;
@@ -632,10 +633,7 @@ Result<std::vector<Array>> examineImsm(const Block& b, Skipper& sk) {
         cont.members.push_back(std::move(m));
     }
     classifyMdArray(cont, 0, std::nullopt);
-    if (badChecksum) {
-        cont.health = worse(cont.health, Health::Warning);
-        cont.reasons.push_back(b.dev + ": IMSM metadata checksum is incorrect");
-    }
+    if (badChecksum) addFinding(cont, Health::Warning, b.dev + ": IMSM metadata checksum is incorrect");
     std::vector<Array> out;
     out.push_back(std::move(cont));
     for (auto& x : vols) {
@@ -667,17 +665,10 @@ Result<std::vector<Array>> examineImsm(const Block& b, Skipper& sk) {
             a.operation = o;
         }
         classifyMdArray(a, missing, std::nullopt);
-        if (map == "failed" && a.state != "failed") {
-            a.state = "failed";
-            a.health = Health::Critical;
-            a.redundancyLeft = 0;
-            a.reasons.push_back(a.name + ": IMSM map state is 'failed'");
-        } else if (map == "uninitialized" && a.state == "optimal") {
-            a.state = "resyncing";
-        } else if (!map.empty() && !oneOf(map, {"normal", "degraded", "failed", "uninitialized"})) {
-            a.health = worse(a.health, Health::Unknown);
-            a.reasons.push_back(a.name + ": IMSM map state '" + map + "' is not known to raidmon");
-        }
+        if (map == "failed" && a.state != "failed") markFailed(a, a.name + ": IMSM map state is 'failed'");
+        else if (map == "uninitialized" && a.state == "optimal") a.state = "resyncing";
+        else if (!map.empty() && !oneOf(map, {"normal", "degraded", "failed", "uninitialized"}))
+            addFinding(a, Health::Unknown, a.name + ": IMSM map state '" + map + "' is not known to raidmon");
         a.reasons.push_back("as recorded in the IMSM metadata of " + b.dev + " (a member's view; may be stale)");
         out.push_back(std::move(a));
     }
@@ -687,11 +678,7 @@ Result<std::vector<Array>> examineImsm(const Block& b, Skipper& sk) {
 // DDF (SNIA Disk Data Format, e.g. LSI/Adaptec firmware RAID or mdadm -e ddf): a container with
 // virtual disks "VD GUID[n]" and a physical disk table.
 Result<std::vector<Array>> examineDdf(const Block& b, Skipper& sk) {
-    Array cont;
-    cont.kind = "md";
-    cont.level = "container";
-    cont.metadata = "ddf";
-    cont.name = baseName(b.dev);
+    Array cont = containerOf(b.dev, "ddf");
     std::map<int, Array> vds;
     bool pdTable = false;
     std::optional<int> vdCount;
@@ -781,19 +768,11 @@ Result<std::vector<Array>> examineDdf(const Block& b, Skipper& sk) {
         if (word == "degraded" || word == "partially optimal") missing = 1;
         a.activeDisks = a.raidDisks ? std::optional<int>(*a.raidDisks - missing) : std::nullopt;
         classifyMdArray(a, missing, std::nullopt);
-        if (word == "failed" || word == "missing" || word == "deleted") {
-            a.state = "failed";
-            a.health = Health::Critical;
-            a.redundancyLeft = 0;
-            a.reasons.push_back(a.name + ": DDF state '" + a.arrayState.value_or("") + "'");
-        } else if (!oneOf(word, {"optimal", "degraded", "partially optimal"})) {
-            a.health = worse(a.health, Health::Unknown);
-            a.reasons.push_back(a.name + ": DDF state '" + a.arrayState.value_or("") + "' is not known to raidmon");
-        }
-        if (st.find("not consistent") != std::string::npos && a.health == Health::OK) {
-            a.health = Health::Warning;
-            a.reasons.push_back(a.name + " is not consistent: a resync or check is due");
-        }
+        if (word == "failed" || word == "missing" || word == "deleted") markFailed(a, a.name + ": DDF state '" + a.arrayState.value_or("") + "'");
+        else if (!oneOf(word, {"optimal", "degraded", "partially optimal"}))
+            addFinding(a, Health::Unknown, a.name + ": DDF state '" + a.arrayState.value_or("") + "' is not known to raidmon");
+        if (st.find("not consistent") != std::string::npos && a.health == Health::OK)
+            addFinding(a, Health::Warning, a.name + " is not consistent: a resync or check is due");
         a.reasons.push_back("as recorded in the DDF metadata of " + b.dev + " (a member's view; may be stale)");
         out.push_back(std::move(a));
     }

@@ -41,7 +41,9 @@ bool looksLikeTransport(std::string_view w) {
 // "1.00TB", "500GB", "8.59GB", "-": lsscsi -s's size column.
 bool looksLikeSize(std::string_view w) {
     if (w.size() < 2 || !(w[0] >= '0' && w[0] <= '9')) return false;
-    auto unit = w.substr(w.find_first_not_of("0123456789."));
+    const auto u = w.find_first_not_of("0123456789.");
+    if (u == std::string_view::npos) return false;  // a bare number ("5.14" is a revision)
+    auto unit = w.substr(u);
     return unit == "KB" || unit == "MB" || unit == "GB" || unit == "TB" || unit == "PB" || unit == "KiB" ||
            unit == "MiB" || unit == "GiB" || unit == "TiB" || unit == "PiB";
 }
