@@ -5,9 +5,11 @@
 #define BOOST_TEST_MODULE hba_decoders
 #include <boost/test/unit_test.hpp>
 
+#include <raidmon/controllers.hpp>
 #include <raidmon/decode.hpp>
 
 #include "ctl/mptir/sasircu.hpp"
+#include "fake_runner.hpp"
 #include "print.hpp"
 #include "testdata.hpp"
 
@@ -209,6 +211,24 @@ BOOST_AUTO_TEST_CASE(fuzz_regression_device_outside_its_section) {
     auto c = ok(full, "sas-ircu");
     BOOST_TEST(c.drives.size() == 2u);
     BOOST_TEST(c.skipped >= 1u);
+}
+
+// The agent's controller poll: LIST, then DISPLAY for each adapter; LIST's PCI ids join DISPLAY's.
+BOOST_AUTO_TEST_CASE(poll_joins_list_and_display) {
+    auto fake = std::make_shared<test::FakeCommandRunner>();
+    fake->expect({"sas3ircu", "LIST"}, test::readData("sas-ircu/sas3ircu-list.txt"))
+        .expect({"sas3ircu", "0", "DISPLAY"}, test::readData("sas-ircu/sas3ircu-display-sas3008-no-volume.txt"))
+        .expect({"sas3ircu", "1", "DISPLAY"}, test::readData("sas-ircu/sas3ircu-display-sas3008-raid1-volume.txt"));
+    Context ctx;
+    ctx.runner = fake;
+    auto r = scanMptIr(ctx);
+    BOOST_TEST_REQUIRE(r.has_value(), (r ? std::string() : r.error().message));
+    BOOST_TEST_REQUIRE(r->controllers.size() == 2u);
+    BOOST_TEST(r->controllers[0].pciId.value() == "1000:0097");
+    BOOST_TEST(r->controllers[0].pciSubsystem.value() == "1028:1f53");
+    BOOST_TEST(r->controllers[0].pciAddress.value() == "0000:01:00.0");  // DISPLAY's own Bus/Device/Function
+    BOOST_TEST(r->controllers[1].id == "mpt-ir:c1");  // the adapter asked for, whatever the (reused) text says
+    BOOST_TEST(r->arrays.size() == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

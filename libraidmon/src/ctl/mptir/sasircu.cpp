@@ -170,7 +170,8 @@ Result<std::vector<Adapter>> parseList(std::string_view text) {
     return out;
 }
 
-Result<Capture> decodeDisplay(std::string_view input, int index) {
+Result<Capture> decodeDisplay(std::string_view input, std::optional<int> asked) {
+    int index = asked.value_or(0);
     Capture cap;
     Skips sk{cap};
     Controller c;
@@ -196,7 +197,7 @@ Result<Capture> decodeDisplay(std::string_view input, int index) {
         }
         if (isTrailer(t)) continue;  // "SAS2IRCU: Command DISPLAY Completed Successfully."
         if (auto n = controllerIndexIn(t); n && startsWith(t, "Read configuration")) {
-            index = *n;
+            if (!asked) index = *n;
             continue;
         }
         if (titleSlot && !l.hasSeparator) {
@@ -398,7 +399,8 @@ Result<Capture> decodeDisplay(std::string_view input, int index) {
     return cap;
 }
 
-Result<Capture> decodeStatus(std::string_view input, int index) {
+Result<Capture> decodeStatus(std::string_view input, std::optional<int> asked) {
+    int index = asked.value_or(0);
     Capture cap;
     Skips sk{cap};
     struct Vol {
@@ -424,7 +426,7 @@ Result<Capture> decodeStatus(std::string_view input, int index) {
         }
         if (startsWith(t, "Background command progress status")) {
             started = true;
-            if (auto n = controllerIndexIn(t)) index = *n;
+            if (auto n = controllerIndexIn(t); n && !asked) index = *n;
             continue;
         }
         if (!started) continue;  // banner
@@ -509,10 +511,10 @@ int detectSasIrcu(std::string_view t) {
 }
 
 Result<Capture> decodeSasIrcu(std::string_view t) {
-    if (t.find("Controller information") != std::string_view::npos) return sasircu::decodeDisplay(t, 0);
+    if (t.find("Controller information") != std::string_view::npos) return sasircu::decodeDisplay(t);
     if (t.find("Background command progress status") != std::string_view::npos || t.find("Command STATUS") != std::string_view::npos ||
         t.find("command STATUS") != std::string_view::npos)
-        return sasircu::decodeStatus(t, 0);
+        return sasircu::decodeStatus(t);
     auto list = sasircu::parseList(t);
     if (!list) return tl::unexpected(list.error());
     Capture cap;

@@ -27,12 +27,14 @@ struct Adapter {
 /// or if the closing "Utility Completed Successfully" line is missing (truncated or failed run).
 Result<std::vector<Adapter>> parseList(std::string_view text);
 
-/// Decode "<index> DISPLAY" for the adapter `index` (the text's own "initiated for controller N" wins).
-/// parse_error when the controller section is missing or the run is truncated (naming the last section).
-Result<Capture> decodeDisplay(std::string_view text, int index);
+/// Decode "<index> DISPLAY". `index` is the adapter the caller asked for; without it, the text's own
+/// "initiated for controller N" (else 0). parse_error when the controller section is missing or the
+/// run is truncated (naming the last section).
+Result<Capture> decodeDisplay(std::string_view text, std::optional<int> index = std::nullopt);
 
 /// Decode "<index> STATUS": the background operation of each IR volume (synchronize, rebuild,
-/// consistency check, background init) with its percentage. parse_error when truncated.
-Result<Capture> decodeStatus(std::string_view text, int index);
+/// consistency check, background init) with its percentage. `index` as for decodeDisplay().
+/// parse_error when truncated or when the tool reports an error other than "no IR volumes".
+Result<Capture> decodeStatus(std::string_view text, std::optional<int> index = std::nullopt);
 
 } // namespace raidmon::detail::sasircu
