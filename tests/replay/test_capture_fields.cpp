@@ -60,6 +60,13 @@ BOOST_DATA_TEST_CASE(capture_has_its_fields, bdata::make(expectedCaptures()), ca
     BOOST_TEST_REQUIRE(c.has_value(), capture << ": " << c.error().message);
     const auto decoded = test::Json::parse(toJson(*c, -1));
     for (const auto& bad : test::checkExpect(ex, decoded)) BOOST_ERROR(capture << ": " << bad);
+    // Invariants of every decode, whatever the capture says: each drive has an id, and one drive is
+    // one entry (the same id twice would be one drive listed in two views).
+    std::set<std::string> ids;
+    for (const auto& d : c->drives) {
+        BOOST_TEST(!d.id.empty(), capture << ": a drive without an id");
+        BOOST_TEST(ids.insert(d.id).second, capture << ": drive " << d.id << " is listed twice");
+    }
 }
 
 // Every capture listed in PROVENANCE.tsv that is a tool's output has its expectation file.

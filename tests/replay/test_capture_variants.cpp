@@ -303,6 +303,95 @@ std::string arcconfSectionsReversed(std::string_view text) {
 
 } // namespace
 
+// -- /proc/mdstat, mdadm --examine, sas*ircu, lsscsi, /proc/scsi/scsi (docs/decoders.md) --
+namespace md_misc {
+
+std::vector<std::string> splitLines(std::string_view t) {
+    std::vector<std::string> out;
+    std::size_t pos = 0;
+    while (pos < t.size()) {
+        auto nl = t.find('\n', pos);
+        if (nl == std::string_view::npos) nl = t.size();
+        out.emplace_back(t.substr(pos, nl - pos));
+        pos = nl + 1;
+    }
+    return out;
+}
+
+std::string joinLines(const std::vector<std::string>& ls) {
+    std::string out;
+    for (const auto& l : ls) out += l + "\n";
+    return out;
+}
+
+/// Lines [0, first) stay, the blocks that start where `starts` says are emitted in reverse order,
+/// the lines after the last block (from `tailFrom`) stay. "" when there are fewer than two blocks.
+std::string reverseBlocks(const std::vector<std::string>& ls, const std::function<bool(const std::string&)>& starts,
+                          const std::function<bool(const std::string&)>& ends) {
+    std::vector<std::pair<std::size_t, std::size_t>> blocks;
+    std::size_t i = 0;
+    while (i < ls.size()) {
+        if (!starts(ls[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        while (j < ls.size() && !starts(ls[j]) && !ends(ls[j])) ++j;
+        blocks.emplace_back(i, j);
+        i = j;
+    }
+    if (blocks.size() < 2) return "";
+    std::vector<std::string> out(ls.begin(), ls.begin() + static_cast<std::ptrdiff_t>(blocks.front().first));
+    for (auto b = blocks.rbegin(); b != blocks.rend(); ++b)
+        for (std::size_t k = b->first; k < b->second; ++k) out.push_back(ls[k]);
+    for (std::size_t k = blocks.back().second; k < ls.size(); ++k) out.push_back(ls[k]);
+    return joinLines(out);
+}
+
+bool startsWithView(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+/// mdstat: the array stanzas in reverse order (md lists arrays in the order they were created).
+std::string mdstatStanzas(std::string_view t) {
+    auto isHeader = [](const std::string& l) {
+        return !l.empty() && l[0] != ' ' && (l.find(" : active") != std::string::npos || l.find(" : inactive") != std::string::npos);
+    };
+    auto isEnd = [](const std::string& l) { return l.find("unused devices:") != std::string::npos; };
+    auto ls = splitLines(t);
+    // A stanza ends with its blank line; keep one after each so that stanzas stay apart.
+    std::vector<std::string> norm;
+    for (const auto& l : ls) {
+        if (isHeader(l) && !norm.empty() && !norm.back().empty() && !isEnd(norm.back())) norm.emplace_back();
+        norm.push_back(l);
+    }
+    return reverseBlocks(norm, isHeader, isEnd);
+}
+
+/// mdadm --examine of several devices: the device blocks in reverse order.
+std::string mdadmDevices(std::string_view t) {
+    return reverseBlocks(splitLines(t), [](const std::string& l) { return startsWithView(l, "/dev/") && !l.empty() && l.back() == ':'; },
+                         [](const std::string&) { return false; });
+}
+
+/// sas*ircu DISPLAY: the physical devices in reverse order (the tool lists them by its device handle).
+std::string sasIrcuDevices(std::string_view t) {
+    return reverseBlocks(splitLines(t), [](const std::string& l) { return startsWithView(l, "Device is a"); },
+                         [](const std::string& l) { return startsWithView(l, "-----"); });
+}
+
+/// lsscsi: the device lines in reverse order.
+std::string lsscsiLines(std::string_view t) {
+    return reverseBlocks(splitLines(t), [](const std::string& l) { return startsWithView(l, "["); },
+                         [](const std::string&) { return false; });
+}
+
+/// /proc/scsi/scsi: the "Host:" entries in reverse order.
+std::string procScsiHosts(std::string_view t) {
+    return reverseBlocks(splitLines(t), [](const std::string& l) { return startsWithView(l, "Host: scsi"); },
+                         [](const std::string&) { return false; });
+}
+
+} // namespace md_misc
+
 const std::vector<SectionReorder>& sectionReorders() {
     static const std::vector<SectionReorder> table = {
         // {"format", &function}: add a line per format whose sections may come in any order.
@@ -313,6 +402,11 @@ const std::vector<SectionReorder>& sectionReorders() {
         {"ssacli", &ssacliControllersReversed},
         {"cciss_vol_status", &ccissControllersReversed},
         {"arcconf", &arcconfSectionsReversed},
+        {"mdstat", &md_misc::mdstatStanzas},
+        {"mdadm-examine", &md_misc::mdadmDevices},
+        {"sas-ircu", &md_misc::sasIrcuDevices},
+        {"lsscsi", &md_misc::lsscsiLines},
+        {"proc-scsi", &md_misc::procScsiHosts},
     };
     return table;
 }

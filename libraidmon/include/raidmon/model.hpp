@@ -221,6 +221,7 @@ struct Controller {
     std::optional<std::string> pciAddress;
     std::optional<std::string> pciId;   ///< "1000:0097"
     std::optional<std::string> pciClass;  ///< "0x010700"
+    std::optional<std::string> pciSubsystem;  ///< subsystem vendor:device, "15d9:0808" (the board maker's ids)
     std::optional<std::string> serial;
     std::optional<std::string> status;
     std::optional<std::string> batteryStatus;

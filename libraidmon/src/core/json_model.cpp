@@ -160,6 +160,7 @@ Json toJsonValue(const Controller& c) {
                 {"pci_address", opt(c.pciAddress)},
                 {"pci_id", opt(c.pciId)},
                 {"pci_class", opt(c.pciClass)},
+                {"pci_subsystem", opt(c.pciSubsystem)},
                 {"serial", opt(c.serial)},
                 {"status", opt(c.status)},
                 {"battery", Json{{"status", opt(c.batteryStatus)}}},

@@ -3,7 +3,9 @@
 // Small, allocation-light helpers for untrusted text (sysfs values, tool output).
 
 #include <charconv>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,21 @@ std::optional<T> parseInt(std::string_view s, int base = 10) noexcept {
 
 /// Parse a whole string as a finite double; nullopt otherwise.
 std::optional<double> parseDouble(std::string_view s) noexcept;
+
+/// A double rounded to the nearest integer of type T, or nullopt when it is NaN, infinite or outside
+/// T's range. Tool output is untrusted: a plain static_cast of such a value is undefined behaviour
+/// (and in practice yields garbage such as 18446744073709551557 for -59), never "unknown".
+template <typename T>
+std::optional<T> roundToIntegral(double v) noexcept {
+    static_assert(std::is_integral_v<T>);
+    if (!std::isfinite(v)) return std::nullopt;
+    const double r = std::round(v);
+    // [min, 2^digits): both bounds are exact in a double for every integral type up to 64 bits.
+    const double lo = static_cast<double>(std::numeric_limits<T>::min());
+    const double hi = std::ldexp(1.0, std::numeric_limits<T>::digits);
+    if (r < lo || r >= hi) return std::nullopt;
+    return static_cast<T>(r);
+}
 
 /// A decimal number whose separator may be '.' or ',' ("37.5", "37,5": tools print in the host's
 /// locale), whole string; nullopt otherwise or when it holds both ("1,234.5" is ambiguous).

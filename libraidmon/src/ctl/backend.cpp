@@ -230,6 +230,12 @@ Result<ControllerReport> scanMptIr(const Context& ctx, const HwRaidOptions& opts
             return fail(errc::command_failed, disp->commandLine + ": exit status " + std::to_string(disp->out.exitStatus));
         auto cap = detail::sasircu::decodeDisplay(disp->out.out, a.index);
         if (!cap) return tl::unexpected(Error(cap.error().code, disp->commandLine + ": " + cap.error().message));
+        // LIST knows the PCI ids DISPLAY does not print.
+        for (auto& c : cap->controllers) {
+            if (!c.pciAddress) c.pciAddress = a.pciAddress;
+            if (!c.pciId) c.pciId = a.pciId;
+            if (!c.pciSubsystem) c.pciSubsystem = a.pciSubsystem;
+        }
         addCapture(report, std::move(*cap));
     }
     return report;

@@ -150,7 +150,8 @@ void classifyArray(Array& a, std::string_view label) {
     } else if (a.state == "rebuilding") {
         if (red >= 0 && !a.redundancyLeft) a.redundancyLeft = std::max(red - 1, 0);
         std::string pct;
-        if (a.operation && a.operation->percent)
+        // A decoder's percentage is untrusted: only 0..100 is printed (a cast of NaN or 1e300 is UB).
+        if (a.operation && a.operation->percent && *a.operation->percent >= 0.0 && *a.operation->percent <= 100.0)
             pct = " (" + std::to_string(static_cast<int>(*a.operation->percent)) + "% done)";
         addFinding(a.health, a.reasons, Health::Warning,
                    name + " is rebuilding" + pct + ": redundancy is reduced until it finishes; do not pull another drive");

@@ -88,7 +88,11 @@ void classifyMdState(Array& a, int missing, std::optional<int> copies) {
         a.redundancyLeft = 0;
         return;
     }
-    auto red = a.raidDisks ? mdRedundancy(level, *a.raidDisks, copies) : std::nullopt;
+    // raid1 and multipath survive raid_disks-1 failures; the other levels' redundancy does not
+    // depend on the count, which /proc/mdstat does not print for raid0 and linear.
+    std::optional<int> red;
+    if (a.raidDisks) red = mdRedundancy(level, *a.raidDisks, copies);
+    else if (level != "raid1" && level != "multipath") red = mdRedundancy(level, 0, copies);
     if (red) a.redundancyLeft = std::max(*red - missing, 0);
     const std::string op = a.operation ? a.operation->kind : std::string();
     const bool running = a.operation && !a.operation->delayed;

@@ -25,6 +25,8 @@ Result<Capture> decodeMdstat(std::string_view text) {
     if (!m) return tl::unexpected(m.error());
     Capture c;
     for (const auto& a : m->arrays) c.arrays.push_back(toArray(a));
+    c.skipped = m->skipped;
+    c.notes = std::move(m->notes);
     return c;
 }
 

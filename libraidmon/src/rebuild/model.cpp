@@ -283,7 +283,9 @@ double exposedSectorLoss(const std::vector<Member>& ms, int r, double D, double 
     }
     double kMax = 0;
     for (const auto& m : ms) kMax = std::max(kMax, m.known);
-    const int panels = std::clamp(1 + static_cast<int>(kMax / kSectorsPerPanel), 1, kMaxPanels);
+    // Clamp in double before converting: a huge or NaN kMax must not reach an int cast (UB).
+    const double wanted = 1.0 + kMax / kSectorsPerPanel;
+    const int panels = std::isfinite(wanted) ? static_cast<int>(std::clamp(wanted, 1.0, static_cast<double>(kMaxPanels))) : kMaxPanels;
     integrate(D, T, true, panels);
     return std::clamp(total, 0.0, 1.0);
 }
@@ -342,7 +344,8 @@ std::string bytes(double b) {
 }
 
 std::string hours(double h) {
-    if (h < 1) return std::to_string(static_cast<long>(std::lround(h * 60))) + " min";
+    if (!std::isfinite(h) || h < 0) return "unknown";
+    if (h < 1) return std::to_string(static_cast<long>(std::lround(h * 60))) + " min";  // 0..60, exact
     if (h < 48) return fixed1(h) + " h";
     return fixed1(h / 24) + " days";
 }
