@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <raidmon/controllers.hpp>
@@ -26,12 +27,16 @@
 #include <raidmon/smart.hpp>
 #include <raidmon/version.hpp>
 
+#include "daemon/control_proto.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/hotswap_exec.hpp"
+#include "daemon/http.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/outbox.hpp"
+#include "daemon/peer.hpp"
 #include "daemon/servers.hpp"
 #include "core/json_model.hpp"
+#include "core/statedir.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 #include "ctl/merge.hpp"
@@ -177,7 +182,7 @@ private:
     /// Some drive may be polled for SMART (smart_interval, or a [smart_intervals] rule).
     bool smartPolls() const;
     void saveHotswap();
-    std::string hotswapControl(const std::vector<std::string>& words);
+    std::string hotswapControl(const ControlRequest& req);
     Result<Inventory> scan(const Reread& what);
     void rescan(const Reread& what);
     void emit(std::vector<Event> evs);
@@ -188,8 +193,10 @@ private:
     void stopPoller();
     void pollerLoop();
     std::string statusJson() const;
-    std::string control(const std::string& req, bool& keep);
-    std::string metrics(const std::string& req, bool& keep);
+    std::string control(const LineServer::Request& req, bool& keep);
+    std::string metrics(const LineServer::Request& req, bool& keep);
+    /// Take STATE_DIR/raidmond.lock: one agent per state directory.
+    Result<void> lockInstance(const detail::StateDir& dir);
 
     const Context& ctx_;
     const AgentConfig& cfg_;
@@ -209,6 +216,11 @@ private:
     /// racing the removal (or umockdev, which needs "remove" sent first) can still find it.
     std::set<std::string, std::less<>> gone_;
     std::string unsavedError_;
+    std::uint64_t unsavedDropped_ = 0;  ///< droppable events dropped from the in-memory backlog
+    detail::Fd instanceLock_;           ///< flock on STATE_DIR/raidmond.lock, held while running
+    AccessPolicy access_;               ///< who may do what on the control socket
+    Clk::time_point lastRefusalLog_{};
+    std::uint64_t refusalsUnlogged_ = 0;
     LineServer control_, metricsServer_;
     AgentMetrics stats_;
     PollResults poll_;
@@ -301,7 +313,7 @@ void Agent::flush() {
             auto it = std::find_if(unsaved_.begin(), unsaved_.end(), [](const Event& e) { return isDroppable(e); });
             if (it == unsaved_.end()) break;
             unsaved_.erase(it);
-            ++stats_.dropped;
+            ++unsavedDropped_;
         }
         return;
     }
@@ -309,10 +321,7 @@ void Agent::flush() {
     unsavedError_.clear();
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& a = (*r)[i];
-        if (a.dropped) {
-            ++stats_.dropped;
-            continue;
-        }
+        if (a.dropped) continue;  // counted by the outbox (Outbox::dropped)
         if (a.overBound) log(LogLevel::warning, "outbox over its bound (failures are never dropped) events=" + std::to_string(outbox_->size()));
         ++stats_.eventsByType[batch[i].type];
         control_.broadcast(a.body + "\n");
@@ -320,6 +329,7 @@ void Agent::flush() {
     }
     unsaved_.clear();
     stats_.suppressed = filter_.suppressed();
+    stats_.dropped = unsavedDropped_ + outbox_->dropped();
     for (auto& w : workers_) w->notify();
 }
 
@@ -468,13 +478,14 @@ void Agent::loadHotswap() {
         return;
     }
     // Never overwrite what cannot be read: keep it aside for a person, start with no incidents.
-    const auto file = cfg_.stateDir / "incidents.json";
-    auto aside = file;
-    aside += ".unreadable-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(ctx_.clock->now().time_since_epoch()).count());
-    std::error_code ec;
-    std::filesystem::rename(file, aside, ec);
-    log(LogLevel::error, "hot-swap incidents unreadable error=\"" + r.error().message + "\" kept_as=" + aside.string() +
-                             (ec ? " (cannot move it: " + ec.message() + ")" : ""));
+    // (A link planted in its place is moved aside too, never followed: renameat moves the link.)
+    const std::string aside =
+        "incidents.json.unreadable-" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(ctx_.clock->now().time_since_epoch()).count());
+    std::string moved;
+    if (auto dir = detail::StateDir::open(cfg_.stateDir, false); !dir) moved = dir.error().message;
+    else if (auto m = dir->rename("incidents.json", aside); !m) moved = m.error().message;
+    log(LogLevel::error, "hot-swap incidents unreadable error=\"" + r.error().message + "\" kept_as=" + (cfg_.stateDir / aside).string() +
+                             (moved.empty() ? "" : " (cannot move it: " + moved + ")"));
 }
 
 void Agent::saveHotswap() {
@@ -504,16 +515,15 @@ void Agent::runActions(std::vector<HotswapAction> actions) {
 
 // HOTSWAP LIST | HOTSWAP OPEN DRIVE | HOTSWAP CONFIRM ID | HOTSWAP CANCEL ID [REASON...] |
 // HOTSWAP WORKORDER ID: answers "OK", one JSON document per line, "END".
-std::string Agent::hotswapControl(const std::vector<std::string>& words) {
+std::string Agent::hotswapControl(const ControlRequest& req) {
+    using K = ControlRequest::Kind;
     if (!cfg_.hotswap) return "ERROR the hot-swap assistant is off ([hotswap] enabled = false)\n";
-    const std::string verb = words.size() > 1 ? words[1] : "";
     auto answer = [](const std::vector<std::string>& lines) { return okAnswer(lines, [](const std::string& l) { return l; }); };
-    if (verb == "LIST" && words.size() == 2) return okAnswer(incidents_, [](const Incident& i) { return toJson(i, -1); });
-    if (words.size() < 3) return "ERROR usage: HOTSWAP LIST | OPEN DRIVE | CONFIRM ID | CANCEL ID [REASON] | WORKORDER ID\n";
+    if (req.kind == K::hotswapList) return okAnswer(incidents_, [](const Incident& i) { return toJson(i, -1); });
     const auto now = ctx_.clock->now();
-    if (verb == "WORKORDER") {
-        const Incident* i = findIncident(incidents_, words[2]);
-        if (!i) return "ERROR not found: no incident " + detail::quoteForError(words[2]) + "\n";
+    if (req.kind == K::hotswapWorkorder) {
+        const Incident* i = findIncident(incidents_, req.subject);
+        if (!i) return "ERROR not found: no incident " + detail::quoteForError(req.subject) + "\n";
         const WorkOrder wo = makeWorkOrder(*i, current_);
         detail::Json j{{"incident", detail::Json::parse(toJson(*i, -1))},
                        {"work_order", detail::Json::parse(toJson(wo, -1))},
@@ -522,18 +532,16 @@ std::string Agent::hotswapControl(const std::vector<std::string>& words) {
         return answer({j.dump()});
     }
     Result<HotswapStep> r = fail(errc::invalid_argument, "");
-    std::string id = words[2];
-    if (verb == "OPEN") {
-        r = openIncident(incidents_, current_, words[2], cfg_.hotswapPolicy, now);
+    std::string id = req.subject;
+    if (req.kind == K::hotswapOpen) {
+        r = openIncident(incidents_, current_, req.subject, cfg_.hotswapPolicy, now);
         if (r && !incidents_.empty()) id = incidents_.back().id;
-    } else if (verb == "CONFIRM") {
-        r = confirmIncident(incidents_, words[2], now);
-    } else if (verb == "CANCEL") {
-        std::string reason;
-        for (std::size_t k = 3; k < words.size(); ++k) reason += (reason.empty() ? "" : " ") + words[k];
-        r = cancelIncident(incidents_, words[2], reason.empty() ? "cancelled by an operator" : reason, now);
+    } else if (req.kind == K::hotswapConfirm) {
+        r = confirmIncident(incidents_, req.subject, now);
+    } else if (req.kind == K::hotswapCancel) {
+        r = cancelIncident(incidents_, req.subject, req.reason.empty() ? "cancelled by an operator" : req.reason, now);
     } else {
-        return "ERROR unknown request HOTSWAP " + detail::quoteForError(verb) + "\n";
+        return "ERROR unknown request\n";
     }
     if (!r) return std::string("ERROR ") + (r.error().is(errc::not_found) ? "not found: " : "") + r.error().message + "\n";
     emit(std::move(r->events));
@@ -543,38 +551,53 @@ std::string Agent::hotswapControl(const std::vector<std::string>& words) {
     return answer({i ? toJson(*i, -1) : "{}"});
 }
 
-std::string Agent::control(const std::string& req, bool& keep) {
-    auto words = detail::splitWs(req);
-    if (!words.empty() && words[0] == "HOTSWAP") return hotswapControl(std::vector<std::string>(words.begin(), words.end()));
-    if (words.size() == 1 && words[0] == "WATCH") {
-        keep = true;
-        return "OK\n";
-    }
-    if (words.size() == 3 && words[0] == "EVENTS") {
-        auto n = detail::parseInt<std::uint64_t>(words[2]);
-        if (!n) return "ERROR not a number: " + detail::quoteForError(words[2]) + "\n";
-        Result<std::vector<StoredEvent>> r = fail(errc::invalid_argument, "");
-        if (words[1] == "AFTER") r = outbox_->after(*n, 100000);
-        else if (words[1] == "SINCE")
-            r = outbox_->since(std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<std::int64_t>(*n))), 100000);
-        else return "ERROR unknown request\n";
+std::string Agent::control(const LineServer::Request& q, bool& keep) {
+    // Who asks decides first (the kernel's word, SO_PEERCRED), then what is asked.
+    const Access a = q.peer ? accessOf(access_, *q.peer) : Access::none;
+    auto refuse = [&](const std::string& what) {
+        const auto now = Clk::now();
+        if (now - lastRefusalLog_ >= std::chrono::seconds(10)) {
+            log(LogLevel::warning, "control socket: refused peer=\"" + (q.peer ? q.peer->describe() : std::string("unknown")) + "\" request=" +
+                                       detail::quoteForError(q.text, 60) +
+                                       (refusalsUnlogged_ ? " (and " + std::to_string(refusalsUnlogged_) + " refusals not logged)" : ""));
+            lastRefusalLog_ = now;
+            refusalsUnlogged_ = 0;
+        } else {
+            ++refusalsUnlogged_;
+        }
+        return "ERROR permission denied: " + what + "\n";
+    };
+    const std::string who = cfg_.controlGroup.empty() ? "root" : "root or members of group " + cfg_.controlGroup;
+    if (a == Access::none) return refuse("only " + who + " may use this socket");
+    auto req = parseControlRequest(q.text);
+    if (!req) return "ERROR " + req.error().message + "\n";
+    if (changesState(req->kind) && a != Access::change) return refuse("this request changes state: only " + who + " may send it");
+    using K = ControlRequest::Kind;
+    switch (req->kind) {
+    case K::watch: keep = true; return "OK\n";
+    case K::eventsAfter:
+    case K::eventsSince: {
+        auto r = req->kind == K::eventsAfter
+                     ? outbox_->after(req->number, 100000)
+                     : outbox_->since(std::chrono::system_clock::time_point(std::chrono::milliseconds(static_cast<std::int64_t>(req->number))), 100000);
         if (!r) return "ERROR " + r.error().message + "\n";
         return okAnswer(*r, [](const StoredEvent& e) { return e.body; });
     }
-    return "ERROR unknown request " + detail::quoteForError(req) + "\n";
+    default: return hotswapControl(*req);
+    }
 }
 
-std::string Agent::metrics(const std::string& req, bool& keep) {
+std::string Agent::metrics(const LineServer::Request& q, bool& keep) {
     keep = false;
-    auto line = req.substr(0, req.find("\r\n"));
-    auto words = detail::splitWs(line);
-    auto answer = [](const std::string& status, const std::string& type, const std::string& body) {
-        return "HTTP/1.1 " + status + "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
-               "\r\nConnection: close\r\n\r\n" + body;
-    };
-    if (words.size() != 3 || !detail::startsWith(words[2], "HTTP/1.")) return answer("400 Bad Request", "text/plain", "bad request\n");
-    if (words[0] != "GET" && words[0] != "HEAD") return answer("405 Method Not Allowed", "text/plain", "only GET\n");
-    if (words[1] != "/metrics") return answer("404 Not Found", "text/plain", "try /metrics\n");
+    auto req = parseHttpRequest(q.text);
+    if (!req) {
+        const std::string status = httpStatusFor(req.error(), "");
+        return httpResponse(status, "text/plain; charset=utf-8", status.substr(4) + ": " + detail::printable(req.error().message) + "\n");
+    }
+    const bool head = req->method == "HEAD";
+    if (req->method != "GET" && !head)
+        return httpResponse("405 Method Not Allowed", "text/plain; charset=utf-8", "only GET and HEAD\n", false, "Allow: GET, HEAD\r\n");
+    if (req->target != "/metrics") return httpResponse("404 Not Found", "text/plain; charset=utf-8", "try /metrics\n", head);
     std::vector<SinkMetrics> sinks;
     const std::uint64_t last = outbox_->lastSeq().value_or(0);
     for (const auto& w : workers_) {
@@ -582,15 +605,50 @@ std::string Agent::metrics(const std::string& req, bool& keep) {
         sinks.push_back({w->name(), s.delivered.load(), s.failures.load(), s.cursor.load() < last ? last - s.cursor.load() : 0, s.up.load()});
     }
     stats_.outboxEvents = outbox_->size();
-    std::string body = renderMetrics(current_, stats_, sinks);
-    if (words[0] == "HEAD") body.clear();
-    return answer("200 OK", "application/openmetrics-text; version=1.0.0; charset=utf-8", body);
+    stats_.dropped = unsavedDropped_ + outbox_->dropped();
+    stats_.metricsEvicted = metricsServer_.stats().evicted;
+    stats_.metricsTimedOut = metricsServer_.stats().timedOut + metricsServer_.stats().tooLarge;
+    const MetricsFormat f = negotiateMetricsFormat(req->header("accept"));
+    return httpResponse("200 OK", contentType(f), renderMetrics(current_, stats_, sinks, f), head, "Vary: Accept\r\n");
+}
+
+Result<void> Agent::lockInstance(const detail::StateDir& dir) {
+    auto fd = dir.openLockFile("raidmond.lock");
+    if (!fd) return tl::unexpected(fd.error());
+    const auto file = (dir.path() / "raidmond.lock").string();
+    if (::flock(fd->get(), LOCK_EX | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK) return fail(fromErrno(errno), file + ": flock: " + std::strerror(errno));
+        char pid[32] = {0};
+        const ssize_t n = ::pread(fd->get(), pid, sizeof pid - 1, 0);
+        const std::string other = n > 0 ? std::string(detail::trim(std::string_view(pid, static_cast<std::size_t>(n)))) : "";
+        return fail(errc::refused, "another raidmond" + (other.empty() ? std::string() : " (pid " + detail::printable(other) + ")") +
+                                       " is running on state directory " + dir.path().string() + " (it holds " + file +
+                                       "): stop it first, or give this one its own --state-dir");
+    }
+    const std::string me = std::to_string(::getpid()) + "\n";
+    if (::ftruncate(fd->get(), 0) != 0 || ::pwrite(fd->get(), me.data(), me.size(), 0) != static_cast<ssize_t>(me.size()))
+        log(LogLevel::warning, file + ": cannot record the pid: " + std::strerror(errno));
+    instanceLock_ = std::move(*fd);
+    return {};
 }
 
 Result<void> Agent::run() {
-    std::error_code ec;
-    std::filesystem::create_directories(cfg_.stateDir, ec);
-    if (ec) return fail(errc::io_error, "state_dir " + cfg_.stateDir.string() + ": cannot create: " + ec.message());
+    // The state directory first: checked (owned by root or this user, writable by nobody else,
+    // reached without another user's links), then one agent per directory (docs/security.md).
+    auto dir = detail::StateDir::open(cfg_.stateDir, true);
+    if (!dir) return tl::unexpected(dir.error());
+    if (auto r = lockInstance(*dir); !r) return r;
+    const auto sock = cfg_.controlSocket.empty() ? defaultControlSocket(cfg_.stateDir) : cfg_.controlSocket;
+    if (!cfg_.controlSocket.empty())  // its directory gets the same check
+        if (auto sd = detail::StateDir::open(sock.parent_path(), true); !sd)
+            return tl::unexpected(Error(sd.error().code, "agent.control_socket " + sock.string() + ": " + sd.error().message));
+    access_.self = ::geteuid();
+    access_.everyoneReads = (controlSocketMode(cfg_) & 0006) != 0;
+    if (!cfg_.controlGroup.empty()) {
+        auto g = groupId(cfg_.controlGroup);
+        if (!g) return fail(errc::invalid_argument, "agent.control_group: " + g.error().message);
+        access_.controlGroup = *g;
+    }
     OutboxOptions oo;
     oo.maxEvents = cfg_.outboxMaxEvents;
     oo.keepDelivered = cfg_.outboxKeepDelivered;
@@ -604,22 +662,44 @@ Result<void> Agent::run() {
 
     // Sinks first: a sink that cannot be built (unreadable token) stops the start, loudly.
     std::vector<std::pair<SinkConfig, std::unique_ptr<Sink>>> sinks;
+    std::vector<std::string> names;
     for (const auto& sc : cfg_.sinks) {
         auto s = makeSink(sc, id_);
         if (!s) return tl::unexpected(s.error());
         if (auto r = outbox_->registerSink(sc.name); !r) return tl::unexpected(r.error());
         sinks.emplace_back(sc, std::move(*s));
+        names.push_back(sc.name);
     }
+    // Cursors of sinks no longer configured (after the new ones took their place, so a renamed
+    // sink goes on where the old name stopped): nobody would move them, and they would keep
+    // every later event from being pruned.
+    auto forgotten = outbox_->forgetSinksExcept(names);
+    if (!forgotten) return tl::unexpected(forgotten.error());
+    for (const auto& f : *forgotten)
+        log(LogLevel::warning, "outbox: dropped the cursor of sink=" + detail::printable(f.name) + ", which is no longer configured cursor=" +
+                                   std::to_string(f.cursor) + " undelivered=" + std::to_string(f.undelivered));
     std::random_device rd;
     for (auto& [sc, s] : sinks) workers_.push_back(std::make_unique<DeliveryWorker>(db, oo, sc, std::move(s), ctx_.log, rd()));
 
-    const auto sock = cfg_.controlSocket.empty() ? defaultControlSocket(cfg_.stateDir) : cfg_.controlSocket;
-    if (auto r = control_.listenUnix(sock, [this](const std::string& q, bool& k) { return control(q, k); }); !r)
+    UnixSocketOptions uo;
+    uo.mode = controlSocketMode(cfg_);
+    uo.group = access_.controlGroup;
+    if (auto r = control_.listenUnix(sock, [this](const LineServer::Request& q, bool& k) { return control(q, k); }, uo); !r)
         return tl::unexpected(r.error());
     if (!cfg_.metricsListen.empty()) {
-        if (auto r = metricsServer_.listenTcp(cfg_.metricsListen, [this](const std::string& q, bool& k) { return metrics(q, k); }, true); !r)
+        // Sized for a hostile network: many connections at once, short deadlines, small requests.
+        ServerLimits ml;
+        ml.maxClients = 256;
+        ml.requestTimeout = std::chrono::seconds(3);
+        ml.answerTimeout = std::chrono::seconds(5);
+        ml.maxRequest = HttpLimits{}.maxHead;
+        if (auto r = metricsServer_.listenTcp(cfg_.metricsListen, [this](const LineServer::Request& q, bool& k) { return metrics(q, k); }, true, ml);
+            !r)
             return tl::unexpected(r.error());
         log(LogLevel::info, "metrics listen=" + cfg_.metricsListen + " port=" + std::to_string(metricsServer_.port()));
+        if (!isLoopbackHost(cfg_.metricsListen.substr(0, cfg_.metricsListen.rfind(':'))))
+            log(LogLevel::warning, "metrics listen=" + cfg_.metricsListen + " is reachable beyond this host (metrics.allow_remote): /metrics "
+                                   "has no authentication; keep it behind a firewall");
     }
 
     // Monitor before the first scan: nothing that happens in between is missed.
@@ -694,6 +774,9 @@ Result<void> Agent::run() {
         if (rescanPending) next = std::min(next, rescanAt);
         if (auto r = filter_.nextRelease()) next = std::min(next, std::max(*r, now));
         if (!unsaved_.empty()) next = std::min(next, now + std::chrono::seconds(1));
+        // A slow client's deadline: closed on time even when nothing else wakes the loop.
+        for (const auto* srv : {&control_, &metricsServer_})
+            if (auto d = srv->nextDeadline()) next = std::min(next, std::max(*d, now));
         const auto waitMs = std::max<long long>(0, std::chrono::duration_cast<std::chrono::milliseconds>(next - now).count() + 1);
         const int n = ::poll(fds.data(), fds.size(), static_cast<int>(std::min<long long>(waitMs, 60000)));
         if (n < 0 && errno != EINTR) return fail(errc::io_error, std::string("poll: ") + std::strerror(errno));

@@ -80,7 +80,10 @@ struct AgentConfig {
     double progressStepPercent = 5.0;                     ///< [agent] progress_step
     std::vector<SinkConfig> sinks;                        ///< [[sink]]
     std::string metricsListen;                            ///< [metrics] listen; empty = off
+    bool metricsAllowRemote = false;                      ///< [metrics] allow_remote: a listen address beyond loopback is meant
     std::filesystem::path controlSocket;                  ///< [agent] control_socket; default state_dir/raidmond.sock
+    std::string controlGroup;                             ///< [agent] control_group: its members may change state; empty = none
+    unsigned controlSocketMode = 0;                       ///< [agent] control_socket_mode (0600, 0660, 0666); 0 = 0600, or 0660 with control_group
     bool hotswap = true;                                  ///< [hotswap] enabled: run the hot-swap assistant (docs/hotswap.md)
     HotswapPolicy hotswapPolicy;                          ///< [hotswap] add, allow_foreign_signatures, identify_server, ...
 };
@@ -90,6 +93,15 @@ struct AgentConfig {
 /// smart_interval_at_risk for a drive that is not OK, predicts its failure or has a SMART risk
 /// multiplier of 2 or more, else smart_interval. 0: not polled.
 std::chrono::seconds smartIntervalFor(const AgentConfig& cfg, const Drive& drive);
+
+/// @brief Is `host` (a URL's host, a listen address's host part, an MQTT broker) this host's
+/// loopback: "localhost", an IPv4 address in 127.0.0.0/8, "::1" (bracketed or not), or an
+/// IPv4-mapped loopback address? Names are not resolved: any other name is not loopback.
+bool isLoopbackHost(std::string_view host);
+
+/// @brief The control socket's file mode: control_socket_mode, else 0660 with a control_group,
+/// else 0600.
+unsigned controlSocketMode(const AgentConfig& cfg) noexcept;
 
 /// @brief Parse a configuration.
 /// @param[in] text TOML text

@@ -4,8 +4,11 @@
 #include "daemon/agent.hpp"
 
 #include <fnmatch.h>
+#include <memory>
 #include <set>
 
+#include <arpa/inet.h>
+#include <curl/curl.h>
 #include <toml++/toml.h>
 
 #include "core/strutil.hpp"
@@ -112,6 +115,32 @@ bool validListen(std::string_view s) {
     return host.find(':') == std::string_view::npos;
 }
 
+std::string_view listenHost(std::string_view s) { return s.substr(0, s.rfind(':')); }
+
+/// A URL's scheme and host as libcurl parses it (the same parser that will send the request), and
+/// whether it carries a user name or password.
+struct UrlParts {
+    std::string scheme, host;
+    bool userinfo = false;
+};
+
+std::optional<UrlParts> parseUrl(const std::string& url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
+    UrlParts p;
+    auto get = [&](CURLUPart part, std::string& out) {
+        char* v = nullptr;
+        if (curl_url_get(u.get(), part, &v, 0) != CURLUE_OK || !v) return false;
+        out = v;
+        curl_free(v);
+        return true;
+    };
+    if (!get(CURLUPART_SCHEME, p.scheme) || !get(CURLUPART_HOST, p.host)) return std::nullopt;
+    std::string ignored;
+    p.userinfo = get(CURLUPART_USER, ignored) || get(CURLUPART_PASSWORD, ignored);
+    return p;
+}
+
 Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
     for (const auto& [k, v] : t) {
         const std::string key = "agent." + std::string(k.str());
@@ -157,6 +186,18 @@ Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
             std::string s;
             TRY_ASSIGN(s, absolutePath(c, v, key));
             cfg.controlSocket = s;
+        } else if (name == "control_group") {
+            TRY_ASSIGN(cfg.controlGroup, string(c, v, key));
+            if (cfg.controlGroup.find_first_of(" \t:,") != std::string::npos)
+                return tl::unexpected(keyError(c, v, key, "not a group name: " + detail::quoteForError(cfg.controlGroup)));
+        } else if (name == "control_socket_mode") {
+            // A string of octal digits ("0660") or a TOML octal integer (0o660).
+            std::optional<unsigned> mode;
+            if (auto i = v.value<std::int64_t>(); i && v.is_integer()) mode = static_cast<unsigned>(*i);
+            else if (auto str = v.value<std::string>(); str && v.is_string()) mode = detail::parseInt<unsigned>(*str, 8);
+            if (!mode || (*mode != 0600 && *mode != 0660 && *mode != 0666))
+                return tl::unexpected(keyError(c, v, key, "must be \"0600\", \"0660\" or \"0666\""));
+            cfg.controlSocketMode = *mode;
         } else {
             return tl::unexpected(keyError(c, v, key, "unknown key"));
         }
@@ -245,19 +286,27 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
                 return tl::unexpected(keyError(c, v, key, "must be an absolute path or \"-\" (standard output)"));
         } else if (n == "url") {
             TRY_ASSIGN(s.url, string(c, v, key));
-            const bool https = detail::startsWith(s.url, "https://");
-            const bool loopHttp = detail::startsWith(s.url, "http://127.0.0.1") || detail::startsWith(s.url, "http://[::1]") ||
-                                  detail::startsWith(s.url, "http://localhost");
-            if (!https && !loopHttp)
-                return tl::unexpected(keyError(c, v, key, "must be an https:// URL (plain http only to a loopback address): " +
+            // Decided on the URL as libcurl parses it, not on how its text begins:
+            // "http://127.0.0.1@evil.example/" goes to evil.example.
+            auto u = parseUrl(s.url);
+            if (!u) return tl::unexpected(keyError(c, v, key, "not a URL: " + detail::quoteForError(s.url, 80)));
+            if (u->userinfo)
+                return tl::unexpected(keyError(c, v, key, "a user name or password in the URL (it would be logged; use token_file): " +
                                                               detail::quoteForError(s.url, 80)));
+            const bool https = u->scheme == "https";
+            if (!https && !(u->scheme == "http" && isLoopbackHost(u->host)))
+                return tl::unexpected(keyError(c, v, key, "must be an https:// URL (plain http only to a loopback address, not " +
+                                                              detail::quoteForError(u->host, 80) + "): " + detail::quoteForError(s.url, 80)));
         } else if (n == "token_file") TRY_ASSIGN(s.tokenFile, absolutePath(c, v, key));
         else if (n == "hmac_secret_file") TRY_ASSIGN(s.hmacSecretFile, absolutePath(c, v, key));
         else if (n == "hmac_header") TRY_ASSIGN(s.hmacHeader, string(c, v, key));
         else if (n == "ca_file") TRY_ASSIGN(s.caFile, absolutePath(c, v, key));
         else if (n == "client_cert") TRY_ASSIGN(s.clientCert, absolutePath(c, v, key));
         else if (n == "client_key") TRY_ASSIGN(s.clientKey, absolutePath(c, v, key));
-        else if (n == "timeout") TRY_ASSIGN(s.timeout, duration(c, v, key));
+        else if (n == "timeout") {
+            TRY_ASSIGN(s.timeout, duration(c, v, key));
+            if (s.timeout < milliseconds(100) || s.timeout > minutes(5)) return tl::unexpected(keyError(c, v, key, "must be between 100ms and 5m"));
+        }
         else if (n == "host") TRY_ASSIGN(s.host, string(c, v, key));
         else if (n == "port") {
             std::int64_t p = 0;
@@ -290,6 +339,10 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
             return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
                                                     "topic': MQTT wildcards (#, +) cannot be published to");
     }
+    if (s.type == "mqtt" && !s.tls && !s.passwordFile.empty() && !isLoopbackHost(s.host))
+        return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
+                                                "password_file': the password would cross the network to " + detail::quoteForError(s.host, 80) +
+                                                " in clear: set tls = true (or use a broker on this host)");
     if (s.clientCert.empty() != s.clientKey.empty())
         return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
                                                 "client_cert': client_cert and client_key go together");
@@ -301,6 +354,25 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
 }
 
 } // namespace
+
+bool isLoopbackHost(std::string_view host) {
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    if (detail::toLower(host) == "localhost") return true;
+    const std::string h(host);
+    in_addr a4{};
+    if (::inet_pton(AF_INET, h.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
+    in6_addr a6{};
+    if (::inet_pton(AF_INET6, h.c_str(), &a6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&a6)) return true;
+        return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+    }
+    return false;
+}
+
+unsigned controlSocketMode(const AgentConfig& cfg) noexcept {
+    if (cfg.controlSocketMode) return cfg.controlSocketMode;
+    return cfg.controlGroup.empty() ? 0600 : 0660;
+}
 
 Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view origin) {
     Ctx c{std::string(origin)};
@@ -340,14 +412,27 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
             } else if (name == "hotswap") {
                 if (auto r = parseHotswap(c, *t, cfg); !r) return tl::unexpected(r.error());
             } else {
+                const toml::node* listen = nullptr;
                 for (const auto& [mk, mv] : *t) {
                     const std::string key = "metrics." + std::string(mk.str());
+                    if (mk.str() == "allow_remote") {
+                        TRY_ASSIGN(cfg.metricsAllowRemote, boolean(c, mv, key));
+                        continue;
+                    }
                     if (mk.str() != "listen") return tl::unexpected(keyError(c, mv, key, "unknown key"));
+                    listen = &mv;
                     TRY_ASSIGN(cfg.metricsListen, string(c, mv, key, true));
                     if (!cfg.metricsListen.empty() && !validListen(cfg.metricsListen))
                         return tl::unexpected(keyError(c, mv, key, "must be ADDRESS:PORT (\"127.0.0.1:9598\", \"[::1]:9598\"), not " +
                                                                         detail::quoteForError(cfg.metricsListen)));
                 }
+                // /metrics has no authentication: beyond loopback only when asked for by name.
+                if (listen && !cfg.metricsListen.empty() && !isLoopbackHost(listenHost(cfg.metricsListen)) && !cfg.metricsAllowRemote)
+                    return tl::unexpected(keyError(c, *listen, "metrics.listen",
+                                                   detail::quoteForError(cfg.metricsListen) +
+                                                       " is not a loopback address and /metrics has no authentication: set "
+                                                       "metrics.allow_remote = true to serve it to the network (behind a firewall), or "
+                                                       "listen on 127.0.0.1 or [::1]"));
             }
         } else if (name == "sink") {
             const auto* arr = v.as_array();
@@ -367,6 +452,9 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
             return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics, smart_intervals)"));
         }
     }
+    if (cfg.controlSocketMode == 0660 && cfg.controlGroup.empty())
+        return fail(errc::invalid_argument, c.origin + ": key 'agent.control_socket_mode': 0660 opens the socket to a group: set "
+                                                          "agent.control_group too");
     return cfg;
 }
 

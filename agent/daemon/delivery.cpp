@@ -83,7 +83,13 @@ void DeliveryWorker::run() {
             lastError = e.message;
         };
         if (!ob) {
-            auto o = Outbox::open(db_, opts_);
+            // Cursor moves are committed without an fsync each (synchronous=NORMAL on this
+            // connection): a killed agent still finds every move (WAL), and the next event commit
+            // of the agent's own connection syncs them; a power cut may repeat the events
+            // delivered since then, with the same ids (docs/agent.md, "Delivery guarantees").
+            OutboxOptions mine = opts_;
+            mine.durability = Durability::normal;
+            auto o = Outbox::open(db_, mine);
             if (!o) {
                 fault(o.error());
                 continue;
@@ -96,18 +102,29 @@ void DeliveryWorker::run() {
             continue;
         }
         if (batch->empty()) continue;
-        const Delivery d = sink_->deliver(*batch);
-        if (d.delivered > 0) {
-            const std::uint64_t last = (*batch)[d.delivered - 1].seq;
-            if (auto a = ob->ack(cfg_.name, last); !a) {
-                fault(a.error());
-                continue;
+        // One event at a time, each acknowledged as soon as the sink has it: a crash between a
+        // delivery and its acknowledgement repeats exactly that one event.
+        std::optional<Error> failed;
+        for (const auto& e : *batch) {
+            const Delivery d = sink_->deliver(std::span<const StoredEvent>(&e, 1));
+            for (const auto& n : d.notes) logAt(LogLevel::warning, "sink=" + cfg_.name + " " + n);
+            if (d.delivered == 1) {
+                if (auto a = ob->ack(cfg_.name, e.seq); !a) {
+                    failed = a.error();
+                    break;
+                }
+                stats_.delivered.fetch_add(1, std::memory_order_relaxed);
+                stats_.cursor = e.seq;
             }
-            stats_.delivered.fetch_add(d.delivered, std::memory_order_relaxed);
-            stats_.cursor = last;
+            if (d.error || d.delivered != 1) {
+                failed = d.error.value_or(Error(errc::io_error, "sink " + cfg_.name + ": event " + e.id + " not delivered"));
+                break;
+            }
+            std::lock_guard lk(m_);
+            if (stop_) return;
         }
-        if (d.error) {
-            fault(*d.error);
+        if (failed) {
+            fault(*failed);
             continue;
         }
         if (failing) logAt(LogLevel::info, "delivery resumed sink=" + cfg_.name + " after_attempts=" + std::to_string(backoff_.attempts()));

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #pragma once
 // One delivery thread per sink: reads the outbox after the sink's cursor over its own SQLite
-// connection, delivers in order, acknowledges what was delivered, retries the rest with backoff.
+// connection, delivers in order, acknowledges each event as soon as it is delivered (a crash
+// repeats at most one event per sink), retries the rest with backoff.
 
 #include <atomic>
 #include <condition_variable>

@@ -18,24 +18,15 @@ std::string num(double v) {
 
 class Page {
 public:
+    explicit Page(MetricsFormat f) : om_(f == MetricsFormat::openMetrics) {}
     void family(const char* name, const char* type, const char* help, const char* unit = nullptr) {
-        out_ += "# TYPE ";
-        out_ += name;
-        out_ += ' ';
-        out_ += type;
-        out_ += '\n';
-        if (unit) {
-            out_ += "# UNIT ";
-            out_ += name;
-            out_ += ' ';
-            out_ += unit;
-            out_ += '\n';
-        }
-        out_ += "# HELP ";
-        out_ += name;
-        out_ += ' ';
-        out_ += help;
-        out_ += '\n';
+        // The text format 0.0.4 names HELP and TYPE after the samples (a counter's _total
+        // included) and has no UNIT; OpenMetrics names the family.
+        std::string n = name;
+        if (!om_ && std::string_view(type) == "counter") n += "_total";
+        out_ += "# HELP " + n + ' ' + help + '\n';
+        out_ += "# TYPE " + n + ' ' + type + '\n';
+        if (unit && om_) out_ += "# UNIT " + n + ' ' + unit + '\n';
     }
     void sample(const std::string& name, const std::vector<std::pair<const char*, std::string>>& labels, double v) {
         out_ += name;
@@ -56,9 +47,10 @@ public:
         out_ += num(v);
         out_ += '\n';
     }
-    std::string done() { return out_ + "# EOF\n"; }
+    std::string done() { return om_ ? out_ + "# EOF\n" : out_; }
 
 private:
+    bool om_;
     std::string out_;
 };
 
@@ -76,8 +68,8 @@ std::string escapeLabel(std::string_view v) {
     return s;
 }
 
-std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std::vector<SinkMetrics>& sinks) {
-    Page p;
+std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std::vector<SinkMetrics>& sinks, MetricsFormat format) {
+    Page p(format);
     p.family("raidmon_host_health", "gauge", "Overall health: 0 OK, 1 warning, 2 critical, 3 unknown.");
     p.sample("raidmon_host_health", {}, healthValue(inv.health));
 
@@ -132,7 +124,9 @@ std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std
     for (const auto& [t, n] : a.eventsByType) p.sample("raidmon_agent_events_total", {{"type", t}}, static_cast<double>(n));
     p.family("raidmon_agent_events_suppressed", "counter", "Events held back by the per-entity rate limit.");
     p.sample("raidmon_agent_events_suppressed_total", {}, static_cast<double>(a.suppressed));
-    p.family("raidmon_agent_events_dropped", "counter", "Droppable events (heartbeats, progress) dropped because the outbox was full.");
+    p.family("raidmon_agent_events_dropped", "counter",
+             "Events dropped before every sink had them: the outbox was full (heartbeats and progress first, then the oldest "
+             "informational events; never warnings or failures), or events held in memory while the outbox could not be written.");
     p.sample("raidmon_agent_events_dropped_total", {}, static_cast<double>(a.dropped));
     p.family("raidmon_agent_uevents", "counter", "Device events received.");
     p.sample("raidmon_agent_uevents_total", {}, static_cast<double>(a.uevents));
@@ -144,6 +138,12 @@ std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std
     p.sample("raidmon_agent_last_scan_duration_seconds", {}, a.lastScanSeconds);
     p.family("raidmon_agent_outbox_events", "gauge", "Events stored in the outbox (delivered history included).");
     p.sample("raidmon_agent_outbox_events", {}, static_cast<double>(a.outboxEvents));
+    p.family("raidmon_agent_metrics_clients_evicted", "counter",
+             "Connections to /metrics closed before their request was complete to make room for newer ones (a flood of connections).");
+    p.sample("raidmon_agent_metrics_clients_evicted_total", {}, static_cast<double>(a.metricsEvicted));
+    p.family("raidmon_agent_metrics_clients_rejected", "counter",
+             "Connections to /metrics closed for a request not complete in time, an answer not read, or a request too large.");
+    p.sample("raidmon_agent_metrics_clients_rejected_total", {}, static_cast<double>(a.metricsTimedOut));
     p.family("raidmon_agent_sink_delivered", "counter", "Events delivered by a sink since start.");
     for (const auto& s : sinks) p.sample("raidmon_agent_sink_delivered_total", {{"sink", s.name}}, static_cast<double>(s.delivered));
     p.family("raidmon_agent_sink_failures", "counter", "Failed delivery attempts of a sink since start.");

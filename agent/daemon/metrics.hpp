@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #pragma once
-// The /metrics page: OpenMetrics text (https://github.com/OpenObservability/OpenMetrics/blob/main/
+// The /metrics page: OpenMetrics text or the Prometheus text format 0.0.4 (https://github.com/OpenObservability/OpenMetrics/blob/main/
 // specification/OpenMetrics.md) with Prometheus naming (base units, _total for counters).
 
 #include <chrono>
@@ -10,6 +10,8 @@
 #include <vector>
 
 #include <raidmon/model.hpp>
+
+#include "daemon/http.hpp"
 
 namespace raidmon::agent {
 
@@ -23,6 +25,8 @@ struct AgentMetrics {
     std::uint64_t partialScans = 0;  ///< rescans that re-read only what a uevent named (a disk, an md array)
     double lastScanSeconds = 0;
     std::size_t outboxEvents = 0;
+    std::uint64_t metricsEvicted = 0;   ///< /metrics connections closed to make room for newer ones
+    std::uint64_t metricsTimedOut = 0;  ///< /metrics connections closed for being too slow or too large
 };
 
 struct SinkMetrics {
@@ -33,8 +37,11 @@ struct SinkMetrics {
     bool up = true;
 };
 
-/// The page, ending with "# EOF".
-std::string renderMetrics(const Inventory& inv, const AgentMetrics& agent, const std::vector<SinkMetrics>& sinks);
+/// The page in one of the two exposition formats: OpenMetrics 1.0.0 (families without the
+/// counters' _total, # UNIT lines, ending with "# EOF") or the Prometheus text format 0.0.4
+/// (# HELP and # TYPE named as the samples, no # UNIT, no # EOF).
+std::string renderMetrics(const Inventory& inv, const AgentMetrics& agent, const std::vector<SinkMetrics>& sinks,
+                          MetricsFormat format = MetricsFormat::openMetrics);
 
 /// A label value escaped as OpenMetrics requires (backslash, double quote, newline).
 std::string escapeLabel(std::string_view v);

@@ -34,11 +34,27 @@ void curlInitOnce() {
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
-size_t keepBody(char* p, size_t size, size_t n, void* userdata) {
-    auto* s = static_cast<std::string*>(userdata);
-    if (s->size() < 200) s->append(p, std::min<std::size_t>(size * n, 200 - s->size()));
-    return size * n;
+} // namespace
+
+size_t WebhookAnswer::take(const char* p, std::size_t n) {
+    received += n;
+    if (received > kMaxBody) return 0;  // libcurl stops the transfer (CURLE_WRITE_ERROR)
+    if (text.size() < kKept) text.append(p, std::min(n, kKept - text.size()));
+    return n;
 }
+
+std::optional<Error> webhookOutcome(const SinkConfig& cfg, long status, const WebhookAnswer& answer) {
+    // 409: the receiver already has this id (we are repeating after a crash): delivered.
+    if ((status >= 200 && status < 300) || status == 409) return std::nullopt;
+    std::string what = "HTTP " + std::to_string(status);
+    if (status >= 300 && status < 400) what += " (a redirect: not followed, the event and its token go only to the configured URL)";
+    const std::string shown = detail::printable(answer.text);
+    return Error(errc::command_failed, "sink " + cfg.name + ": POST " + cfg.url + ": " + what + (shown.empty() ? "" : ": " + shown));
+}
+
+namespace {
+
+size_t keepBody(char* p, size_t size, size_t n, void* userdata) { return static_cast<WebhookAnswer*>(userdata)->take(p, size * n); }
 
 class WebhookSink final : public Sink {
 public:
@@ -71,7 +87,7 @@ private:
     std::optional<Error> post(const StoredEvent& e) {
         CURL* c = curl_;
         curl_easy_reset(c);
-        std::string answer;
+        WebhookAnswer answer;
         curl_slist* h = nullptr;
         h = curl_slist_append(h, "Content-Type: application/cloudevents+json; charset=utf-8");
         if (!token_.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token_).c_str());
@@ -86,7 +102,13 @@ private:
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(cfg_.timeout.count(), 5000)));
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would re-post secrets elsewhere
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "https,http");
+        // Only the scheme the configuration allowed (http only to loopback, checked there).
+        const bool plain = detail::startsWith(detail::toLower(cfg_.url.substr(0, 7)), "http://");
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
+        // Plain http goes to this host only: never through a proxy from the environment, which
+        // would carry the token in clear over the network.
+        if (plain) curl_easy_setopt(c, CURLOPT_PROXY, "");
+        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(WebhookAnswer::kMaxBody));
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!cfg_.caFile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.caFile.c_str());
@@ -100,14 +122,15 @@ private:
         curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
         const CURLcode rc = curl_easy_perform(c);
         curl_slist_free_all(h);
-        if (rc != CURLE_OK)
-            return Error(errc::io_error, "sink " + cfg_.name + ": POST " + cfg_.url + ": " + (errbuf[0] ? errbuf : curl_easy_strerror(rc)));
+        if (rc != CURLE_OK) {
+            std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+            if (answer.received > WebhookAnswer::kMaxBody || rc == CURLE_FILESIZE_EXCEEDED)
+                why = "the answer is larger than " + std::to_string(WebhookAnswer::kMaxBody) + " bytes: not read";
+            return Error(errc::io_error, "sink " + cfg_.name + ": POST " + cfg_.url + ": " + detail::printable(why));
+        }
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-        // 409: the receiver already has this id (we are repeating after a crash): delivered.
-        if ((status >= 200 && status < 300) || status == 409) return std::nullopt;
-        return Error(errc::command_failed, "sink " + cfg_.name + ": POST " + cfg_.url + ": HTTP " + std::to_string(status) +
-                                               (answer.empty() ? "" : ": " + detail::printable(answer)));
+        return webhookOutcome(cfg_, status, answer);
     }
 
     SinkConfig cfg_;

@@ -120,7 +120,10 @@ Result<void> Outbox::exec(const char* sql) {
 
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, OutboxOptions opts) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
+    // NOFOLLOW: a link planted in place of the database is refused (the state directory itself
+    // is checked before, core/statedir.hpp).
+    const int rc = sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW,
+                                   nullptr);
     std::unique_ptr<Outbox> ob(new Outbox(db, file, opts));
     if (rc != SQLITE_OK) return tl::unexpected(ob->sqlError("cannot open"));
     sqlite3_busy_timeout(db, 10000);
@@ -239,6 +242,27 @@ Result<void> Outbox::registerSink(std::string_view sink) {
     s.bind(1, sink);
     if (!s.ok() || s.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot register sink " + std::string(sink)));
     return {};
+}
+
+Result<std::vector<Outbox::ForgottenSink>> Outbox::forgetSinksExcept(const std::vector<std::string>& keep) {
+    std::vector<ForgottenSink> gone;
+    {
+        Stmt s(*stmts_, "SELECT sink, seq, (SELECT COUNT(*) FROM events WHERE events.seq > cursors.seq) FROM cursors ORDER BY sink");
+        if (!s.ok()) return tl::unexpected(sqlError("cannot prepare"));
+        int rc;
+        while ((rc = s.step()) == SQLITE_ROW) {
+            std::string name = s.text(0);
+            if (std::find(keep.begin(), keep.end(), name) != keep.end()) continue;
+            gone.push_back({std::move(name), static_cast<std::uint64_t>(s.i64(1)), static_cast<std::uint64_t>(s.i64(2))});
+        }
+        if (rc != SQLITE_DONE) return tl::unexpected(sqlError("cannot read cursors"));
+    }
+    for (const auto& g : gone) {
+        Stmt d(*stmts_, "DELETE FROM cursors WHERE sink = ?1");
+        d.bind(1, g.name);
+        if (!d.ok() || d.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot drop the cursor of " + g.name));
+    }
+    return gone;
 }
 
 Result<std::vector<StoredEvent>> Outbox::select(const char* sql, std::int64_t arg, std::size_t limit) {

@@ -91,6 +91,17 @@ public:
     /// Make sure a sink has a cursor. A new sink starts after the newest event delivered to every
     /// other sink (or at the beginning of a new outbox), so adding a sink does not replay history.
     Result<void> registerSink(std::string_view sink);
+    /// A cursor dropped by forgetSinksExcept().
+    struct ForgottenSink {
+        std::string name;
+        std::uint64_t cursor = 0;
+        std::uint64_t undelivered = 0;  ///< stored events after its cursor when it was dropped
+    };
+    /// Drop the cursor of every sink not in `keep` (sinks removed from the configuration): a cursor
+    /// nobody advances would hold back pruning forever, and the bound would then be kept by
+    /// dropping events the remaining sinks have not seen. Errors: io_error naming the file.
+    Result<std::vector<ForgottenSink>> forgetSinksExcept(const std::vector<std::string>& keep);
+
     /// Events after the sink's cursor, oldest first.
     Result<std::vector<StoredEvent>> pending(std::string_view sink, std::size_t limit);
     /// The sink delivered everything up to and including `seq`.
@@ -107,7 +118,9 @@ public:
 
     /// Events stored now, as this connection counted them at open and since.
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
-    /// Events dropped by the full-outbox policy since open.
+    /// Events dropped by the full-outbox policy since open: new events refused because the outbox
+    /// was full of what may not be dropped, and stored events no sink had delivered yet that were
+    /// deleted to make room (pruning of events every sink delivered is not counted).
     [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
     [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
 

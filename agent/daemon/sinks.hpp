@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #pragma once
 // Sinks: where committed events go. A sink delivers a batch in order and says how many it
-// delivered; the delivery thread acknowledges exactly those in the outbox and retries the rest
-// with backoff. Delivery is at least once: a crash between delivery and acknowledgement repeats
-// the event, with the same id.
+// delivered; the delivery thread hands it one event at a time and acknowledges each in the outbox
+// before the next, and retries a failed one with backoff. Delivery is at least once: a crash
+// between a delivery and its acknowledgement repeats that event, with the same id.
 
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "daemon/agent.hpp"
 #include <raidmon/error.hpp>
@@ -20,6 +21,7 @@ namespace raidmon::agent {
 struct Delivery {
     std::size_t delivered = 0;          ///< a prefix of the batch
     std::optional<Error> error;         ///< why the rest was not
+    std::vector<std::string> notes;     ///< what the sink repaired on the way (logged as warnings)
 };
 
 class Sink {
@@ -34,6 +36,22 @@ public:
 /// Build a sink from its configuration; the host identity fills topic templates.
 /// Errors: invalid_argument naming the sink and the file (unreadable token or secret files).
 Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host);
+
+/// What the webhook sink keeps of a receiver's answer: its size, bounded, and its first bytes for
+/// the error message. A receiver cannot make the agent read more than kMaxBody bytes.
+struct WebhookAnswer {
+    static constexpr std::size_t kMaxBody = 64 * 1024;
+    static constexpr std::size_t kKept = 200;
+    std::size_t received = 0;
+    std::string text;
+    /// libcurl's write callback: returns n, or 0 (stop the transfer) past kMaxBody.
+    std::size_t take(const char* p, std::size_t n);
+};
+
+/// Whether a webhook POST answered `status` delivered the event: 2xx and 409 (the receiver has
+/// that id already) did; anything else is an error naming the sink, the URL, the status (a
+/// redirect says it was not followed) and the answer's first bytes, made printable.
+std::optional<Error> webhookOutcome(const SinkConfig& cfg, long status, const WebhookAnswer& answer);
 
 /// "sha256=<hex>" HMAC-SHA256 of body under key (the webhook signature header's value).
 std::string hmacSha256Header(std::string_view key, std::string_view body);

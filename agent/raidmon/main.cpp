@@ -2,15 +2,85 @@
 // raidmon: the command-line tool. Each subcommand lives in its own cmd_*.cpp and registers itself
 // in the table below.
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <iostream>
+#include <streambuf>
 
+#include <raidmon/text.hpp>
 #include <raidmon/version.hpp>
 
 #include "common.hpp"
 
+namespace {
+
+/// What raidmon prints for people goes through raidmon::TerminalFilter: a serial, a model or a
+/// tool's message may carry escape sequences (docs/security.md). Line by line, so `raidmon watch`
+/// stays live.
+class TerminalSafeBuf final : public std::streambuf {
+public:
+    explicit TerminalSafeBuf(std::streambuf* dest) : dest_(dest) {}
+    TerminalSafeBuf(const TerminalSafeBuf&) = delete;
+    TerminalSafeBuf& operator=(const TerminalSafeBuf&) = delete;
+    ~TerminalSafeBuf() override { finish(); }
+    void finish() {
+        pass();
+        const std::string rest = filter_.finish();
+        dest_->sputn(rest.data(), static_cast<std::streamsize>(rest.size()));
+        dest_->pubsync();
+    }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        buf_ += traits_type::to_char_type(c);
+        if (c == '\n' || buf_.size() >= 4096) pass();
+        return c;
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        buf_.append(s, static_cast<std::size_t>(n));
+        if (buf_.size() >= 4096 || std::memchr(s, '\n', static_cast<std::size_t>(n))) pass();
+        return n;
+    }
+    int sync() override {
+        pass();
+        return dest_->pubsync();
+    }
+
+private:
+    void pass() {
+        if (buf_.empty()) return;
+        const std::string out = filter_.feed(buf_);
+        buf_.clear();
+        dest_->sputn(out.data(), static_cast<std::streamsize>(out.size()));
+    }
+    std::streambuf* dest_;
+    raidmon::TerminalFilter filter_{true};
+    std::string buf_;
+};
+
+} // namespace
+
 int main(int argc, char** argv) {
     using namespace raidmon::cli;
+    // JSON is for programs and escapes control characters itself: it is passed as it is.
+    bool json = false;
+    for (int i = 1; i < argc; ++i) json = json || std::strcmp(argv[i], "--json") == 0;
+    TerminalSafeBuf safeOut(std::cout.rdbuf()), safeErr(std::cerr.rdbuf());
+    std::streambuf* const realOut = std::cout.rdbuf();
+    std::streambuf* const realErr = std::cerr.rdbuf();
+    if (!json) std::cout.rdbuf(&safeOut);
+    std::cerr.rdbuf(&safeErr);
+    struct Restore {
+        std::streambuf *out, *err;
+        ~Restore() {
+            std::cout.flush();
+            std::cerr.flush();
+            std::cout.rdbuf(out);
+            std::cerr.rdbuf(err);
+        }
+    } restore{realOut, realErr};
+    return [&]() -> int {
     CLI::App app{"raidmon: disks, RAID arrays and enclosure slots of this server"};
     app.require_subcommand(1);
     app.fallthrough();  // global options may follow the subcommand: "raidmon status --json"
@@ -52,4 +122,5 @@ int main(int argc, char** argv) {
         return kExitSoftware;
     }
     return exitCode;
+    }();
 }

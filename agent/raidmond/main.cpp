@@ -12,8 +12,11 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "daemon/agent.hpp"
+#include <raidmon/text.hpp>
 #include <raidmon/version.hpp>
+
+#include "daemon/agent.hpp"
+#include "daemon/peer.hpp"
 
 namespace {
 
@@ -74,6 +77,12 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "raidmond: %s\n", c.error().message.c_str());
             return c.error().is(raidmon::errc::not_found) ? kExitNoInput : kExitConfig;
         }
+        // What only this host can tell: the control group exists.
+        if (!c->controlGroup.empty())
+            if (auto g = raidmon::agent::groupId(c->controlGroup); !g) {
+                std::fprintf(stderr, "raidmond: %s: key 'agent.control_group': %s\n", checkConfig.c_str(), g.error().message.c_str());
+                return kExitConfig;
+            }
         std::printf("%s: OK (%zu sinks)\n", checkConfig.c_str(), c->sinks.size());
         return 0;
     }
@@ -92,7 +101,9 @@ int main(int argc, char** argv) {
     if (!procDir.empty()) ctx.paths.proc = procDir;
     if (!etcDir.empty()) ctx.paths.etc = etcDir;
     if (noDeviceIo) ctx.deviceIo = raidmon::DeviceIo::none;
-    ctx.log = [logger](raidmon::LogLevel l, std::string_view msg) { logger->log(toSpd(l), "{}", msg); };
+    // Log lines quote drive serials, models and tools' messages: no escape sequence or line break
+    // of theirs reaches the journal or a terminal (raidmon/text.hpp).
+    ctx.log = [logger](raidmon::LogLevel l, std::string_view msg) { logger->log(toSpd(l), "{}", raidmon::terminalSafe(msg, false)); };
 
     if (::pipe2(stopPipe, O_CLOEXEC) != 0) {
         std::perror("raidmond: pipe");

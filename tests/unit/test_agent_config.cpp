@@ -114,12 +114,85 @@ const Bad bad[] = {
     {"[hotswap]\nadd_policy = \"auto\"\n", "x.toml:2: key 'hotswap.add_policy': unknown key"},
     {"sink = 3\n", "x.toml:1: key 'sink': must be an array of tables"},
     {"\xff\xfe garbage = = =\n", "x.toml:1:"},
+    // "plain http only to loopback" is decided on the host libcurl would connect to, not on how
+    // the URL's text begins (docs/security.md).
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"http://127.0.0.1@evil.example/\"\n",
+     "x.toml:3: key 'sink[1].url': a user name or password in the URL"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"http://localhost.evil.example/\"\n",
+     "x.toml:3: key 'sink[1].url': must be an https:// URL (plain http only to a loopback address, not 'localhost.evil.example')"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"http://127.0.0.1.evil.example:8080/\"\n", "key 'sink[1].url': must be an https:// URL"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"http://[::1].evil.example/\"\n", "key 'sink[1].url'"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"http://0.0.0.0:8080/\"\n", "key 'sink[1].url': must be an https:// URL"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"https://user:pw@panel.example.net/\"\n", "key 'sink[1].url': a user name or password"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"ftp://panel.example.net/\"\n", "key 'sink[1].url': must be an https:// URL"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"panel.example.net/hook\"\n", "key 'sink[1].url': not a URL"},
+    {"[[sink]]\ntype = \"webhook\"\nurl = \"https://p.example/\"\ntimeout = \"2h\"\n", "x.toml:4: key 'sink[1].timeout': must be between"},
+    // A broker password never crosses the network in clear.
+    {"[[sink]]\ntype = \"mqtt\"\nhost = \"broker.example.net\"\nusername = \"u\"\npassword_file = \"/etc/raidmon/mqtt.pw\"\n",
+     "x.toml:1: key 'sink[1].password_file': the password would cross the network to 'broker.example.net' in clear"},
+    // /metrics has no authentication: beyond loopback only when asked for by name.
+    {"[metrics]\nlisten = \"0.0.0.0:9598\"\n", "x.toml:2: key 'metrics.listen': '0.0.0.0:9598' is not a loopback address"},
+    {"[metrics]\nlisten = \"[::]:9598\"\n", "key 'metrics.listen': '[::]:9598' is not a loopback address"},
+    {"[metrics]\nlisten = \"10.0.0.5:9598\"\nallow_remote = false\n", "key 'metrics.listen'"},
+    {"[metrics]\nallow_remote = \"yes\"\n", "x.toml:2: key 'metrics.allow_remote': must be true or false"},
+    {"[agent]\ncontrol_socket_mode = \"0777\"\n", "x.toml:2: key 'agent.control_socket_mode': must be \"0600\", \"0660\" or \"0666\""},
+    {"[agent]\ncontrol_socket_mode = \"0660\"\n", "key 'agent.control_socket_mode': 0660 opens the socket to a group"},
+    {"[agent]\ncontrol_group = \"a b\"\n", "x.toml:2: key 'agent.control_group': not a group name"},
 };
 
 BOOST_DATA_TEST_CASE(bad_configs_name_key_and_line, bdata::make(bad), b) {
     auto c = parseAgentConfig(b.text, "x.toml");
     BOOST_REQUIRE(!c);
     BOOST_TEST(c.error().message.find(b.expect) != std::string::npos, c.error().message);
+}
+
+BOOST_AUTO_TEST_CASE(loopback_is_what_the_address_is_not_how_it_looks) {
+    for (const char* url : {"http://127.0.0.1:8080/hook", "http://127.0.0.2/", "http://[::1]:8080/", "http://localhost:9/x",
+                            "http://LOCALHOST/", "http://[::ffff:127.0.0.1]/", "https://panel.example.net/hooks/raidmon",
+                            "https://127.0.0.1@panel.example.net/"}) {
+        const bool userinfo = std::string_view(url).find('@') != std::string_view::npos;
+        auto c = parseAgentConfig(std::string("[[sink]]\ntype = \"webhook\"\nurl = \"") + url + "\"\n", "x.toml");
+        BOOST_TEST_INFO(url);
+        BOOST_TEST(c.has_value() == !userinfo, (c ? "" : c.error().message));
+    }
+    BOOST_TEST(isLoopbackHost("127.255.0.1"));
+    BOOST_TEST(isLoopbackHost("[::1]"));
+    BOOST_TEST(!isLoopbackHost("127.0.0.1.nip.io"));
+    BOOST_TEST(!isLoopbackHost("localhost.evil.example"));
+    BOOST_TEST(!isLoopbackHost("0.0.0.0"));
+    BOOST_TEST(!isLoopbackHost("::"));
+    BOOST_TEST(!isLoopbackHost("[::ffff:10.0.0.1]"));
+    BOOST_TEST(!isLoopbackHost(""));
+    // A remote listen address when asked for by name; a broker password with TLS, or on loopback.
+    auto m = parseAgentConfig("[metrics]\nlisten = \"0.0.0.0:9598\"\nallow_remote = true\n", "x.toml");
+    BOOST_REQUIRE_MESSAGE(m, (m ? "" : m.error().message));
+    BOOST_TEST(m->metricsAllowRemote);
+    const char* goodMqtt[] = {
+        "host = \"broker.example.net\"\ntls = true\nusername = \"u\"\npassword_file = \"/etc/raidmon/mqtt.pw\"\n",  // TLS
+        "host = \"127.0.0.1\"\nusername = \"u\"\npassword_file = \"/etc/raidmon/mqtt.pw\"\n",                      // this host
+        "host = \"broker.example.net\"\nusername = \"u\"\n",                                                        // no secret
+    };
+    for (const char* mqtt : goodMqtt) {
+        auto c = parseAgentConfig(std::string("[[sink]]\ntype = \"mqtt\"\n") + mqtt, "x.toml");
+        BOOST_TEST(c.has_value(), (c ? "" : c.error().message));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(control_socket_access_keys) {
+    auto d = parseAgentConfig("", "x.toml");
+    BOOST_REQUIRE(d);
+    BOOST_TEST(controlSocketMode(*d) == 0600u);
+    BOOST_TEST(d->controlGroup.empty());
+    auto g = parseAgentConfig("[agent]\ncontrol_group = \"raidmon\"\n", "x.toml");
+    BOOST_REQUIRE(g);
+    BOOST_TEST(g->controlGroup == "raidmon");
+    BOOST_TEST(controlSocketMode(*g) == 0660u);
+    auto all = parseAgentConfig("[agent]\ncontrol_socket_mode = 0o666\n", "x.toml");
+    BOOST_REQUIRE_MESSAGE(all, (all ? "" : all.error().message));
+    BOOST_TEST(controlSocketMode(*all) == 0666u);
+    auto str = parseAgentConfig("[agent]\ncontrol_group = \"65534\"\ncontrol_socket_mode = \"0666\"\n", "x.toml");
+    BOOST_REQUIRE(str);
+    BOOST_TEST(controlSocketMode(*str) == 0666u);
 }
 
 BOOST_AUTO_TEST_CASE(missing_file_is_not_found) {
@@ -170,6 +243,15 @@ BOOST_AUTO_TEST_CASE(metrics_are_openmetrics) {
     BOOST_TEST(page.find("raidmon_agent_events_total{type=\"io.raidmon.drive.failed\"} 2\n") != std::string::npos);
     BOOST_TEST(page.find("raidmon_agent_sink_up{sink=\"webhook-1\"} 0\n") != std::string::npos);
     BOOST_TEST(page.substr(page.size() - 6) == "# EOF\n");
+    BOOST_TEST(page.find("# UNIT raidmon_drive_temperature_celsius celsius\n") != std::string::npos);
+    // The text format 0.0.4: HELP and TYPE named as the samples, no UNIT, no EOF.
+    auto text = agent::renderMetrics(inv, m, {{"webhook-1", 5, 1, 3, false}}, agent::MetricsFormat::prometheusText);
+    BOOST_TEST(text.find("# TYPE raidmon_agent_events_total counter\n") != std::string::npos);
+    BOOST_TEST(text.find("# TYPE raidmon_agent_events counter\n") == std::string::npos);
+    BOOST_TEST(text.find("raidmon_agent_events_total{type=\"io.raidmon.drive.failed\"} 2\n") != std::string::npos);
+    BOOST_TEST(text.find("# TYPE raidmon_host_health gauge\n") != std::string::npos);
+    BOOST_TEST(text.find("# UNIT") == std::string::npos);
+    BOOST_TEST(text.find("# EOF") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(smart_intervals_per_drive_and_for_drives_at_risk) {

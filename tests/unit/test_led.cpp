@@ -8,6 +8,8 @@
 
 #include <map>
 
+#include <nlohmann/json.hpp>
+
 #include <raidmon/led.hpp>
 
 #include "ctl/backend.hpp"
@@ -55,11 +57,13 @@ struct LedHost {
         e.kind = "ses";
         e.sysPath = (sb.root() / kEncDir).string();
         e.scsiAddress = "0:0:12:0";
+        sb.file(std::string(kEncDir) + "/components", "4\n");
         for (int i = 0; i < 4; ++i) {
             std::string name = "Slot0" + std::to_string(i);
             sb.file(std::string(kEncDir) + "/" + name + "/locate", "0\n");
             sb.file(std::string(kEncDir) + "/" + name + "/fault", "0\n");
             sb.file(std::string(kEncDir) + "/" + name + "/slot", std::to_string(i) + "\n");
+            sb.file(std::string(kEncDir) + "/" + name + "/type", "array device\n");
             Slot s;
             s.index = i;
             s.label = name;
@@ -337,8 +341,56 @@ BOOST_AUTO_TEST_CASE(damaged_state_files_are_errors_naming_file_and_place) {
     auto r = expireLeases(h.ctx, h.state);
     BOOST_REQUIRE(r);
     BOOST_REQUIRE(r->failures.size() == 1u);
-    BOOST_TEST(r->failures[0].find("not under") != std::string::npos);
+    BOOST_TEST(r->failures[0].find("not a device element of an enclosure") != std::string::npos);
     BOOST_TEST(r->remaining.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_tampered_lease_cannot_steer_a_backend_to_another_file) {
+    // leds.json is state another process wrote: a lease may only name what its backend records
+    // itself. Each of these would have written "0" somewhere else under /sys or /dev.
+    LedHost h;
+    h.sb.file("sys/class/leds/0000:41:00.0:enclosure:locate/brightness", "1\n");
+    h.sb.file("sys/kernel/victim:enclosure:locate/brightness", "1\n");
+    h.sb.file("sys/kernel/victim/locate", "1\n");
+    h.sb.file("sys/kernel/victim/attention", "1\n");
+    h.sb.file("sys/kernel/victim/type", "array device\n");
+    const std::string sys = (h.sb.root() / "sys").string(), dev = (h.sb.root() / "dev").string();
+    const std::vector<std::pair<std::string, std::string>> bad = {
+        {"led-class", sys + "/kernel/victim"},                                   // not in class/leds
+        {"led-class", sys + "/class/leds/../../kernel/victim"},                  // .. out of class/leds
+        {"led-class", sys + "/class/leds/victim"},                               // not a PCI function
+        {"pcie-attention", sys + "/kernel/victim"},                              // not a hot-plug slot
+        {"pcie-attention", sys + "/bus/pci/slots/../../../kernel/victim"},
+        {"ses-sysfs", sys + "/kernel/victim"},                                   // no enclosure around it
+        {"ses-sysfs", sys + "/" + std::string(kEncDir).substr(4) + "/Slot01/../../../../kernel/victim"},
+        {"ses-sg", dev + "/sda|slot=1"},                                         // not an sg node
+        {"ses-sg", dev + "/../etc/sg1|slot=1"},
+        {"ledctl", dev + "/../etc/passwd"},
+        {"ledctl", dev + "/-sdb"},
+        {"controller", "megaraid|c0|/c0/e252/s3\x1b[2J|"},                       // control characters
+        {"controller", "shell|c0|x|"},                                           // unknown kind
+    };
+    std::string leases;
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+        nlohmann::json j{{"enclosure", "e"}, {"slot", static_cast<int>(i)}, {"pattern", "locate"}, {"backend", bad[i].first},
+                                {"target", bad[i].second}, {"set_at", 1}, {"expires_at", 2}, {"reason", "x"}};
+        leases += (i ? "," : "") + j.dump();
+    }
+    h.sb.file("state/leds.json", "{\"version\":1,\"leases\":[" + leases + "]}");
+    auto r = expireLeases(h.ctx, h.state);
+    BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
+    BOOST_TEST(r->expired.empty());
+    BOOST_REQUIRE(r->failures.size() == bad.size());
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+        BOOST_TEST_INFO(bad[i].first << " " << bad[i].second);
+        BOOST_TEST(r->failures[i].find("lease of e:" + std::to_string(i) + " ") != std::string::npos, r->failures[i]);
+    }
+    BOOST_TEST(r->remaining.size() == bad.size());  // kept for a person to look at
+    BOOST_TEST(h.read("sys/class/leds/0000:41:00.0:enclosure:locate/brightness") == "1");
+    BOOST_TEST(h.read("sys/kernel/victim:enclosure:locate/brightness") == "1");
+    BOOST_TEST(h.read("sys/kernel/victim/locate") == "1");
+    BOOST_TEST(h.read("sys/kernel/victim/attention") == "1");
+    BOOST_TEST(h.runner->calls().empty());  // no ledctl, no storcli
 }
 
 namespace {

@@ -6,6 +6,8 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <random>
 #include <set>
 
@@ -220,4 +222,80 @@ BOOST_AUTO_TEST_CASE(backoff_is_exponential_with_jitter_and_capped) {
     int same = 0;
     for (int i = 0; i < 6; ++i) same += x.next() == y.next() ? 1 : 0;
     BOOST_TEST(same < 6);
+}
+
+BOOST_AUTO_TEST_CASE(a_removed_sinks_cursor_is_forgotten_and_no_longer_blocks_pruning) {
+    // Two sinks; "old" is then removed from the configuration. Its cursor must not hold back
+    // pruning: else the bound is kept by dropping events the remaining sink has not seen.
+    TempDir t;
+    OutboxOptions o;
+    o.maxEvents = 20;
+    o.keepDelivered = 0;
+    auto ob = openOk(t.path / "o.db", o);
+    BOOST_REQUIRE(ob->registerSink("file"));
+    BOOST_REQUIRE(ob->registerSink("old"));
+    std::vector<Event> batch;
+    for (int i = 0; i < 15; ++i) batch.push_back(ev("drive.added", Severity::info, i));
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_REQUIRE(ob->ack("file", 15));
+    // The agent starts with only "file" configured.
+    auto gone = ob->forgetSinksExcept({"file"});
+    BOOST_REQUIRE_MESSAGE(gone, (gone ? "" : gone.error().message));
+    BOOST_REQUIRE(gone->size() == 1u);
+    BOOST_TEST((*gone)[0].name == "old");
+    BOOST_TEST((*gone)[0].cursor == 0u);
+    BOOST_TEST((*gone)[0].undelivered == 15u);
+    BOOST_TEST(ob->cursor("old").error().is(errc::not_found));
+    // 15 more events, 5 of them not delivered yet: room is made from what "file" delivered,
+    // nothing it has not seen is dropped.
+    batch.clear();
+    for (int i = 0; i < 15; ++i) batch.push_back(ev("drive.added", Severity::info, 100 + i));
+    auto r = ob->append(batch, hostId());
+    BOOST_REQUIRE(r);
+    for (const auto& a : *r) BOOST_TEST(!a.dropped);
+    BOOST_TEST(ob->dropped() == 0u);
+    auto pending = ob->pending("file", 100);
+    BOOST_REQUIRE(pending);
+    BOOST_TEST(pending->size() == 15u);
+    // Forgetting again is a no-op.
+    BOOST_TEST(ob->forgetSinksExcept({"file"})->empty());
+}
+
+BOOST_AUTO_TEST_CASE(dropped_counts_every_event_a_sink_never_got) {
+    // The outbox's own drops: undelivered events deleted to make room and new events refused.
+    TempDir t;
+    OutboxOptions o;
+    o.maxEvents = 10;
+    auto ob = openOk(t.path / "o.db", o);
+    BOOST_REQUIRE(ob->registerSink("webhook"));
+    std::vector<Event> batch;
+    for (int i = 0; i < 10; ++i) batch.push_back(ev("host.heartbeat", Severity::info, i));
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_TEST(ob->dropped() == 0u);
+    batch.clear();
+    for (int i = 0; i < 3; ++i) batch.push_back(ev("drive.added", Severity::info, i));
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_TEST(ob->dropped() == 3u);  // three undelivered heartbeats made room
+    batch.clear();
+    for (int i = 0; i < 7; ++i) batch.push_back(ev("drive.failed", Severity::critical, i));
+    BOOST_REQUIRE(ob->append(batch, hostId()));
+    BOOST_TEST(ob->dropped() == 10u);  // the other seven heartbeats
+    batch = {ev("host.heartbeat", Severity::info, 99)};
+    auto r = ob->append(batch, hostId());
+    BOOST_REQUIRE(r);
+    BOOST_TEST((*r)[0].dropped);
+    BOOST_TEST(ob->dropped() == 11u);  // refused on arrival
+}
+
+BOOST_AUTO_TEST_CASE(a_link_in_place_of_the_database_is_not_followed) {
+    TempDir t;
+    std::ofstream(t.path / "victim") << "precious\n";
+    fs::create_symlink(t.path / "victim", t.path / "outbox.db");
+    auto ob = Outbox::open(t.path / "outbox.db");
+    BOOST_REQUIRE(!ob);
+    BOOST_TEST(ob.error().message.find("outbox.db") != std::string::npos);
+    std::ifstream f(t.path / "victim");
+    std::string s;
+    std::getline(f, s);
+    BOOST_TEST(s == "precious");
 }

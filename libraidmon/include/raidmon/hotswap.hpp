@@ -255,12 +255,15 @@ Verification verifyReplacement(const Incident& incident, const Drive& candidate,
 
 /// @brief Read STATE_DIR/incidents.json.
 /// @return the incidents, empty if the file is absent; parse_error naming the file and the place;
-///         io_error/permission_denied if it cannot be read.
+///         io_error/permission_denied if it cannot be read; refused if the state directory is
+///         writable by another user or reached through another user's link, or the file is a
+///         symbolic link or not owned by root or this user (docs/security.md).
 Result<std::vector<Incident>> loadIncidents(const std::filesystem::path& stateDir);
 
 /// @brief Replace STATE_DIR/incidents.json atomically with the open incidents and the 50 most
-/// recently updated closed ones (the directory is created if missing).
-/// @return nothing; io_error/permission_denied naming the file.
+/// recently updated closed ones (the directory is created if missing; a temporary file with an
+/// unpredictable name, created with O_EXCL|O_NOFOLLOW, is renamed over it).
+/// @return nothing; io_error/permission_denied naming the file; refused as loadIncidents().
 Result<void> saveIncidents(const std::filesystem::path& stateDir, const std::vector<Incident>& incidents);
 
 /// @brief An incident as JSON (snake_case keys, times in seconds since the epoch). indent < 0: one line.
@@ -298,12 +301,16 @@ struct WorkOrder {
 
 /// @brief Build the work order of an incident against the current inventory.
 WorkOrder makeWorkOrder(const Incident& incident, const Inventory& inv);
-/// @brief Plain text, lines of at most 80 columns.
+/// @brief Plain text, lines of at most 80 columns, safe for a terminal: escape sequences and
+/// control characters a drive or a tool put into a serial, model or message are removed
+/// (raidmon/text.hpp).
 std::string toText(const WorkOrder& wo);
 /// @brief JSON. indent < 0: one line.
 std::string toJson(const WorkOrder& wo, int indent = 2);
 /// @brief A standalone SVG: the bays of the incident's enclosure as a grid (front view), the target
-/// bay marked, and a caption with host and serial. All text is XML-escaped.
+/// bay marked, and a caption with host and serial. All text is filtered as toText() does (which
+/// also replaces bytes that are not UTF-8) and XML-escaped: the document is well-formed XML
+/// whatever the drives report.
 std::string toSvg(const WorkOrder& wo, const Inventory& inv);
 
 } // namespace raidmon

@@ -94,7 +94,9 @@ struct SlotMemory {
 
 /// @brief Read `stateDir`/slots.json.
 /// @return the memory (empty if the file does not exist); parse_error naming the file and the
-///         place if it is not a slot memory file; io_error/permission_denied if it cannot be read.
+///         place if it is not a slot memory file; io_error/permission_denied if it cannot be read;
+///         refused if the state directory is writable by another user or reached through another
+///         user's link, or the file is a symbolic link or owned by another user (docs/security.md).
 Result<SlotMemory> loadSlotMemory(const std::filesystem::path& stateDir);
 
 /// @brief Record the bay of every drive of `inv` that has one (time from ctx.clock), keeping
@@ -128,7 +130,8 @@ struct LedLease {
 };
 
 /// @brief Read `stateDir`/leds.json.
-/// @return the leases (empty if the file does not exist); parse_error naming the file and the place.
+/// @return the leases (empty if the file does not exist); parse_error naming the file and the place;
+///         refused as loadSlotMemory(); io_error/permission_denied if it cannot be read.
 Result<std::vector<LedLease>> loadLeases(const std::filesystem::path& stateDir);
 
 /// @brief Options of setSlotLed().

@@ -7,6 +7,7 @@
 #include <raidmon/hotswap.hpp>
 
 #include "core/json_model.hpp"
+#include "core/statedir.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 #include "led/state.hpp"
@@ -251,11 +252,11 @@ Result<Incident> incidentFromJson(std::string_view json) {
 
 Result<std::vector<Incident>> loadIncidents(const fs::path& stateDir) {
     const fs::path file = incidentsFile(stateDir);
-    std::error_code ec;
-    if (!fs::exists(file, ec)) return std::vector<Incident>{};
-    auto text = detail::readFile(file);
+    // Through the checked state directory: a link planted in place of the file is not followed.
+    auto text = detail::readStateFile(file);
     if (!text) return tl::unexpected(text.error());
-    Json doc = Json::parse(*text, nullptr, false);
+    if (!*text) return std::vector<Incident>{};
+    Json doc = Json::parse(**text, nullptr, false);
     if (doc.is_discarded() || !doc.is_object()) return fail(errc::parse_error, file.string() + ": not a JSON object");
     auto v = doc.find("version");
     if (v == doc.end() || !v->is_number_integer() || v->get<std::int64_t>() != kIncidentsVersion)

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <raidmon/hotswap.hpp>
+#include <raidmon/text.hpp>
 #include <raidmon/units.hpp>
 
 #include "core/json_model.hpp"
@@ -106,7 +107,10 @@ void field(std::ostringstream& out, const char* name, const std::optional<std::s
                 std::string(18, ' '));
 }
 
-std::string xmlEscape(std::string_view s) {
+std::string xmlEscape(std::string_view raw) {
+    // Serials, models and labels come from the drives and tools: escape sequences, C1 controls
+    // and bytes that are not UTF-8 go first (an SVG with invalid UTF-8 is not XML at all).
+    const std::string s = terminalSafe(raw, false);
     std::string out;
     for (char c : s) {
         switch (c) {
@@ -222,7 +226,9 @@ std::string toText(const WorkOrder& wo) {
         const std::string n = std::to_string(i + 1) + ". ";
         wrap(out, wo.steps[i], "  " + n, std::string(2 + n.size(), ' '));
     }
-    return out.str();
+    // The technician reads this on a terminal or paper: nothing a drive or a tool wrote into a
+    // serial, model or message may act as a terminal command (raidmon/text.hpp).
+    return terminalSafe(out.str(), true);
 }
 
 std::string toJson(const WorkOrder& wo, int indent) {

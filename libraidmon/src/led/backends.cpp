@@ -6,6 +6,7 @@
 #include "backends.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -318,6 +319,50 @@ bool under(const fs::path& p, const fs::path& root) {
     return !rel.empty() && !rel.native().starts_with("..");
 }
 
+/// An absolute path as raidmon writes it into a lease: no ".", "..", empty component or trailing
+/// slash, so what it names is what it says.
+bool cleanPath(const fs::path& p) {
+    if (!p.is_absolute() || p.native().find("//") != std::string::npos || p.native().size() < 2 || p.native().back() == '/') return false;
+    for (const auto& c : p.relative_path())
+        if (c == "." || c == "..") return false;
+    return true;
+}
+
+/// `p` is exactly `dir`/NAME (one component below `dir`).
+bool directlyIn(const fs::path& p, const fs::path& dir) { return cleanPath(p) && p.parent_path() == dir.lexically_normal(); }
+
+/// A PCI function address as the kernel names LED class devices after it ("0000:5e:00.0"; VMD
+/// domains have five or more hex digits).
+bool pciFunction(std::string_view s) {
+    const auto parts = split(s, ':');
+    if (parts.size() != 3 || parts[0].size() < 4 || parts[0].size() > 8 || parts[1].size() != 2) return false;
+    auto hexOnly = [](std::string_view h) { return !h.empty() && h.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos; };
+    const auto dev = parts[2];
+    return hexOnly(parts[0]) && hexOnly(parts[1]) && dev.size() == 4 && hexOnly(dev.substr(0, 2)) && dev[2] == '.' && dev[3] >= '0' &&
+           dev[3] <= '7';
+}
+
+/// Printable ASCII without spaces at the ends and without the lease separator '|'.
+bool plainField(std::string_view s) {
+    if (s.empty() || s.size() > 128 || isSpace(s.front()) || isSpace(s.back())) return false;
+    return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7f && c != '|'; });
+}
+
+/// A device node name as the kernel makes them ("sdc", "nvme0n1", "sg3", "cciss!c0d0").
+bool nodeName(std::string_view s) {
+    return !s.empty() && s.size() <= 64 && s.front() != '-' && s != "." && s != ".." &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '!' || c == ':'; });
+}
+
+/// The element directory of an enclosure class device, as scanEnclosures finds them: its parent
+/// has the enclosure's `components` attribute and it is an "array device" or "device" element
+/// (its `type`), which is what raidmon lights (drivers/misc/enclosure.c).
+bool sesSlotDir(const fs::path& p) {
+    if (!cleanPath(p) || !pathExists(p.parent_path() / "components")) return false;
+    auto type = attr(p, "type");
+    return type && (*type == "array device" || *type == "device");
+}
+
 } // namespace
 
 std::string_view toString(Indicator i) noexcept {
@@ -359,17 +404,29 @@ Result<std::unique_ptr<LedBackend>> backendFromLease(const Context& ctx, const L
     auto refuse = [&](const std::string& why) {
         return fail(errc::refused, "lease of " + l.enclosure + ":" + std::to_string(l.slot) + " (" + l.backend + " " + l.target + "): " + why);
     };
+    // The lease file is state another process wrote: each target must be one that backend could
+    // have recorded, never just any file below /sys or /dev (docs/security.md).
     const fs::path t = l.target;
-    if (l.backend == "ses-sysfs" || l.backend == "pcie-attention" || l.backend == "led-class") {
-        if (!under(t, ctx.paths.sys)) return refuse("target is not under " + ctx.paths.sys.string());
-        if (l.backend == "ses-sysfs") return makeSesSysfsBackend(t);
-        if (l.backend == "pcie-attention") return makePcieAttentionBackend(t);
+    if (l.backend == "ses-sysfs") {
+        if (!under(t, ctx.paths.sys) || !sesSlotDir(t)) return refuse("not a device element of an enclosure");
+        return makeSesSysfsBackend(t);
+    }
+    if (l.backend == "pcie-attention") {
+        if (!directlyIn(t, ctx.paths.sys / "bus" / "pci" / "slots")) return refuse("not a slot directory in " + (ctx.paths.sys / "bus/pci/slots").string());
+        return makePcieAttentionBackend(t);
+    }
+    if (l.backend == "led-class") {
+        if (!directlyIn(t, ctx.paths.sys / "class" / "leds") || !pciFunction(t.filename().native()))
+            return refuse("not " + (ctx.paths.sys / "class/leds").string() + "/<PCI function>");
         return makeLedClassBackend(t.parent_path(), t.filename().string());
     }
     if (l.backend == "ses-sg") {
         auto parts = split(l.target, '|');
-        if (parts.size() != 2 || !under(fs::path(std::string(parts[0])), ctx.paths.dev)) return refuse("not '<node under /dev>|slot=N'");
-        std::string node(parts[0]);
+        if (parts.size() != 2) return refuse("not '<sg node>|slot=N'");
+        const fs::path node{std::string(parts[0])};
+        if (!directlyIn(node, ctx.paths.dev) || !startsWith(node.filename().native(), "sg") ||
+            !parseInt<unsigned>(node.filename().native().substr(2)))
+            return refuse("not an sg node in " + ctx.paths.dev.string());
         SesElementKey key;
         if (startsWith(parts[1], "slot=")) {
             key.slotNumber = parseInt<int>(parts[1].substr(5));
@@ -382,18 +439,21 @@ Result<std::unique_ptr<LedBackend>> backendFromLease(const Context& ctx, const L
         } else {
             return refuse("no slot=N, descriptor=TEXT or element=N");
         }
-        auto sgName = fs::path(node).filename();
-        return makeSesSgBackend(makeSgTransport(ctx, node, ctx.paths.sys / "class" / "scsi_generic" / sgName), std::move(key));
+        auto sgName = node.filename();
+        return makeSesSgBackend(makeSgTransport(ctx, node.string(), ctx.paths.sys / "class" / "scsi_generic" / sgName), std::move(key));
     }
     if (l.backend == "controller") {
         auto parts = split(l.target, '|');
         if (parts.size() != 4) return refuse("not 'kind|controller|address|serial'");
+        if (parts[0] != "megaraid" && parts[0] != "smartarray" && parts[0] != "adaptec") return refuse("unknown controller kind");
+        if (!plainField(parts[1]) || !plainField(parts[2]) || (!parts[3].empty() && !plainField(parts[3])))
+            return refuse("a field is empty or holds control characters");
         DriveAddress a{std::string(parts[0]), std::string(parts[1]), std::string(parts[2]), std::nullopt};
         if (!parts[3].empty()) a.expectedSerial = std::string(parts[3]);
         return makeControllerBackend(ctx, std::move(a), std::nullopt);
     }
     if (l.backend == "ledctl") {
-        if (!under(t, ctx.paths.dev)) return refuse("target is not under " + ctx.paths.dev.string());
+        if (!under(t, ctx.paths.dev) || !cleanPath(t) || !nodeName(t.filename().native())) return refuse("not a device node under " + ctx.paths.dev.string());
         return makeLedctlBackend(ctx, l.target);
     }
     return fail(errc::invalid_argument, "lease of " + l.enclosure + ":" + std::to_string(l.slot) + ": unknown backend " +

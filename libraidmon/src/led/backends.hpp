@@ -77,7 +77,10 @@ std::unique_ptr<LedBackend> makeControllerBackend(const Context& ctx, DriveAddre
 std::unique_ptr<LedBackend> makeLedctlBackend(const Context& ctx, const std::string& devnode);
 
 /// Rebuild the backend a lease recorded, refusing targets a damaged or hostile lease file could
-/// point elsewhere (a file outside ctx.paths.sys, an unknown backend).
+/// point elsewhere: each backend accepts only what it records itself (ses-sysfs: an element
+/// directory of an enclosure class device; pcie-attention: SYS/bus/pci/slots/NAME; led-class:
+/// SYS/class/leds/<PCI function>; ses-sg: DEV/sgN; ledctl: a node name under DEV; controller: a
+/// known kind and printable fields), with no "." or ".." component; an unknown backend.
 /// Errors: refused, invalid_argument, naming the lease target.
 Result<std::unique_ptr<LedBackend>> backendFromLease(const Context& ctx, const LedLease& lease);
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/devnode.hpp"
+#include "core/statedir.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 
@@ -72,11 +73,11 @@ struct Reader {
 };
 
 Result<Json> loadDoc(const fs::path& file, const char* listKey) {
-    std::error_code ec;
-    if (!fs::exists(file, ec)) return Json{{"version", kStateVersion}, {listKey, Json::array()}};
-    auto text = detail::readFile(file);
+    // Through the checked state directory: a link planted in place of the file is not followed.
+    auto text = detail::readStateFile(file);
     if (!text) return tl::unexpected(text.error());
-    Json j = Json::parse(*text, nullptr, false);
+    if (!*text) return Json{{"version", kStateVersion}, {listKey, Json::array()}};
+    Json j = Json::parse(**text, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return fail(errc::parse_error, file.string() + ": not a JSON object");
     auto v = j.find("version");
     if (v == j.end() || !v->is_number_integer() || v->get<int>() != kStateVersion)
@@ -91,38 +92,9 @@ Result<Json> loadDoc(const fs::path& file, const char* listKey) {
 namespace detail {
 
 Result<void> writeFileAtomic(const fs::path& path, std::string_view content) {
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) return fail(fromErrno(ec.value()), path.parent_path().string() + ": cannot create: " + ec.message());
-    fs::path tmp = path;
-    tmp += ".tmp." + std::to_string(::getpid());
-    Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-    if (fd.get() < 0) return fail(fromErrno(errno), tmp.string() + ": " + std::strerror(errno));
-    for (std::size_t done = 0; done < content.size();) {
-        ssize_t n = ::write(fd.get(), content.data() + done, content.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            int e = n < 0 ? errno : EIO;
-            ::unlink(tmp.c_str());
-            return fail(fromErrno(e), tmp.string() + ": write: " + std::strerror(e));
-        }
-        done += static_cast<std::size_t>(n);
-    }
-    if (::fsync(fd.get()) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        return fail(fromErrno(e), tmp.string() + ": fsync: " + std::strerror(e));
-    }
-    fd = Fd();
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        int e = errno;
-        ::unlink(tmp.c_str());
-        return fail(fromErrno(e), path.string() + ": rename: " + std::strerror(e));
-    }
-    // The rename is durable only once the directory entry is (rename(2), "durability").
-    Fd dir(::open(path.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() >= 0) ::fsync(dir.get());
-    return {};
+    auto dir = StateDir::open(path.parent_path(), true);
+    if (!dir) return tl::unexpected(dir.error());
+    return dir->write(path.filename().string(), content);
 }
 
 StateLock::~StateLock() {
@@ -130,14 +102,14 @@ StateLock::~StateLock() {
 }
 
 Result<StateLock> lockState(const fs::path& stateDir) {
-    std::error_code ec;
-    fs::create_directories(stateDir, ec);
-    if (ec) return fail(fromErrno(ec.value()), stateDir.string() + ": cannot create: " + ec.message());
+    auto dir = StateDir::open(stateDir, true);
+    if (!dir) return tl::unexpected(dir.error());
+    auto fd = dir->openLockFile("leds.lock");
+    if (!fd) return tl::unexpected(fd.error());
     const fs::path file = stateDir / "leds.lock";
-    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return fail(fromErrno(errno), file.string() + ": " + std::strerror(errno));
-    StateLock lock(fd);
-    while (::flock(fd, LOCK_EX) != 0)
+    StateLock lock(fd->release());
+    // O_NONBLOCK of the open does not make flock non-blocking: this waits for another holder.
+    while (::flock(lock.fd(), LOCK_EX) != 0)
         if (errno != EINTR) return fail(fromErrno(errno), file.string() + ": flock: " + std::strerror(errno));
     return lock;
 }

@@ -13,9 +13,11 @@
 
 namespace raidmon::detail {
 
-/// Replace `path` by `content`: a temporary file in the same directory, fsync, rename over `path`,
-/// fsync of the directory. The directory is created if missing.
-/// Errors: io_error/permission_denied naming the file.
+/// Replace `path` by `content`: a temporary file with an unpredictable name in the same directory
+/// (O_EXCL|O_NOFOLLOW), fsync, rename over `path`, fsync of the directory. The directory is created
+/// if missing and checked as a state directory (core/statedir.hpp: owned by root or this user,
+/// writable by nobody else, reached without untrusted links).
+/// Errors: refused (the directory failed a check), io_error/permission_denied naming the file.
 Result<void> writeFileAtomic(const std::filesystem::path& path, std::string_view content);
 
 /// An exclusive lock on a state directory (flock on STATE_DIR/leds.lock), held for one
@@ -29,13 +31,15 @@ public:
     StateLock(StateLock&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
     StateLock& operator=(StateLock&&) = delete;
     ~StateLock();
+    [[nodiscard]] int fd() const noexcept { return fd_; }
 
 private:
     int fd_ = -1;
 };
 
-/// Take the lock (the directory is created if missing); waits for another holder.
-/// Errors: io_error/permission_denied naming the lock file.
+/// Take the lock (the directory is created if missing, and checked as writeFileAtomic checks it;
+/// the lock file is opened with O_NOFOLLOW); waits for another holder.
+/// Errors: refused (a check failed), io_error/permission_denied naming the lock file.
 Result<StateLock> lockState(const std::filesystem::path& stateDir);
 
 /// The lease file of a state directory.
