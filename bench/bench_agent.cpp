@@ -2,8 +2,11 @@
 // raidmond benchmarks, one run side by side (figures in docs/PERFORMANCE.md, "Agent"):
 //   latency TESTBED N     uevent -> line in the file sink, N events, median/p90/p99/max
 //   outbox N              events/s committed to the SQLite outbox (fsync on/off, batch 1/100)
+//   delivery N            events/s from the outbox to a file sink: the delivery thread as it is
+//                         (each event acknowledged, cursor commits without fsync) next to the
+//                         acknowledgement once per batch of 256 it replaced, and per event with fsync
 //   idle TESTBED SECONDS  raidmond's RSS and CPU while idle, next to smartd's measured the same way
-//   all                   the three above side by side (sas12 1000, 3000, jbod120 30)
+//   all                   the four above side by side (sas12 1000, 3000, 3000, jbod120 30)
 // Run under umockdev's preload: umockdev-wrapper build/bench/bench_agent latency sas12 1000
 #include <algorithm>
 #include <chrono>
@@ -23,7 +26,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "daemon/delivery.hpp"
 #include "daemon/outbox.hpp"
+#include "daemon/sinks.hpp"
 #include "testbed.hpp"
 
 namespace fs = std::filesystem;
@@ -211,6 +216,91 @@ int outbox(int n) {
     return 0;
 }
 
+/// `n` rebuild_progress events committed (100 per transaction) to a new outbox in `dir`.
+bool fillOutbox(const fs::path& db, int n, raidmon::agent::OutboxOptions o) {
+    using namespace raidmon;
+    HostIdentity host;
+    host.host.machineId = "8d3f2a6c41b94e0f9c1e5a7b2d4c6e80";
+    host.host.hostname = "stor-fra1-0142";
+    auto ob = agent::Outbox::open(db, o);
+    if (!ob || !(*ob)->registerSink("file")) return false;
+    std::vector<Event> evs(100);
+    for (int done = 0; done < n; done += 100) {
+        for (auto& e : evs) {
+            e = Event{};
+            e.id = newEventId();
+            e.type = "io.raidmon.array.rebuild_progress";
+            e.subject = "array/md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417";
+            e.message = "md0: rebuild 42.0 %";
+            e.entityJson = R"({"id":"md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417","name":"md0","state":"rebuilding"})";
+            e.time = std::chrono::system_clock::now();
+        }
+        if (!(*ob)->append(evs, host)) return false;
+    }
+    return true;
+}
+
+/// Delivery from the outbox to a file sink, three ways, each on a fresh outbox of `n` events:
+/// - "per batch": the loop of the delivery thread before per-event acknowledgement (up to 256
+///   events delivered, then one cursor commit, on a connection with the agent's durability);
+/// - "per event, fsync": one cursor commit per event with the agent's durability (FULL when
+///   [outbox] fsync is on), what a plain per-event acknowledgement would cost;
+/// - "per event (agent)": the DeliveryWorker itself (its connection commits cursor moves with
+///   synchronous=NORMAL: kill -9 safe; a power cut may repeat events delivered since the last
+///   event commit).
+int delivery(int n) {
+    using namespace raidmon;
+    for (bool fsync : {true, false}) {
+        agent::OutboxOptions o;
+        o.durability = fsync ? agent::Durability::full : agent::Durability::normal;
+        agent::SinkConfig sc;
+        sc.type = "file";
+        sc.name = "file";
+        double perBatch = 0, perEventSync = 0, worker = 0;
+        for (int mode = 0; mode < 3; ++mode) {
+            const auto dir = makeTemp();
+            const auto db = dir / "outbox.db";
+            sc.path = (dir / "events.jsonl").string();
+            if (!fillOutbox(db, n, o)) {
+                std::fprintf(stderr, "delivery: cannot fill the outbox in %s\n", dir.c_str());
+                return 1;
+            }
+            auto sink = agent::makeSink(sc, HostIdentity{});
+            if (!sink) return 1;
+            const auto t0 = Clk::now();
+            if (mode < 2) {
+                auto ob = agent::Outbox::open(db, o);
+                if (!ob) return 1;
+                for (;;) {
+                    auto batch = (*ob)->pending("file", 256);
+                    if (!batch || batch->empty()) break;
+                    if (mode == 0) {
+                        auto d = (*sink)->deliver(*batch);
+                        if (d.delivered) (void)(*ob)->ack("file", (*batch)[d.delivered - 1].seq);
+                        if (d.error) return 1;
+                    } else {
+                        for (const auto& e : *batch) {
+                            auto d = (*sink)->deliver(std::span<const agent::StoredEvent>(&e, 1));
+                            if (d.error) return 1;
+                            (void)(*ob)->ack("file", e.seq);
+                        }
+                    }
+                }
+            } else {
+                agent::DeliveryWorker w(db, o, sc, std::move(*sink), {}, 1);
+                while (w.stats().cursor.load() < static_cast<std::uint64_t>(n)) std::this_thread::sleep_for(1ms);
+            }
+            const double s = std::chrono::duration<double>(Clk::now() - t0).count();
+            (mode == 0 ? perBatch : mode == 1 ? perEventSync : worker) = n / s;
+            fs::remove_all(dir);
+        }
+        std::printf("delivery to a file sink, outbox fsync %-3s: ack per batch of 256 %8.0f events/s | per event, fsync %8.0f events/s | "
+                    "per event (agent, cursor without fsync) %8.0f events/s  (%d events, %s)\n",
+                    fsync ? "on" : "off", perBatch, perEventSync, worker, n, fs::temp_directory_path().c_str());
+    }
+    return 0;
+}
+
 struct Usage {
     long rssKiB = 0;
     double cpuSeconds = 0;
@@ -265,15 +355,17 @@ int main(int argc, char** argv) {
     const std::string mode = argc > 1 ? argv[1] : "";
     if (mode == "latency" && argc == 4) return latency(argv[2], std::atoi(argv[3]));
     if (mode == "outbox" && argc == 3) return outbox(std::atoi(argv[2]));
+    if (mode == "delivery" && argc == 3) return delivery(std::atoi(argv[2]));
     if (mode == "idle" && argc == 4) return idle(argv[2], std::atoi(argv[3]));
     if (mode == "all" && argc == 2) {
         // The issue's figures side by side in one run: latency over 1000 uevents, the outbox,
         // and the agent idle with 116 drives next to smartd.
         int rc = latency("sas12", 1000);
         rc |= outbox(3000);
+        rc |= delivery(3000);
         rc |= idle("jbod120", 30);
         return rc;
     }
-    std::fprintf(stderr, "usage: bench_agent latency TESTBED N | outbox N | idle TESTBED SECONDS | all\n");
+    std::fprintf(stderr, "usage: bench_agent latency TESTBED N | outbox N | delivery N | idle TESTBED SECONDS | all\n");
     return 64;
 }

@@ -156,6 +156,57 @@ inline void expectInSequence(const std::vector<Json>& evs) {
     for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
 }
 
+/// Run a command (an argument vector, no shell) with its output discarded; its exit status.
+inline int runCommand(std::vector<std::string> argv) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        int null = ::open("/dev/null", O_WRONLY);
+        if (null >= 0) {
+            ::dup2(null, 1);
+            ::dup2(null, 2);
+        }
+        std::vector<char*> a;
+        for (auto& s : argv) a.push_back(s.data());
+        a.push_back(nullptr);
+        ::execvp(a[0], a.data());
+        ::_exit(127);
+    }
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/// A small tmpfs mounted at `dir` for the test's life: a real file system that fills up. The tests
+/// run as root; where the mount is refused the test fails, loudly (it would prove nothing).
+class Tmpfs {
+public:
+    Tmpfs(const fs::path& dir, const std::string& size) : dir_(dir) {
+        fs::create_directories(dir);
+        const int rc = runCommand({"mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0755", "raidmon-test", dir.string()});
+        BOOST_TEST_REQUIRE(rc == 0, "cannot mount a tmpfs on " << dir.string() << " (exit " << rc
+                                                               << "): this test needs root and mount(8); it cannot pass without them");
+    }
+    Tmpfs(const Tmpfs&) = delete;
+    Tmpfs& operator=(const Tmpfs&) = delete;
+    ~Tmpfs() { (void)runCommand({"umount", "-l", dir_.string()}); }
+
+    /// Fill it: a file grown until the file system refuses more.
+    void fill(const fs::path& file) const {
+        int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+        BOOST_TEST_REQUIRE(fd >= 0);
+        const std::string block(4096, 'x');
+        while (::write(fd, block.data(), block.size()) > 0) {
+        }
+        const std::string one(1, 'x');
+        while (::write(fd, one.data(), 1) > 0) {
+        }
+        ::close(fd);
+    }
+
+private:
+    fs::path dir_;
+};
+
 /// Wait until the agent answers on its control socket (it then has scanned and committed its
 /// start events).
 inline void waitControl(const fs::path& state) {

@@ -28,7 +28,8 @@ std::filesystem::path defaultControlSocket(const std::filesystem::path& stateDir
 
 /// @brief Send one request line to a running agent's control socket (docs/agent.md, "Control
 /// socket") and return its answer: the lines between "OK" and "END".
-/// @return the lines; io_error if the agent does not answer (naming the socket), not_found or
+/// @return the lines; io_error if the agent does not answer (naming the socket), not_found,
+///         permission_denied (the agent refused this user: docs/agent.md, "Who may ask") or
 ///         command_failed with the agent's message if it refuses, parse_error if the answer ends early.
 Result<std::vector<std::string>> askAgent(const std::filesystem::path& socket, std::string_view request);
 

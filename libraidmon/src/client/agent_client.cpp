@@ -90,7 +90,9 @@ Result<std::vector<std::string>> askAgent(const std::filesystem::path& socket, s
             first = false;
             if (line != "OK") {
                 const bool notFound = detail::startsWith(line, "ERROR not found");
-                err = Error(notFound ? errc::not_found : errc::command_failed, socket.string() + ": raidmond: " + detail::printable(line));
+                const bool denied = detail::startsWith(line, "ERROR permission denied");
+                err = Error(notFound ? errc::not_found : denied ? errc::permission_denied : errc::command_failed,
+                            socket.string() + ": raidmond: " + detail::printable(line));
                 return false;
             }
             return true;
@@ -193,7 +195,9 @@ Result<std::optional<std::string>> EventWatch::next() {
             std::string line = w.buf.substr(0, pos);
             w.buf.erase(0, pos + 1);
             if (!w.greeted) {
-                if (line != "OK") return fail(errc::command_failed, w.socket.string() + ": raidmond: " + detail::printable(line));
+                if (line != "OK")
+                    return fail(detail::startsWith(line, "ERROR permission denied") ? errc::permission_denied : errc::command_failed,
+                                w.socket.string() + ": raidmond: " + detail::printable(line));
                 w.greeted = true;
                 continue;
             }
