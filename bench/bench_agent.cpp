@@ -172,6 +172,18 @@ int latency(const std::string& testbed, int n) {
     return 0;
 }
 
+/// A rebuild_progress event of md0, new id, now: what the outbox benchmarks commit.
+raidmon::Event progressEvent() {
+    raidmon::Event e;
+    e.id = raidmon::newEventId();
+    e.type = "io.raidmon.array.rebuild_progress";
+    e.subject = "array/md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417";
+    e.message = "md0: rebuild 42.0 %";
+    e.entityJson = R"({"id":"md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417","name":"md0","state":"rebuilding"})";
+    e.time = std::chrono::system_clock::now();
+    return e;
+}
+
 int outbox(int n) {
     using namespace raidmon;
     HostIdentity host;
@@ -192,15 +204,7 @@ int outbox(int n) {
             const auto t0 = Clk::now();
             int done = 0;
             while (done < n) {
-                for (auto& e : evs) {
-                    e = Event{};
-                    e.id = newEventId();
-                    e.type = "io.raidmon.array.rebuild_progress";
-                    e.subject = "array/md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417";
-                    e.message = "md0: rebuild 42.0 %";
-                    e.entityJson = R"({"id":"md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417","name":"md0","state":"rebuilding"})";
-                    e.time = std::chrono::system_clock::now();
-                }
+                for (auto& e : evs) e = progressEvent();
                 if (auto r = (*ob)->append(evs, host); !r) {
                     std::fprintf(stderr, "%s\n", r.error().message.c_str());
                     return 1;
@@ -226,15 +230,7 @@ bool fillOutbox(const fs::path& db, int n, raidmon::agent::OutboxOptions o) {
     if (!ob || !(*ob)->registerSink("file")) return false;
     std::vector<Event> evs(100);
     for (int done = 0; done < n; done += 100) {
-        for (auto& e : evs) {
-            e = Event{};
-            e.id = newEventId();
-            e.type = "io.raidmon.array.rebuild_progress";
-            e.subject = "array/md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417";
-            e.message = "md0: rebuild 42.0 %";
-            e.entityJson = R"({"id":"md-3f1c8a52:7b0e4d19:a6c29e5d:30b8f417","name":"md0","state":"rebuilding"})";
-            e.time = std::chrono::system_clock::now();
-        }
+        for (auto& e : evs) e = progressEvent();
         if (!(*ob)->append(evs, host)) return false;
     }
     return true;
@@ -253,7 +249,7 @@ int delivery(int n) {
     for (bool fsync : {true, false}) {
         agent::OutboxOptions o;
         o.durability = fsync ? agent::Durability::full : agent::Durability::normal;
-        agent::SinkConfig sc;
+        SinkConfig sc;
         sc.type = "file";
         sc.name = "file";
         double perBatch = 0, perEventSync = 0, worker = 0;

@@ -35,7 +35,7 @@ public:
             return d;
         }
         for (const auto& e : batch) {
-            if (auto err = append(e.body)) {
+            if (auto err = append(e.body, d.notes)) {
                 d.error = std::move(err);
                 return d;
             }
@@ -100,7 +100,7 @@ private:
         return std::nullopt;
     }
 
-    std::optional<Error> append(const std::string& body) {
+    std::optional<Error> append(const std::string& body, std::vector<std::string>& notes) {
         std::string line = body;
         line += '\n';
         // Where the line begins: with O_APPEND every write goes to the end of the file.
@@ -123,6 +123,8 @@ private:
                         e->message += " (and cannot cut back the partial line yet: " + std::string(std::strerror(errno)) + ")";
                         return e;  // fd kept: the cut-back is retried first
                     }
+                    notes.push_back("file=" + path_ + " cut back a partial line (" + std::to_string(line.size() - rest.size()) +
+                                    " of " + std::to_string(line.size()) + " bytes written) to byte " + std::to_string(start));
                 }
                 reopenLater();
                 return e;

@@ -31,24 +31,26 @@ void checkMessage(const std::string& m) {
     if (m.empty()) __builtin_trap();
 }
 
-RAIDMON_FUZZ_TARGET("agent-config", "", [](std::string_view in) {
+void fuzzAgentConfig(std::string_view in) {
     auto c = parseAgentConfig(in, "fuzz.toml");
     if (!c) return checkMessage(c.error().message);
     (void)controlSocketMode(*c);
     for (const auto& s : c->sinks)
         if (s.name.empty() || s.retryInitial.count() <= 0) __builtin_trap();  // what the parser promises
-});
+}
+RAIDMON_FUZZ_TARGET("agent-config", "", fuzzAgentConfig);
 
-RAIDMON_FUZZ_TARGET("agent-control-request", "", [](std::string_view in) {
+void fuzzAgentControlRequest(std::string_view in) {
     auto r = parseControlRequest(in);
     if (!r) return checkMessage(r.error().message);
     (void)changesState(r->kind);
     if (r->subject.size() > kMaxControlArgument || r->reason.size() > kMaxControlArgument) __builtin_trap();
     for (char ch : r->subject + r->reason)
         if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t') __builtin_trap();  // no control character gets through
-});
+}
+RAIDMON_FUZZ_TARGET("agent-control-request", "", fuzzAgentControlRequest);
 
-RAIDMON_FUZZ_TARGET("agent-http-request", "", [](std::string_view in) {
+void fuzzAgentHttpRequest(std::string_view in) {
     // As the server frames it: the head ends at the first blank line.
     auto end = std::min(in.find("\r\n\r\n"), in.find("\n\n"));
     const auto head = in.substr(0, end);
@@ -62,7 +64,8 @@ RAIDMON_FUZZ_TARGET("agent-http-request", "", [](std::string_view in) {
     if (r->target.empty() || r->target[0] != '/' || r->headers.size() > HttpLimits{}.maxHeaders) __builtin_trap();
     const auto f = negotiateMetricsFormat(r->header("accept"));
     (void)httpResponse("200 OK", contentType(f), "x 1\n", r->method == "HEAD");
-});
+}
+RAIDMON_FUZZ_TARGET("agent-http-request", "", fuzzAgentHttpRequest);
 
 /// A one-connection-at-a-time HTTP receiver on 127.0.0.1 that reads the sink's whole POST and
 /// answers with the bytes it is given, then closes.
@@ -134,7 +137,7 @@ private:
     std::thread thread_;
 };
 
-RAIDMON_FUZZ_TARGET("agent-webhook-response", "", [](std::string_view in) {
+void fuzzAgentWebhookResponse(std::string_view in) {
     static Receiver* receiver = new Receiver;  // lives as long as the process, like libFuzzer's loop
     static std::unique_ptr<Sink> sink = [] {
         SinkConfig cfg;
@@ -155,6 +158,7 @@ RAIDMON_FUZZ_TARGET("agent-webhook-response", "", [](std::string_view in) {
         for (char ch : d.error->message)
             if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) __builtin_trap();  // the receiver's bytes are made printable
     }
-});
+}
+RAIDMON_FUZZ_TARGET("agent-webhook-response", "", fuzzAgentWebhookResponse);
 
 } // namespace

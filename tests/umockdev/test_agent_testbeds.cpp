@@ -352,7 +352,7 @@ BOOST_AUTO_TEST_CASE(metrics_endpoint_on_loopback) {
         a.sin_port = htons(static_cast<std::uint16_t>(port));
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (::connect(s, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
-            const std::string req = "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n";
+            const std::string req = "GET /metrics HTTP/1.1\r\nHost: localhost\r\nAccept: application/openmetrics-text; version=1.0.0\r\n\r\n";
             (void)!::write(s, req.data(), req.size());
             char buf[65536];
             page.clear();
@@ -449,6 +449,10 @@ BOOST_AUTO_TEST_CASE(full_disk_under_the_file_sink_leaves_no_half_line) {
     BOOST_TEST(countType(evs, "array.degraded") >= 4u);
     expectInSequence(evs);  // none lost, none twice
     BOOST_TEST(agent.stop(SIGTERM) == 0);
+    // Whether a write stopped part-way this time depends on the slack of the file's last page;
+    // the cut-back itself is proven deterministically in tests/unit/test_agent_servers.cpp.
+    BOOST_TEST_MESSAGE("partial line cut back during the run: "
+                       << (slurp(t.path / "agent.log").find("cut back a partial line") != std::string::npos ? "yes" : "no"));
 }
 
 BOOST_AUTO_TEST_CASE(the_agent_turns_off_a_light_whose_lease_ended) {

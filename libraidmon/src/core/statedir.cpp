@@ -41,6 +41,15 @@ Error sysError(const std::string& what, int err) { return Error(fromErrno(err), 
 /// "/a/b" + "c", "/" + "c".
 std::string join(const std::string& a, const std::string& b) { return a == "/" ? "/" + b : a + "/" + b; }
 
+/// An open state file must be a regular file of root or raidmon's user.
+Result<struct stat> trustedFile(int fd, const fs::path& shown) {
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) return tl::unexpected(sysError(shown.string(), errno));
+    if (!S_ISREG(st.st_mode)) return fail(errc::refused, shown.string() + ": not a regular file");
+    if (!trustedOwner(st.st_uid)) return fail(errc::refused, shown.string() + ": belongs to another user (" + ownerText(st) + ")");
+    return st;
+}
+
 std::string parentOf(const std::string& p) {
     const auto slash = p.rfind('/');
     return slash == 0 || slash == std::string::npos ? "/" : p.substr(0, slash);
@@ -144,11 +153,9 @@ Result<std::optional<std::string>> StateDir::read(std::string_view name) const {
         if (e == ELOOP) return fail(errc::refused, shown.string() + ": is a symbolic link: not followed (someone planted it?)");
         return tl::unexpected(sysError(shown.string(), e));
     }
-    struct stat st{};
-    if (::fstat(f.get(), &st) != 0) return tl::unexpected(sysError(shown.string(), errno));
-    if (!S_ISREG(st.st_mode)) return fail(errc::refused, shown.string() + ": not a regular file");
-    if (!trustedOwner(st.st_uid)) return fail(errc::refused, shown.string() + ": belongs to another user (" + ownerText(st) + ")");
-    if (static_cast<std::uint64_t>(st.st_size) > kMaxStateFile)
+    auto st = trustedFile(f.get(), shown);
+    if (!st) return tl::unexpected(st.error());
+    if (static_cast<std::uint64_t>(st->st_size) > kMaxStateFile)
         return fail(errc::refused, shown.string() + ": larger than " + std::to_string(kMaxStateFile) + " bytes");
     std::string out;
     char buf[8192];
@@ -197,10 +204,7 @@ Result<Fd> StateDir::openLockFile(std::string_view name) const {
         if (e == ELOOP) return fail(errc::refused, shown.string() + ": is a symbolic link: not followed (someone planted it?)");
         return tl::unexpected(sysError(shown.string(), e));
     }
-    struct stat st{};
-    if (::fstat(f.get(), &st) != 0) return tl::unexpected(sysError(shown.string(), errno));
-    if (!S_ISREG(st.st_mode)) return fail(errc::refused, shown.string() + ": not a regular file");
-    if (!trustedOwner(st.st_uid)) return fail(errc::refused, shown.string() + ": belongs to another user (" + ownerText(st) + ")");
+    if (auto st = trustedFile(f.get(), shown); !st) return tl::unexpected(st.error());
     return f;
 }
 
