@@ -17,6 +17,8 @@ PKGS=(
   libboost-test-dev umockdev libumockdev-dev libbenchmark-dev util-linux smartmontools mdadm
   # systemd-analyze verify checks the shipped unit
   systemd
+  # the sanitizer and fuzz build (tools/build-san.sh): clang with its ASan/UBSan/libFuzzer runtimes
+  clang libclang-rt-14-dev
   # the MQTT broker the agent tests start on loopback; openssl makes their throw-away TLS PKI
   mosquitto openssl
 )

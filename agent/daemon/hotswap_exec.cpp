@@ -104,6 +104,10 @@ ActionOutcome runHotswapAction(const Context& ctx, const Inventory& inv, const H
         return {true, "made a hot spare (" + cmds + "): the drive is now " +
                           (r->after.controllerView && r->after.controllerView->state ? *r->after.controllerView->state : "?")};
     }
+    case HotswapActionKind::md_readwrite: {
+        if (!a.array) return {false, "md_readwrite without an array"};
+        return runTool(ctx, {"mdadm", "--readwrite", (ctx.paths.dev / *a.array).string()});
+    }
     case HotswapActionKind::md_remove_detached: {
         if (!a.array) return {false, "md_remove_detached without an array"};
         // A pulled member stays in the array as a ghost until it is failed and removed ("detached":

@@ -171,6 +171,10 @@ BOOST_AUTO_TEST_CASE(full_replacement_lights_verifies_adds_rebuilds_and_turns_th
     mdRecovers(tb, true);
     ev = rig.waitHotswap("completed");
     BOOST_TEST(snapshot(ev)["state"] == "completed");
+    // The event is published when the engine decides; the light_off action runs right after it.
+    waitEvents(rig.events, [&](const auto&) {
+        return readAttr(tb, kSlot03, "locate").substr(0, 1) == "0" && readAttr(tb, kSlot03, "fault").substr(0, 1) == "0";
+    });
     BOOST_TEST(readAttr(tb, kSlot03, "locate").substr(0, 1) == "0");
     // The fault light the enclosure showed for the old drive is cleared too: it would send the
     // next technician to a healthy drive.

@@ -127,7 +127,7 @@ BOOST_AUTO_TEST_CASE(hanging_missing_failing_and_garbage_tools) {
     }
     {  // exit 0 and garbage
         auto fake = std::make_shared<FakeCommandRunner>();
-        fake->expect({"storcli64", "/call", "show", "all", "J"}, std::string("\x7f" "ELF\x01\x02 garbage", 16));
+        fake->expect({"storcli64", "/call", "show", "all", "J"}, std::string("\x7f" "ELF\x01\x02\0 garbage", 15));
         auto r = scanMegaraid(contextWith(fake));
         BOOST_TEST_REQUIRE(!r.has_value());
         BOOST_TEST(r.error().is(errc::parse_error));

@@ -215,6 +215,7 @@ BOOST_AUTO_TEST_CASE(names_round_trip) {
     BOOST_TEST(isTerminal(IncidentState::cancelled));
     BOOST_TEST(!isTerminal(IncidentState::rebuilding));
     BOOST_TEST(toString(HotswapActionKind::md_remove_detached) == "md_remove_detached");
+    BOOST_TEST(toString(HotswapActionKind::md_readwrite) == "md_readwrite");
 }
 
 BOOST_AUTO_TEST_CASE(opens_on_failed_drive_and_lights_the_bay) {
@@ -806,7 +807,8 @@ BOOST_AUTO_TEST_CASE(megaraid_confirm_and_never_name_the_hot_spare_and_other_con
     BOOST_TEST(action(*ok, HotswapActionKind::ctl_hot_spare) != nullptr);
 
     HwSwap n("megaraid", AddPolicy::never);
-    const Event* tell = event(n.insertRepl().events, "awaiting_confirmation");
+    auto told = n.insertRepl();  // kept: event() returns a pointer into its vector
+    const Event* tell = event(told.events, "awaiting_confirmation");
     BOOST_TEST_REQUIRE(tell != nullptr);
     BOOST_TEST(tell->message.find("storcli /c0/e252/s3 add hotsparedrive") != std::string::npos, tell->message);
 
@@ -997,4 +999,73 @@ BOOST_AUTO_TEST_CASE(work_order_warns_before_pulling_a_needed_drive) {
     BOOST_TEST(wo.removalVerdict == RemovalVerdict::loses_last_redundancy);
     BOOST_TEST(!wo.warning.empty());
     BOOST_TEST(toText(wo).find("WARNING") != std::string::npos);
+}
+
+// A disk the kernel shows but udev has not finished with (its rules may still assemble an old
+// array from it) is not judged yet: it is verified once udev is done, as a new drive.
+BOOST_FIXTURE_TEST_CASE(a_disk_udev_is_still_processing_is_verified_when_udev_is_done, Pulled) {
+    policy.add = AddPolicy::automatic;
+    Drive early = newDrive();
+    early.udevPending = true;
+    const Inventory seen = with(gone, early);
+    auto st = advanceIncidents(incidents, gone, seen, policy, at(20));
+    BOOST_TEST(inc().state == IncidentState::awaiting_insertion);
+    BOOST_TEST(st.actions.empty());
+    BOOST_TEST(!hasEvent(st, "inserted"));
+    // udev done: its incremental assembly took the disk for its old array md9.
+    Drive done = newDrive();
+    done.holders = {"md9"};
+    done.signatures.push_back(Signature{"sde", "linux_raid_member", std::string("raid"), std::string("9999:9999:9999:9999"), std::nullopt});
+    auto st2 = advanceIncidents(incidents, seen, with(gone, done), policy, at(21));
+    BOOST_TEST(inc().state == IncidentState::awaiting_insertion);
+    BOOST_TEST(action(st2, HotswapActionKind::md_add) == nullptr);
+    const Event* rej = event(st2.events, "replacement_rejected");
+    BOOST_TEST_REQUIRE(rej != nullptr);
+    BOOST_TEST(rej->message.find("in use by md9") != std::string::npos, rej->message);
+    BOOST_TEST(rej->message.find("mdadm --stop /dev/md9") != std::string::npos, rej->message);
+}
+
+// md assembles arrays auto-read-only after a reboot (and on incremental assembly): a replacement
+// in such an array waits for nothing unless the array is made writable.
+BOOST_FIXTURE_TEST_CASE(read_auto_array_is_switched_to_read_write_under_auto, Rebuilding) {
+    Inventory stuck = arr;
+    stuck.arrays[0].members[3].role = "spare";
+    stuck.arrays[0].members[3].flags.clear();
+    stuck.arrays[0].state = "degraded";
+    stuck.arrays[0].arrayState = "read-auto";
+    auto st = advanceIncidents(incidents, arr, stuck, policy, at(30));
+    const auto* rw = action(st, HotswapActionKind::md_readwrite);
+    BOOST_TEST_REQUIRE(rw != nullptr);
+    BOOST_TEST(rw->array.value() == "md0");
+    BOOST_TEST(inc().readWriteRequested);
+    BOOST_TEST(inc().findings.back().find("auto-read-only (read-auto)") != std::string::npos, inc().findings.back());
+    // once: the next scan (the array still read-auto while mdadm runs) asks nothing again
+    BOOST_TEST(action(advanceIncidents(incidents, stuck, stuck, policy, at(31)), HotswapActionKind::md_readwrite) == nullptr);
+    // a failure is said, with the command
+    auto evs = actionDone(incidents, *rw, false, "'mdadm --readwrite /dev/md0' exited 1", at(32));
+    const Event* ev = event(evs, "awaiting_confirmation");
+    BOOST_TEST_REQUIRE(ev != nullptr);
+    BOOST_TEST(ev->message.find("mdadm --readwrite /dev/md0") != std::string::npos, ev->message);
+    // recovery starts: followed as usual
+    BOOST_TEST(progress(5, 40).actions.empty());
+    BOOST_TEST(inc().state == IncidentState::rebuilding);
+}
+
+BOOST_FIXTURE_TEST_CASE(read_auto_array_is_reported_once_under_never, Pulled) {
+    policy.add = AddPolicy::never;
+    Drive repl = newDrive();
+    insert(repl);
+    BOOST_TEST_REQUIRE(inc().state == IncidentState::verified);
+    // the operator added it by hand; the array is read-auto
+    Inventory added = with(gone, repl);
+    added.arrays[0].members[3].drive = repl.id;
+    added.arrays[0].members[3].role = "spare";
+    added.arrays[0].arrayState = "read-auto";
+    auto st = advanceIncidents(incidents, with(gone, repl), added, policy, at(30));
+    BOOST_TEST(action(st, HotswapActionKind::md_readwrite) == nullptr);
+    const Event* ev = event(st.events, "awaiting_confirmation");
+    BOOST_TEST_REQUIRE(ev != nullptr);
+    BOOST_TEST(ev->message.find("auto-read-only (read-auto)") != std::string::npos, ev->message);
+    BOOST_TEST(ev->message.find("mdadm --readwrite /dev/md0") != std::string::npos, ev->message);
+    BOOST_TEST(!hasEvent(advanceIncidents(incidents, added, added, policy, at(31)), "awaiting_confirmation"));
 }

@@ -45,6 +45,10 @@ struct DeviceRecord {
     std::string devnode;    ///< "/dev/sda" or empty
     std::string driver;     ///< bound driver or empty
     std::map<std::string, std::string, std::less<>> properties;  ///< uevent and udev-database properties
+    /// udev has processed the device: its rules ran (mdadm's incremental assembly among them) and
+    /// its database entry exists. False only when the source knows otherwise (libudev's
+    /// udev_device_get_is_initialized() on a host where udevd runs); a recorded tree says true.
+    bool initialized = true;
 
     /// @brief A property's value, or nullopt.
     [[nodiscard]] std::optional<std::string> property(std::string_view key) const;

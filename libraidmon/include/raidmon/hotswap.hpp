@@ -168,13 +168,18 @@ struct Incident {
     /// A hardware array's replacement: raidmon made it a hot spare, or said the controller has not
     /// started rebuilding onto it (once).
     bool controllerAddRequested = false;
+    /// An md array left auto-read-only (`read-auto`, as md assembles arrays after a reboot) holds
+    /// the replacement without recovering onto it: raidmon switched it to read-write (md_readwrite)
+    /// or said how to (once).
+    bool readWriteRequested = false;
 };
 
 /// @brief What the executor is asked to do.
-enum class HotswapActionKind { light_on, light_off, identify_on, identify_off, md_add, md_remove_detached, ctl_hot_spare };
+enum class HotswapActionKind { light_on, light_off, identify_on, identify_off, md_add, md_remove_detached, ctl_hot_spare, md_readwrite };
 
 /// @brief "light_on", "light_off", "identify_on", "identify_off", "md_add", "md_remove_detached",
-/// "ctl_hot_spare" (a MegaRAID replacement made a hot spare: the controller rebuilds onto it).
+/// "ctl_hot_spare" (a MegaRAID replacement made a hot spare: the controller rebuilds onto it),
+/// "md_readwrite" (`mdadm --readwrite`: an auto-read-only md array does not recover until written).
 std::string_view toString(HotswapActionKind k) noexcept;
 
 /// @brief One action for the executor (lights, mdadm). Report its outcome with actionDone().
@@ -186,7 +191,7 @@ struct HotswapAction {
     std::optional<std::string> slotLabel;
     /// light_on: locate for the bay to pull/fill, fault for a wrongly pulled drive's bay or a failed rebuild.
     LedPattern pattern = LedPattern::locate;
-    std::optional<std::string> array;   ///< md name ("md0") for md_add / md_remove_detached
+    std::optional<std::string> array;   ///< md name ("md0") for md_add / md_remove_detached / md_readwrite
     std::optional<std::string> device;  ///< devnode of the replacement ("/dev/sdf") for md_add
     /// md_add: wipe the replacement's signatures first (`wipefs --all DEVICE`), because the
     /// policy allowed a drive that carries some; a failed wipe fails the add.

@@ -165,6 +165,10 @@ struct Drive {
     std::vector<std::string> reasons; ///< why health is what it is
     std::optional<ControllerDriveInfo> controllerView;  ///< set for drives seen through a RAID controller's tool
     std::optional<std::uint32_t> nvmeNamespace;  ///< NVMe namespace id (nsid); several share one serial
+    /// The kernel shows the disk but udev has not finished its rules for it yet (they may still
+    /// claim it: an old array assembled from its superblock): not judged as a replacement until
+    /// udev is done. Runtime state of one scan, not serialised.
+    bool udevPending = false;
 };
 
 /// @brief A member of an array.

@@ -23,7 +23,7 @@ constexpr std::array kStateNames = {"detected",  "assessed", "locating",  "await
 constexpr std::array kCauseNames = {"drive_failed", "failure_predicted", "wrong_drive_removed", "unexpected_removal",
                                     "operator_request"};
 constexpr std::array kActionNames = {"light_on",     "light_off",          "identify_on",  "identify_off",
-                                     "md_add",       "md_remove_detached", "ctl_hot_spare"};
+                                     "md_add",       "md_remove_detached", "ctl_hot_spare", "md_readwrite"};
 constexpr std::array kAddNames = {"auto", "confirm", "never"};
 
 template <typename E, std::size_t N>
@@ -368,6 +368,30 @@ void nudgeController(Incident& inc, const Drive* repl, const HotswapPolicy& poli
                                                         : "start the rebuild with the controller's tool (check its auto-rebuild setting)")));
 }
 
+/// The replacement is in its md array, but nothing recovers onto it because md assembled the array
+/// auto-read-only (`read-auto`: what md does at boot and on incremental assembly until the first
+/// write). md starts recovery only once the array is writable: under add = "auto" (the operator
+/// already let raidmon change the array) raidmon switches it to read-write; otherwise it says so
+/// and names the command. Once per incident.
+bool historyHasConfirmation(const Incident& inc) {
+    return std::find(inc.findings.begin(), inc.findings.end(), "adding the replacement was confirmed") != inc.findings.end();
+}
+
+void readAutoBlocksRecovery(Incident& inc, const Array& arr, const HotswapPolicy& policy, Stepper& st) {
+    if (inc.readWriteRequested || !arr.arrayState || *arr.arrayState != "read-auto") return;
+    inc.readWriteRequested = true;
+    const std::string cmd = "mdadm --readwrite /dev/" + arr.name;
+    if (policy.add == AddPolicy::automatic || historyHasConfirmation(inc)) {
+        inc.findings.push_back(arr.name + " is auto-read-only (read-auto), so md does not recover onto the replacement: it is "
+                               "switched to read-write (" + cmd + ")");
+        st.action(inc, HotswapActionKind::md_readwrite);
+        return;
+    }
+    inc.findings.push_back(arr.name + " is auto-read-only (read-auto): md does not recover onto the replacement until the "
+                           "array is written to or switched to read-write");
+    st.emit(inc, "awaiting_confirmation", Severity::warning, Stepper::sentence(inc, inc.findings.back() + ": " + cmd));
+}
+
 void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& policy, Stepper& st) {
     const Array* arr = detail::arrayById(after, inc.arrayId);
     if (!arr || !inc.replacement) return;
@@ -413,6 +437,7 @@ void followRebuild(Incident& inc, const Inventory& after, const HotswapPolicy& p
         return;
     }
     if (hw) nudgeController(inc, repl, policy, st);
+    else if (m) readAutoBlocksRecovery(inc, *arr, policy, st);
 }
 
 /// What verifyReplacement() looks at, apart from identity, size and bay, differs.
@@ -643,7 +668,10 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     // drive in the awaited bay counts then.
     const bool firstScan = before.drives.empty();
     for (const auto& d : after.drives) {
-        if (d.id.empty() || detail::driveById(before, d.id)) continue;
+        // A disk udev is still processing is new once udev is done with it (its rules may yet
+        // assemble an old array from it, which verification must see).
+        if (d.id.empty() || d.udevPending) continue;
+        if (const Drive* was = detail::driveById(before, d.id); was && !was->udevPending) continue;
         Incident* target = nullptr;
         for (auto& inc : incidents) {
             if (inc.state != IncidentState::awaiting_insertion) continue;
@@ -742,6 +770,12 @@ std::vector<Event> actionDone(std::vector<Incident>& incidents, const HotswapAct
         break;
     case HotswapActionKind::md_remove_detached:
         if (!ok) inc->findings.push_back("removing the detached member failed: " + message);
+        break;
+    case HotswapActionKind::md_readwrite:
+        if (isTerminal(inc->state) || ok) break;  // ok: the next scan shows the recovery
+        inc->findings.push_back("switching " + inc->arrayName.value_or("the array") + " to read-write failed: " + message);
+        st.emit(*inc, "awaiting_confirmation", Severity::warning,
+                Stepper::sentence(*inc, inc->findings.back() + ": run mdadm --readwrite /dev/" + inc->arrayName.value_or("mdX")));
         break;
     }
     return std::move(out.events);

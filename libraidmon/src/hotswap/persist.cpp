@@ -78,6 +78,7 @@ Json incidentJson(const Incident& i) {
                 {"updated_at", seconds(i.updatedAt)},
                 {"last_rejected", detail::opt(i.lastRejected)},
                 {"controller_add_requested", i.controllerAddRequested},
+                {"readwrite_requested", i.readWriteRequested},
                 {"history", std::move(hist)}};
 }
 
@@ -215,6 +216,7 @@ Incident readIncident(const Json& j, const std::string& where, std::optional<std
     f.read("updated_at", i.updatedAt);
     f.read("last_rejected", i.lastRejected);
     if (j.is_object() && j.contains("controller_add_requested")) f.read("controller_add_requested", i.controllerAddRequested);  // absent in files of earlier builds
+    if (j.is_object() && j.contains("readwrite_requested")) f.read("readwrite_requested", i.readWriteRequested);  // ditto
     if (const Json* h = f.child("history")) {
         if (!h->is_array()) {
             if (!err) err = f.at("history") + " is not an array";

@@ -222,6 +222,7 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
         Drive d;
         d.kernelName = rec.sysname;
         d.sysPath = dir.string();
+        d.udevPending = !rec.initialized;
         d.devnode = rec.devnode.empty() ? std::optional<std::string>() : std::optional<std::string>(rec.devnode);
         if (!d.devnode) d.devnode = (ctx.paths.dev / rec.sysname).string();
 

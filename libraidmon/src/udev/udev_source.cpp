@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <libudev.h>
+#include <unistd.h>
 
 #include "core/sysfs.hpp"
 
@@ -86,9 +87,14 @@ public:
         if (!en) return fail(errc::io_error, "libudev: udev_enumerate_new failed");
         if (int rc = udev_enumerate_scan_devices(en.get()); rc < 0)
             return fail(errc::io_error, std::string("libudev: enumerating devices: ") + std::strerror(-rc));
+        // Only where udevd runs does "not initialized" mean "udev is still at work on it"; in a
+        // container without udevd nothing is ever initialized, and nothing must wait for it.
+        const bool udevdRuns = ::access("/run/udev/control", F_OK) == 0;
         for (auto* e = udev_enumerate_get_list_entry(en.get()); e; e = udev_list_entry_get_next(e)) {
             UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), udev_list_entry_get_name(e)));
-            if (d) out.push_back(toRecord(d.get()));
+            if (!d) continue;
+            out.push_back(toRecord(d.get()));
+            if (udevdRuns && out.back().subsystem == "block") out.back().initialized = udev_device_get_is_initialized(d.get()) > 0;
         }
         return out;
     }
