@@ -61,15 +61,23 @@ public:
     WebhookSink(SinkConfig cfg, std::string token, std::string secret)
         : cfg_(std::move(cfg)), token_(std::move(token)), secret_(std::move(secret)) {
         curlInitOnce();
-        curl_ = curl_easy_init();
+        // One easy handle per POST, the connections kept in a share object: libcurl 7.88 (Debian
+        // 12) carries header-parsing state from one transfer of an easy handle into the next, and
+        // an answer whose status line is followed by a folded (space-led) header line then reads
+        // freed memory (found by fuzz_agent_webhook_response under ASan; libcurl issues 11101 and
+        // 11620). A fresh handle has no such state; the share keeps keep-alive connections.
+        share_ = curl_share_init();
+        if (share_) curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     }
     WebhookSink(const WebhookSink&) = delete;
     WebhookSink& operator=(const WebhookSink&) = delete;
-    ~WebhookSink() override { curl_easy_cleanup(curl_); }
+    ~WebhookSink() override {
+        if (share_) curl_share_cleanup(share_);
+    }
 
     Delivery deliver(std::span<const StoredEvent> batch) override {
         Delivery d;
-        if (!curl_) {
+        if (!share_) {
             d.error = Error(errc::io_error, "sink " + cfg_.name + ": libcurl could not be initialised");
             return d;
         }
@@ -85,8 +93,10 @@ public:
 
 private:
     std::optional<Error> post(const StoredEvent& e) {
-        CURL* c = curl_;
-        curl_easy_reset(c);
+        std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
+        CURL* c = handle.get();
+        if (!c) return Error(errc::io_error, "sink " + cfg_.name + ": libcurl could not make a handle");
+        curl_easy_setopt(c, CURLOPT_SHARE, share_);
         WebhookAnswer answer;
         curl_slist* h = nullptr;
         h = curl_slist_append(h, "Content-Type: application/cloudevents+json; charset=utf-8");
@@ -135,7 +145,7 @@ private:
 
     SinkConfig cfg_;
     std::string token_, secret_;
-    CURL* curl_ = nullptr;
+    CURLSH* share_ = nullptr;
 };
 
 void mosquittoInitOnce() {
