@@ -210,7 +210,10 @@ private:
     std::optional<Error> connect() {
         if (!m_) return Error(errc::io_error, "sink " + cfg_.name + ": libmosquitto could not create a client");
         if (!cfg_.username.empty()) mosquitto_username_pw_set(m_, cfg_.username.c_str(), password_.empty() ? nullptr : password_.c_str());
-        if (cfg_.tls) {
+        // Once per client: libmosquitto 2.0's mosquitto_tls_opts_set() copies its TLS version
+        // string again at every call without freeing the last one (a leak per reconnection,
+        // found by LeakSanitizer in test_agent_tls).
+        if (cfg_.tls && !tlsConfigured_) {
             const char* ca = cfg_.caFile.empty() ? nullptr : cfg_.caFile.c_str();
             const char* capath = cfg_.caFile.empty() ? "/etc/ssl/certs" : nullptr;
             if (int rc = mosquitto_tls_set(m_, ca, capath, cfg_.clientCert.empty() ? nullptr : cfg_.clientCert.c_str(),
@@ -218,6 +221,7 @@ private:
                 rc != MOSQ_ERR_SUCCESS)
                 return Error(errc::invalid_argument, "sink " + cfg_.name + ": TLS setup: " + mosquitto_strerror(rc));
             mosquitto_tls_opts_set(m_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
+            tlsConfigured_ = true;
         }
         connAck_ = false;
         libLog_.clear();
@@ -273,7 +277,7 @@ private:
     SinkConfig cfg_;
     std::string topic_, statusTopic_, password_;
     mosquitto* m_ = nullptr;
-    bool connected_ = false, connAck_ = false, acked_ = false;
+    bool connected_ = false, connAck_ = false, acked_ = false, tlsConfigured_ = false;
     int connRc_ = 0, waitMid_ = -1;
     std::string libLog_;  ///< libmosquitto's errors and warnings during the current connection attempt
 };

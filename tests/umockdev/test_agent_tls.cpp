@@ -50,7 +50,8 @@ std::string runAgentUntil(Testbed& tb, const fs::path& dir, const fs::path& stat
     std::ofstream(cfg) << kQuiet << "\n" << sink;
     Child agent(agentArgs(cfg, state, tb), log);
     const std::string text = waitText(log, logLine);
-    BOOST_TEST(agent.stop(SIGTERM) == 0);
+    const int rc = agent.stop(SIGTERM);
+    BOOST_TEST(rc == 0, "raidmond exited " << rc << "; its log:\n" << slurp(log));
     return text;
 }
 
