@@ -46,19 +46,6 @@ bool writeSvg(const std::string& file, const std::string& svg) {
     return true;
 }
 
-/// The incidents the agent holds.
-Result<std::vector<Incident>> agentIncidents(const std::filesystem::path& sock) {
-    auto lines = askAgent(sock, "HOTSWAP LIST");
-    if (!lines) return tl::unexpected(lines.error());
-    std::vector<Incident> out;
-    for (const auto& l : *lines) {
-        auto i = incidentFromJson(l);
-        if (!i) return fail(errc::parse_error, sock.string() + ": raidmond sent an incident raidmon cannot read: " + i.error().message);
-        out.push_back(std::move(*i));
-    }
-    return out;
-}
-
 int exitFor(IncidentState s) {
     switch (s) {
     case IncidentState::completed: return 0;
@@ -69,7 +56,7 @@ int exitFor(IncidentState s) {
 }
 
 int runList(const Globals& g, const HotswapOptions& o) {
-    auto incidents = agentIncidents(socketPath(g, o));
+    auto incidents = askAgentIncidents(socketPath(g, o));
     if (!incidents) {
         printError("hotswap: " + incidents.error().message);
         return 3;
@@ -160,7 +147,7 @@ int runHotswap(const Globals& g, const HotswapOptions& o) {
         return kExitUsage;
     }
     const auto sock = socketPath(g, o);
-    auto incidents = agentIncidents(sock);
+    auto incidents = askAgentIncidents(sock);
     if (!incidents) {
         if (incidents.error().is(errc::io_error) && !o.confirm && !o.cancel) return runLocal(g, o, incidents.error());
         printError("hotswap: " + incidents.error().message);

@@ -28,7 +28,10 @@
 #include <raidmon/removal.hpp>
 #include <raidmon/version.hpp>
 
+#include "../common/operations.hpp"
+
 namespace rm = raidmon;
+namespace ops = raidmon::bindings;
 
 namespace {
 
@@ -155,6 +158,22 @@ struct raidmon_events : Counted {
     std::vector<std::string> lines;
 };
 
+struct raidmon_smart_report : Counted {
+    rm::Drive drive;
+};
+
+struct raidmon_identify_result : Counted {
+    ops::IdentifyResult result;
+};
+
+struct raidmon_incidents : Counted {
+    std::vector<rm::Incident> incidents;
+};
+
+struct raidmon_work_order : Counted {
+    ops::HotswapAnswer answer;
+};
+
 struct raidmon_watch : Counted {
     raidmon_context* ctx = nullptr;
     std::unique_ptr<rm::EventWatch> watch;
@@ -253,6 +272,24 @@ const rm::Array* A(const raidmon_array* a) noexcept { return reinterpret_cast<co
 const rm::Controller* C(const raidmon_controller* c) noexcept { return reinterpret_cast<const rm::Controller*>(c); }
 const rm::Enclosure* E(const raidmon_enclosure* e) noexcept { return reinterpret_cast<const rm::Enclosure*>(e); }
 const rm::Slot* S(const raidmon_slot* s) noexcept { return reinterpret_cast<const rm::Slot*>(s); }
+const rm::Incident* I(const raidmon_incident* i) noexcept { return reinterpret_cast<const rm::Incident*>(i); }
+const raidmon_incident* handleOf(const rm::Incident& i) noexcept { return reinterpret_cast<const raidmon_incident*>(&i); }
+
+/// The control socket a call names, else the context's state directory's.
+std::filesystem::path socketOf(const raidmon_context* ctx, const char* socket) {
+    return socket ? std::filesystem::path(socket) : rm::defaultControlSocket(ctx->stateDirectory());
+}
+
+/// Store a work order (or drop it when the caller passed no `out`).
+int workOrderInto(raidmon_context* ctx, rm::Result<ops::HotswapAnswer>&& r, raidmon_work_order** out) {
+    if (!r) return failWith(ctx, r.error());
+    if (out) {
+        auto h = std::make_unique<raidmon_work_order>();
+        h->answer = std::move(*r);
+        *out = h.release();
+    }
+    return RAIDMON_OK;
+}
 
 int triState(const std::optional<bool>& b) noexcept { return b ? (*b ? 1 : 0) : -1; }
 
@@ -815,6 +852,138 @@ size_t raidmon_led_change_conflict_count(const raidmon_led_change* c) { return c
 const char* raidmon_led_change_conflict(const raidmon_led_change* c, size_t i) { return c ? nth(c->change.conflicts, i) : nullptr; }
 char* raidmon_led_change_to_json(const raidmon_led_change* c) {
     return c ? jsonOf([&] { return rm::toJson(c->change, 2); }) : nullptr;
+}
+
+/* ---- SMART of one drive ---- */
+
+int raidmon_smart(raidmon_context* ctx, const char* drive, const char* via, const char* deviceType, uint32_t timeoutSeconds,
+                  raidmon_smart_report** out) {
+    if (!ctx || !drive || !out) return nullArgument(ctx, "raidmon_smart");
+    return guarded(ctx, [&]() -> int {
+        ops::SmartRequest req;
+        req.drive = drive;
+        if (via) req.via = via;
+        if (deviceType) req.deviceType = deviceType;
+        if (timeoutSeconds) req.timeoutSeconds = timeoutSeconds;
+        auto d = ops::readDriveSmart(ctx->ctx, req);
+        if (!d) return failWith(ctx, d.error());
+        auto h = std::make_unique<raidmon_smart_report>();
+        h->drive = std::move(*d);
+        *out = h.release();
+        return RAIDMON_OK;
+    });
+}
+
+raidmon_smart_report* raidmon_smart_report_ref(raidmon_smart_report* r) { return refOf(r); }
+raidmon_smart_report* raidmon_smart_report_unref(raidmon_smart_report* r) { return unrefOf(r); }
+const raidmon_drive* raidmon_smart_report_drive(const raidmon_smart_report* r) {
+    return r ? reinterpret_cast<const raidmon_drive*>(&r->drive) : nullptr;
+}
+char* raidmon_smart_report_to_json(const raidmon_smart_report* r) {
+    return r ? jsonOf([&] { return ops::smartJson(r->drive); }) : nullptr;
+}
+
+/* ---- the server's identify light ---- */
+
+int raidmon_identify(raidmon_context* ctx, int on, uint32_t durationSeconds, raidmon_identify_result** out) {
+    if (!ctx) return nullArgument(ctx, "raidmon_identify");
+    return guarded(ctx, [&]() -> int {
+        std::optional<std::chrono::seconds> duration;
+        if (durationSeconds) duration = std::chrono::seconds(durationSeconds);
+        auto r = ops::identify(ctx->ctx, ctx->stateDirectory(), on != 0, duration,
+                               std::string("raidmon_identify ") + (on ? "on" : "off"));
+        if (!r) return failWith(ctx, r.error());
+        if (out) {
+            auto h = std::make_unique<raidmon_identify_result>();
+            h->result = std::move(*r);
+            *out = h.release();
+        }
+        return RAIDMON_OK;
+    });
+}
+
+raidmon_identify_result* raidmon_identify_result_ref(raidmon_identify_result* r) { return refOf(r); }
+raidmon_identify_result* raidmon_identify_result_unref(raidmon_identify_result* r) { return unrefOf(r); }
+int raidmon_identify_result_on(const raidmon_identify_result* r) { return r && r->result.on ? 1 : 0; }
+size_t raidmon_identify_result_note_count(const raidmon_identify_result* r) { return r ? r->result.notes.size() : 0; }
+const char* raidmon_identify_result_note(const raidmon_identify_result* r, size_t i) { return r ? nth(r->result.notes, i) : nullptr; }
+size_t raidmon_identify_result_warning_count(const raidmon_identify_result* r) { return r ? r->result.warnings.size() : 0; }
+const char* raidmon_identify_result_warning(const raidmon_identify_result* r, size_t i) {
+    return r ? nth(r->result.warnings, i) : nullptr;
+}
+char* raidmon_identify_result_to_json(const raidmon_identify_result* r) {
+    return r ? jsonOf([&] { return ops::identifyJson(r->result); }) : nullptr;
+}
+
+/* ---- hot-swap incidents ---- */
+
+int raidmon_hotswap_list(raidmon_context* ctx, const char* socket, raidmon_incidents** out) {
+    if (!ctx || !out) return nullArgument(ctx, "raidmon_hotswap_list");
+    return guarded(ctx, [&]() -> int {
+        auto r = rm::askAgentIncidents(socketOf(ctx, socket));
+        if (!r) return failWith(ctx, rm::Error(r.error().code, "hotswap: " + r.error().message));
+        auto h = std::make_unique<raidmon_incidents>();
+        h->incidents = std::move(*r);
+        *out = h.release();
+        return RAIDMON_OK;
+    });
+}
+
+raidmon_incidents* raidmon_incidents_ref(raidmon_incidents* l) { return refOf(l); }
+raidmon_incidents* raidmon_incidents_unref(raidmon_incidents* l) { return unrefOf(l); }
+size_t raidmon_incidents_count(const raidmon_incidents* l) { return l ? l->incidents.size() : 0; }
+const raidmon_incident* raidmon_incidents_get(const raidmon_incidents* l, size_t i) {
+    return l && i < l->incidents.size() ? handleOf(l->incidents[i]) : nullptr;
+}
+char* raidmon_incidents_to_json(const raidmon_incidents* l) {
+    return l ? jsonOf([&] { return ops::incidentsJson(l->incidents); }) : nullptr;
+}
+
+const char* raidmon_incident_id(const raidmon_incident* i) { return i ? I(i)->id.c_str() : nullptr; }
+const char* raidmon_incident_state(const raidmon_incident* i) { return i ? rm::toString(I(i)->state).data() : nullptr; }
+int raidmon_incident_closed(const raidmon_incident* i) { return i && rm::isTerminal(I(i)->state) ? 1 : 0; }
+const char* raidmon_incident_cause(const raidmon_incident* i) { return i ? rm::toString(I(i)->cause).data() : nullptr; }
+const char* raidmon_incident_drive_id(const raidmon_incident* i) { return i ? I(i)->drive.id.c_str() : nullptr; }
+const char* raidmon_incident_drive_serial(const raidmon_incident* i) { return i ? cstr(I(i)->drive.serial) : nullptr; }
+const char* raidmon_incident_array_name(const raidmon_incident* i) { return i ? cstr(I(i)->arrayName) : nullptr; }
+const char* raidmon_incident_enclosure(const raidmon_incident* i) { return i ? cstr(I(i)->enclosure) : nullptr; }
+int raidmon_incident_slot(const raidmon_incident* i) { return i && I(i)->slot ? *I(i)->slot : -1; }
+const char* raidmon_incident_slot_label(const raidmon_incident* i) { return i ? cstr(I(i)->slotLabel) : nullptr; }
+int raidmon_incident_awaiting_confirmation(const raidmon_incident* i) { return i && I(i)->awaitingConfirmation ? 1 : 0; }
+const char* raidmon_incident_failure_reason(const raidmon_incident* i) { return i ? cstr(I(i)->failureReason) : nullptr; }
+size_t raidmon_incident_finding_count(const raidmon_incident* i) { return i ? I(i)->findings.size() : 0; }
+const char* raidmon_incident_finding(const raidmon_incident* i, size_t n) { return i ? nth(I(i)->findings, n) : nullptr; }
+char* raidmon_incident_to_json(const raidmon_incident* i) {
+    return i ? jsonOf([&] { return rm::toJson(*I(i), 2); }) : nullptr;
+}
+
+int raidmon_hotswap_work_order(raidmon_context* ctx, const char* socket, const char* drive, raidmon_work_order** out) {
+    if (!ctx || !drive || !out) return nullArgument(ctx, "raidmon_hotswap_work_order");
+    return guarded(ctx, [&]() -> int {
+        return workOrderInto(ctx, ops::hotswapWorkOrder(ctx->ctx, ctx->stateDirectory(), socketOf(ctx, socket), drive), out);
+    });
+}
+
+int raidmon_hotswap_confirm(raidmon_context* ctx, const char* socket, const char* what, raidmon_work_order** out) {
+    if (!ctx || !what) return nullArgument(ctx, "raidmon_hotswap_confirm");
+    return guarded(ctx, [&]() -> int { return workOrderInto(ctx, ops::hotswapConfirm(socketOf(ctx, socket), what), out); });
+}
+
+int raidmon_hotswap_cancel(raidmon_context* ctx, const char* socket, const char* what, const char* reason, raidmon_work_order** out) {
+    if (!ctx || !what) return nullArgument(ctx, "raidmon_hotswap_cancel");
+    return guarded(ctx, [&]() -> int {
+        return workOrderInto(ctx, ops::hotswapCancel(socketOf(ctx, socket), what, reason ? reason : ""), out);
+    });
+}
+
+raidmon_work_order* raidmon_work_order_ref(raidmon_work_order* wo) { return refOf(wo); }
+raidmon_work_order* raidmon_work_order_unref(raidmon_work_order* wo) { return unrefOf(wo); }
+const raidmon_incident* raidmon_work_order_incident(const raidmon_work_order* wo) { return wo ? handleOf(wo->answer.incident) : nullptr; }
+int raidmon_work_order_from_agent(const raidmon_work_order* wo) { return wo && wo->answer.agent ? 1 : 0; }
+const char* raidmon_work_order_text(const raidmon_work_order* wo) { return wo ? wo->answer.text.c_str() : nullptr; }
+const char* raidmon_work_order_svg(const raidmon_work_order* wo) { return wo ? wo->answer.svg.c_str() : nullptr; }
+char* raidmon_work_order_to_json(const raidmon_work_order* wo) {
+    return wo ? jsonOf([&] { return ops::hotswapJson(wo->answer); }) : nullptr;
 }
 
 /* ---- events ---- */

@@ -44,6 +44,12 @@ def raidmond():
 
 
 @pytest.fixture(scope="session")
+def c_commands():
+    """tests/python/c_commands.c built: the C API's smart, identify and hotswap calls."""
+    return _env_path("RAIDMON_C_COMMANDS")
+
+
+@pytest.fixture(scope="session")
 def testbed(request):
     """(name, root, spec) of the testbed this run is inside; the test fails outside one."""
     name = request.config.getoption("--testbed")
@@ -68,3 +74,58 @@ def cli_args(testbed):
     """The same for the raidmon binary."""
     _, root, _ = testbed
     return ["--no-device-io", "--proc", str(root / "proc"), "--etc", str(root / "etc")]
+
+
+# Fake tools for smart() and identify(): Python scripts put first in PATH, so that the library's
+# command runner (posix_spawnp) finds them and never this machine's smartctl or ipmitool.
+_FAKE_SMARTCTL = """#!/usr/bin/python3
+import json, os, sys
+args = sys.argv[1:]
+with open(os.environ["FAKE_TOOL_LOG"], "a") as f:
+    f.write(" ".join(["smartctl"] + args) + "\\n")
+if args[:2] != ["-x", "-j"] or not args[-1].startswith("/dev/"):
+    sys.stderr.write("fake smartctl: unexpected arguments\\n")
+    sys.exit(1)
+text = open(os.environ["FAKE_SMARTCTL_JSON"]).read()
+sys.stdout.write(text)
+sys.exit(json.loads(text).get("smartctl", {}).get("exit_status", 0))
+"""
+
+_FAKE_IPMITOOL = """#!/usr/bin/python3
+import os, sys
+args = sys.argv[1:]
+state = os.environ["FAKE_IPMITOOL_STATE"]
+with open(os.environ["FAKE_TOOL_LOG"], "a") as f:
+    f.write(" ".join(["ipmitool"] + args) + "\\n")
+if args[:2] == ["chassis", "identify"] and len(args) == 3:
+    word = {"0": "Off", "force": "Indefinite On"}.get(args[2], "Timed On")
+    open(state, "w").write(word)
+    print("Chassis identify interval: " + ("off" if word == "Off" else "indefinite" if args[2] == "force" else args[2] + " seconds"))
+elif args == ["chassis", "status"]:
+    word = open(state).read() if os.path.exists(state) else "Off"
+    print("System Power         : on")
+    print("Chassis Identify State: " + word)
+else:
+    sys.stderr.write("fake ipmitool: unexpected arguments\\n")
+    sys.exit(1)
+"""
+
+
+@pytest.fixture
+def fake_tools(tmp_path, monkeypatch):
+    """A directory first in PATH with fake smartctl and ipmitool; returns (bin dir, log file).
+
+    smartctl prints $FAKE_SMARTCTL_JSON (set it with monkeypatch) and exits with its exit_status;
+    ipmitool keeps the identify state in a file. Every call is logged, one line each."""
+    bindir = tmp_path / "fakebin"
+    bindir.mkdir()
+    for name, text in (("smartctl", _FAKE_SMARTCTL), ("ipmitool", _FAKE_IPMITOOL)):
+        p = bindir / name
+        p.write_text(text)
+        p.chmod(0o755)
+    log = tmp_path / "tools.log"
+    log.write_text("")
+    monkeypatch.setenv("PATH", f"{bindir}:{os.environ.get('PATH', '/usr/bin:/bin')}")
+    monkeypatch.setenv("FAKE_TOOL_LOG", str(log))
+    monkeypatch.setenv("FAKE_IPMITOOL_STATE", str(tmp_path / "identify.state"))
+    return bindir, log

@@ -148,3 +148,55 @@ def test_sas12_locate_lights_the_bay(inv, testbed, tmp_path):
         raidmon.locate("no-such-bay", state_dir=tmp_path, **{k: v for k, v in dict(no_device_io=True, proc=root / "proc", etc=root / "etc").items()})
     with pytest.raises(raidmon.InvalidArgumentError):
         raidmon.locate(sde, duration="40d", state_dir=tmp_path)
+
+
+def test_smart_is_raidmon_smart_json(inv, cli, cli_args, scan_kwargs, fake_tools, test_data, monkeypatch, tmp_path):
+    """raidmon.smart() of a testbed drive through a fake smartctl (no device I/O: smartctl is the
+    only way), against `raidmon smart DRIVE --json` with the same smartctl."""
+    _, log = fake_tools
+    monkeypatch.setenv("FAKE_SMARTCTL_JSON", str(test_data / "smartctl-json" / "ata-hdd-wd140edfz-a.json"))
+    drive = next(d for d in inv.drives if d.devnode and d.kernel_name)
+    got = raidmon.smart(drive, **scan_kwargs)
+    assert got.id == drive.id and got.serial == drive.serial
+    assert got.smart.temperature_c == 32 and got.smart.power_on_hours == 1730 and got.smart.passed is True
+    assert got.smart.source is not None and "smartctl" in got.smart.source
+    assert log.read_text().splitlines()[-1].endswith(" " + drive.devnode)
+    r = subprocess.run([str(cli), "smart", drive.kernel_name, "--json", "--state-dir", str(tmp_path), *cli_args],
+                       capture_output=True, text=True)
+    assert r.stdout == got.to_json() + "\n", r.stderr
+    assert r.returncode == got.health.exit_code
+    # by name as well as by Drive, and the same reading
+    assert raidmon.smart(drive.kernel_name, **scan_kwargs).to_json() == got.to_json()
+
+
+def test_smart_errors_in_the_testbed(inv, scan_kwargs, fake_tools, monkeypatch, tmp_path):
+    with pytest.raises(raidmon.NotFoundError) as e:
+        raidmon.smart("sdzz", **scan_kwargs)
+    assert str(e.value) == ("smart: no drive 'sdzz' (give a device node, kernel name, serial, WWN or drive id; "
+                            "see raidmon status)")
+    # smartctl that prints garbage: a parse error naming the drive
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text("{ not json")
+    monkeypatch.setenv("FAKE_SMARTCTL_JSON", str(garbage))
+    drive = next(d for d in inv.drives if d.devnode)
+    bindir, _ = fake_tools
+    (bindir / "smartctl").write_text("#!/usr/bin/python3\nimport os, sys\nsys.stdout.write(open(os.environ['FAKE_SMARTCTL_JSON']).read())\n")
+    with pytest.raises(raidmon.Error) as e:
+        raidmon.smart(drive, **scan_kwargs)
+    assert str(e.value).startswith(f"smart: {drive.devnode}: ")
+    with pytest.raises(raidmon.InvalidArgumentError):
+        raidmon.smart(drive, **scan_kwargs, device_type="bogus type;rm")
+
+
+def test_c_smart_is_raidmon_smart_json(inv, c_commands, cli, cli_args, testbed, fake_tools, test_data, monkeypatch, tmp_path):
+    _, root, _ = testbed
+    monkeypatch.setenv("FAKE_SMARTCTL_JSON", str(test_data / "smartctl-json" / "ata-hdd-wd140edfz-a.json"))
+    drive = next(d for d in inv.drives if d.devnode and d.kernel_name)
+    c = subprocess.run([str(c_commands), "smart", str(root / "proc"), str(root / "etc"), drive.kernel_name],
+                       capture_output=True, text=True)
+    printed = subprocess.run([str(cli), "smart", drive.kernel_name, "--json", "--state-dir", str(tmp_path), *cli_args],
+                             capture_output=True, text=True)
+    assert c.stdout == printed.stdout and c.returncode == printed.returncode, c.stderr
+    assert c.stderr.startswith(f"{drive.id} temperature 32 power-on 1730 h")
+    missing = subprocess.run([str(c_commands), "smart", str(root / "proc"), str(root / "etc"), "sdzz"], capture_output=True, text=True)
+    assert missing.returncode == 3 and missing.stderr.startswith("c_commands: not_found: smart: no drive 'sdzz'")

@@ -18,6 +18,9 @@ Everything the ``raidmon`` command does, as calls that return Python objects::
     raidmon.plan(inv.arrays[0])                # rebuild feasibility of a live array
     raidmon.safe_to_remove(inv.drives[3])      # would pulling it lose data?
     raidmon.locate(inv.drives[3], on=True, duration="30m")
+    d = raidmon.smart("/dev/sdc")              # one drive's SMART read now: d.smart, d.health, d.risk
+    raidmon.identify(on=True, duration="10m")  # the server's own identify light
+    raidmon.hotswap.incidents()                # raidmond's guided replacements (raidmon.hotswap)
     for event in raidmon.Agent("/var/lib/raidmon").watch():   # raidmond's events as they happen
         print(event.type, event.message)
 
@@ -35,7 +38,7 @@ import json
 import os
 from typing import Any, AsyncIterator, Dict, Iterator, List, Mapping, Optional, Tuple, Union
 
-from . import _raidmon
+from . import _raidmon, hotswap
 from ._errors import (
     CommandFailedError,
     CommandTimeoutError,
@@ -101,6 +104,10 @@ __all__ = [
     "plan",
     "safe_to_remove",
     "locate",
+    "smart",
+    "identify",
+    "Identify",
+    "hotswap",
     "Agent",
     "Watch",
     "Event",
@@ -602,6 +609,18 @@ def safe_to_remove(target: Union[Drive, Slot, str], *, inventory: Optional[Inven
     return r
 
 
+def _target(target: Any, what: str, slots: bool) -> Tuple[str, Any]:
+    """(name for the library, the inventory it came from or None) of a Drive, a Slot or a str."""
+    if isinstance(target, Drive):
+        return target.id, target.inventory
+    if slots and isinstance(target, Slot):
+        return target.spec, target.inventory
+    if isinstance(target, str):
+        return target, None
+    kinds = "Drive or Slot" if slots else "Drive"
+    raise TypeError(f"{what}: expected a str or a raidmon {kinds}, not {type(target).__name__}")
+
+
 def locate(
     target: Union[Drive, Slot, str],
     on: bool = True,
@@ -637,20 +656,8 @@ def locate(
         duration or pattern. UnsupportedError: no backend reaches the bay. IOFailureError,
         PermissionDeniedError, CommandFailedError: the light did not stick (naming file or command).
     """
-    owner = target.inventory if isinstance(target, (Drive, Slot)) else None
-    if isinstance(target, Drive):
-        spec = target.id
-    elif isinstance(target, Slot):
-        spec = target.spec
-    elif isinstance(target, str):
-        spec = target
-    else:
-        raise TypeError(f"locate: expected a str or a raidmon Drive or Slot, not {type(target).__name__}")
-    base = getattr(owner, "_settings", None)
-    if base is not None and root is None and proc is None and etc is None and no_device_io is None:
-        settings = base
-    else:
-        settings = _raidmon.Settings(_opt_path(root), _opt_path(proc), _opt_path(etc), bool(no_device_io))
+    spec, owner = _target(target, "locate", slots=True)
+    settings = _host_settings(owner, root, no_device_io, proc, etc)
     pat = LedPattern(pattern) if on else LedPattern.OFF
     if on and pat is LedPattern.OFF:
         raise InvalidArgumentError("locate: pattern off: use on=False", "invalid_argument")
@@ -667,6 +674,118 @@ def locate(
     change = LedChange._from_json(json.loads(text))
     change.__dict__["_json"] = text
     return change
+
+
+def _host_settings(owner: Any, root: Optional[PathLike], no_device_io: Optional[bool], proc: Optional[PathLike], etc: Optional[PathLike]) -> Any:
+    """The host to act on: the scan `owner` came from unless one is named."""
+    base = getattr(owner, "_settings", None)
+    if base is not None and root is None and proc is None and etc is None and no_device_io is None:
+        return base
+    return _raidmon.Settings(_opt_path(root), _opt_path(proc), _opt_path(etc), bool(no_device_io))
+
+
+def smart(
+    drive: Union[Drive, str],
+    root: Optional[PathLike] = None,
+    no_device_io: Optional[bool] = None,
+    *,
+    proc: Optional[PathLike] = None,
+    etc: Optional[PathLike] = None,
+    via: str = "auto",
+    device_type: Optional[str] = None,
+    timeout: Union[int, float] = 60,
+) -> Drive:
+    """One drive's SMART, read now and assessed (``raidmon smart DRIVE``).
+
+    Args:
+        drive: a :class:`Drive` of a scan, or a device node ("/dev/sdc"), kernel name, serial,
+            WWN or drive id.
+        root, no_device_io, proc, etc: the host, as for :func:`scan`; by default those of the scan
+            ``drive`` came from. With no_device_io only smartctl is used (no ioctls).
+        via: "native" (ioctls), "smartctl" or "auto" (native first).
+        device_type: smartctl's -d TYPE ("sat", "megaraid,N", ...); None: chosen from the drive.
+        timeout: time limit for smartctl, in seconds.
+
+    Returns:
+        a :class:`Drive` with ``smart`` (temperature_c, power_on_hours, reallocated_sectors, nvme,
+        self_test, attributes...), ``health``, ``risk`` and ``reasons``; its ``to_json()`` is exactly
+        what ``raidmon smart DRIVE --json`` prints. ``health.exit_code`` is the command's exit code.
+
+    Raises:
+        NotFoundError: the drive matches nothing. InvalidArgumentError: it is ambiguous, or a bad
+        ``via`` or ``timeout``. UnsupportedError, PermissionDeniedError, CommandFailedError,
+        CommandTimeoutError, ParseError: its SMART cannot be read (the message names the drive).
+    """
+    spec, owner = _target(drive, "smart", slots=False)
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise TypeError("smart: timeout: expected a number of seconds")
+    if timeout != int(timeout):
+        raise InvalidArgumentError(f"smart: --timeout {timeout}: a whole number of seconds", "invalid_argument")
+    settings = _host_settings(owner, root, no_device_io, proc, etc)
+    text = _raidmon.smart(settings, spec, str(via), device_type or "", int(timeout))
+    d = Drive._from_json(json.loads(text))
+    d.__dict__["_json"] = text
+    return d
+
+
+class Identify:
+    """What :func:`identify` did (``raidmon identify on|off --json``).
+
+    Attributes:
+        on: True if the light was turned on.
+        notes: what was done ("not verified", ...).
+        warnings: old light leases that could not be expired first (``raidmon`` prints them on stderr).
+    """
+
+    __slots__ = ("on", "notes", "warnings", "_json")
+
+    def __init__(self, text: str, warnings: List[str]) -> None:
+        data = json.loads(text)
+        self._json = text
+        self.on: bool = data["identify"] == "on"
+        self.notes: List[str] = list(data.get("notes", []))
+        self.warnings: List[str] = list(warnings)
+
+    def to_json(self) -> str:
+        """What ``raidmon identify on|off --json`` prints, without the final newline."""
+        return self._json
+
+    def __repr__(self) -> str:
+        return f"Identify(on={self.on!r}, notes={self.notes!r})"
+
+
+def identify(
+    on: bool = True,
+    duration: Union[str, _dt.timedelta, None] = None,
+    *,
+    state_dir: Optional[PathLike] = None,
+    root: Optional[PathLike] = None,
+    no_device_io: bool = False,
+    proc: Optional[PathLike] = None,
+    etc: Optional[PathLike] = None,
+) -> Identify:
+    """The server's own identify light, on or off (``raidmon identify on|off``), through the BMC
+    (``ipmitool chassis identify``, or /dev/ipmi0 when device I/O is allowed); the state is read
+    back when the BMC reports it. Old light leases whose time is up are turned off first.
+
+    Args:
+        on: True turns it on, False off.
+        duration: how long it stays on ("4m", "30m" or a timedelta; at most 31 days); None: 30 minutes.
+        state_dir: where light leases live (default /var/lib/raidmon): a light left on longer than
+            the BMC can time is turned off by the next expiry.
+        root, no_device_io, proc, etc: the host, as for :func:`scan`.
+
+    Raises:
+        NotFoundError: neither ipmitool nor /dev/ipmi0 is there. CommandFailedError: the command
+        failed or the state read back wrong (naming it). CommandTimeoutError. RefusedError: the
+        device node failed the safety checks. InvalidArgumentError: a bad duration.
+    """
+    settings = _raidmon.Settings(_opt_path(root), _opt_path(proc), _opt_path(etc), bool(no_device_io))
+    dur = None if duration is None else _duration("duration", duration)
+    text, warnings = _raidmon.identify(
+        settings, _opt_path(state_dir) or DEFAULT_STATE_DIR, bool(on), dur, f"raidmon.identify({'on' if on else 'off'}) from Python"
+    )
+    return Identify(text, warnings)
 
 
 class Event:

@@ -411,8 +411,10 @@ class Drive(_Owned):
     _repr_fields = ("id", "kernel_name", "serial", "model", "health", "state")
 
     def to_json(self) -> str:
-        """The drive as JSON (as it appears in ``raidmon status --json``)."""
-        return json.dumps(self._data, indent=2)
+        """The drive as JSON: as it appears in ``raidmon status --json``; for a drive returned by
+        :func:`raidmon.smart`, exactly what ``raidmon smart DRIVE --json`` prints."""
+        text = self.__dict__.get("_json")
+        return text if text is not None else json.dumps(self._data, indent=2)
 
 
 class ArrayMember(Record):

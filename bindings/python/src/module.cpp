@@ -23,7 +23,10 @@
 #include <raidmon/removal.hpp>
 #include <raidmon/version.hpp>
 
+#include "../../common/operations.hpp"
+
 namespace py = pybind11;
+namespace ops = raidmon::bindings;
 namespace rm = raidmon;
 
 namespace {
@@ -162,6 +165,83 @@ std::vector<std::string> events(const std::string& socket, const std::string& si
     return std::move(*lines);
 }
 
+std::string smart(const Settings& s, const std::string& drive, const std::string& via, const std::string& deviceType,
+                  long long timeoutSeconds) {
+    ops::SmartRequest req{drive, via, deviceType, timeoutSeconds};
+    rm::Result<rm::Drive> d;
+    {
+        py::gil_scoped_release nogil;
+        d = ops::readDriveSmart(s.context(), req);
+    }
+    if (!d) raise(d.error());
+    return ops::smartJson(*d);
+}
+
+/// (JSON as `raidmon identify --json`, warnings the CLI prints on stderr)
+std::pair<std::string, std::vector<std::string>> identify(const Settings& s, const std::string& stateDir, bool on,
+                                                          std::optional<std::string> duration, const std::string& reason) {
+    std::optional<std::chrono::seconds> d;
+    if (duration) {
+        auto parsed = rm::parseLeaseDuration(*duration);
+        if (!parsed) raise(parsed.error(), "identify: --for ");
+        d = *parsed;
+    }
+    rm::Result<ops::IdentifyResult> r;
+    {
+        py::gil_scoped_release nogil;
+        r = ops::identify(s.context(), stateDir, on, d, reason);
+    }
+    if (!r) raise(r.error());
+    return {ops::identifyJson(*r), r->warnings};
+}
+
+std::string hotswapIncidents(const std::string& socket) {
+    rm::Result<std::vector<rm::Incident>> r;
+    {
+        py::gil_scoped_release nogil;
+        r = rm::askAgentIncidents(socket);
+    }
+    if (!r) raise(r.error(), "hotswap: ");
+    return ops::incidentsJson(*r);
+}
+
+/// A work order for Python: the JSON `raidmon hotswap --json` prints, the text and the picture.
+py::dict workOrderOf(rm::Result<ops::HotswapAnswer>&& r) {
+    if (!r) raise(r.error());
+    py::dict d;
+    d["json"] = ops::hotswapJson(*r);
+    d["text"] = r->text;
+    d["svg"] = r->svg;
+    return d;
+}
+
+py::dict hotswapWorkOrder(const Settings& s, const std::string& stateDir, const std::string& socket, const std::string& drive) {
+    rm::Result<ops::HotswapAnswer> r;
+    {
+        py::gil_scoped_release nogil;
+        r = ops::hotswapWorkOrder(s.context(), stateDir, socket, drive);
+    }
+    return workOrderOf(std::move(r));
+}
+
+py::dict hotswapConfirm(const std::string& socket, const std::string& what) {
+    rm::Result<ops::HotswapAnswer> r;
+    {
+        py::gil_scoped_release nogil;
+        r = ops::hotswapConfirm(socket, what);
+    }
+    return workOrderOf(std::move(r));
+}
+
+py::dict hotswapCancel(const std::string& socket, const std::string& what, const std::string& reason) {
+    rm::Result<ops::HotswapAnswer> r;
+    {
+        py::gil_scoped_release nogil;
+        r = ops::hotswapCancel(socket, what, reason);
+    }
+    return workOrderOf(std::move(r));
+}
+
 /// raidmon.Agent(...).watch(): the subscription, pollable by fd.
 class Watch {
 public:
@@ -266,6 +346,17 @@ PYBIND11_MODULE(_raidmon, m) {
     m.def("locate", &locate, py::arg("settings"), py::arg("state_dir"), py::arg("what"), py::arg("pattern"),
           py::arg("duration") = py::none(), py::arg("force") = false, py::arg("reason") = "raidmon (Python)",
           "Set a bay's light (raidmon locate --json).");
+    m.def("smart", &smart, py::arg("settings"), py::arg("drive"), py::arg("via") = "auto", py::arg("device_type") = "",
+          py::arg("timeout") = 60, "One drive's SMART read now (raidmon smart DRIVE --json).");
+    m.def("identify", &identify, py::arg("settings"), py::arg("state_dir"), py::arg("on"), py::arg("duration") = py::none(),
+          py::arg("reason") = "raidmon.identify (Python)",
+          "The server's identify light (raidmon identify on|off --json) and the warnings of expiring old leases.");
+    m.def("hotswap_incidents", &hotswapIncidents, py::arg("socket"), "The agent's incidents (raidmon hotswap --list --json).");
+    m.def("hotswap_work_order", &hotswapWorkOrder, py::arg("settings"), py::arg("state_dir"), py::arg("socket"), py::arg("drive"),
+          "The work order of a drive (raidmon hotswap DRIVE --json --no-follow): dict of json, text, svg.");
+    m.def("hotswap_confirm", &hotswapConfirm, py::arg("socket"), py::arg("what"), "raidmon hotswap WHAT --confirm.");
+    m.def("hotswap_cancel", &hotswapCancel, py::arg("socket"), py::arg("what"), py::arg("reason") = "",
+          "raidmon hotswap WHAT --cancel --reason REASON.");
     m.def("events", &events, py::arg("socket"), py::arg("since") = "", "The agent's stored events (raidmon events).");
     m.def("default_socket", [](const std::string& stateDir) { return rm::defaultControlSocket(stateDir).string(); },
           py::arg("state_dir"), "The control socket of a state directory.");

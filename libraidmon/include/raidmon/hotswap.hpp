@@ -271,6 +271,12 @@ Result<std::vector<Incident>> loadIncidents(const std::filesystem::path& stateDi
 /// @return nothing; io_error/permission_denied naming the file; refused as loadIncidents().
 Result<void> saveIncidents(const std::filesystem::path& stateDir, const std::vector<Incident>& incidents);
 
+/// @brief The incidents a running agent holds, open and recently closed ("HOTSWAP LIST" on its
+/// control socket, agent_client.hpp).
+/// @return them; the errors of askAgent() (io_error naming the socket when the agent does not
+///         answer); parse_error naming the socket if an incident cannot be read.
+Result<std::vector<Incident>> askAgentIncidents(const std::filesystem::path& socket);
+
 /// @brief An incident as JSON (snake_case keys, times in seconds since the epoch). indent < 0: one line.
 std::string toJson(const Incident& incident, int indent = 2);
 

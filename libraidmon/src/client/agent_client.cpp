@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The client side of raidmond's control socket (protocol: agent/daemon/servers.hpp).
 #include <raidmon/agent_client.hpp>
+#include <raidmon/hotswap.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -229,6 +230,18 @@ Result<std::optional<std::string>> EventWatch::wait(std::chrono::milliseconds ti
         if (::poll(&p, 1, ms) < 0 && errno != EINTR)
             return fail(fromErrno(errno), impl_->socket.string() + ": poll: " + std::strerror(errno));
     }
+}
+
+Result<std::vector<Incident>> askAgentIncidents(const std::filesystem::path& socket) {
+    auto lines = askAgent(socket, "HOTSWAP LIST");
+    if (!lines) return tl::unexpected(lines.error());
+    std::vector<Incident> out;
+    for (const auto& l : *lines) {
+        auto i = incidentFromJson(l);
+        if (!i) return fail(errc::parse_error, socket.string() + ": raidmond sent an incident raidmon cannot read: " + i.error().message);
+        out.push_back(std::move(*i));
+    }
+    return out;
 }
 
 } // namespace raidmon

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later
  * A C program over the installed <raidmon/raidmon.h> (also compiled as C++, see run.sh): decode,
- * predict, errors, JSON, reference counting. It reads no host (no scan): it runs anywhere. */
+ * predict, errors, JSON, reference counting; the errors of smart, identify and hotswap. It reads no
+ * host (no scan) and reaches no agent: it runs anywhere. tests/python/c_commands.c drives the same
+ * calls against a testbed and a running raidmond. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,6 +105,33 @@ int main(void) {
     CHECK(raidmon_predict(ctx, params, &p) == RAIDMON_E_INVALID_ARGUMENT && p == NULL);
     CHECK(strncmp(raidmon_context_last_error(ctx), "predict: --capacity: ", 21) == 0);
     raidmon_params_unref(params);
+
+    /* smart, identify, hotswap without a host or an agent: errors with the CLI's messages */
+    {
+        raidmon_context *empty = raidmon_context_new();
+        raidmon_smart_report *report = NULL;
+        raidmon_identify_result *ident = NULL;
+        raidmon_incidents *list = NULL;
+        raidmon_work_order *wo = NULL;
+        CHECK(raidmon_smart(empty, "sdzz", "telepathy", NULL, 0, &report) == RAIDMON_E_INVALID_ARGUMENT && report == NULL);
+        CHECK(strcmp(raidmon_context_last_error(empty), "smart: --via must be native, smartctl or auto, not 'telepathy'") == 0);
+        CHECK(raidmon_smart(empty, "sdzz", NULL, NULL, 86401, &report) == RAIDMON_E_INVALID_ARGUMENT);
+        CHECK(raidmon_smart(empty, NULL, NULL, NULL, 0, &report) == RAIDMON_E_INVALID_ARGUMENT);
+        CHECK(raidmon_identify(empty, 1, 32u * 24u * 3600u, &ident) == RAIDMON_E_INVALID_ARGUMENT && ident == NULL);
+        CHECK(strncmp(raidmon_context_last_error(empty), "identify: --for ", 16) == 0);
+        CHECK(raidmon_hotswap_list(empty, "/nonexistent/raidmond.sock", &list) == RAIDMON_E_IO && list == NULL);
+        CHECK(strstr(raidmon_context_last_error(empty), "/nonexistent/raidmond.sock") != NULL);
+        CHECK(strncmp(raidmon_context_last_error(empty), "hotswap: ", 9) == 0);
+        CHECK(raidmon_hotswap_confirm(empty, "/nonexistent/raidmond.sock", "sdd", &wo) == RAIDMON_E_IO && wo == NULL);
+        CHECK(raidmon_hotswap_cancel(empty, "/nonexistent/raidmond.sock", "sdd", "two\nlines", &wo) == RAIDMON_E_INVALID_ARGUMENT);
+        CHECK(strstr(raidmon_context_last_error(empty), "--reason") != NULL);
+        CHECK(raidmon_hotswap_work_order(empty, "/nonexistent/raidmond.sock", "", &wo) == RAIDMON_E_INVALID_ARGUMENT);
+        CHECK(raidmon_incidents_count(NULL) == 0 && raidmon_incidents_get(NULL, 0) == NULL);
+        CHECK(raidmon_incident_slot(NULL) == -1 && raidmon_work_order_incident(NULL) == NULL);
+        CHECK(raidmon_smart_report_drive(NULL) == NULL && raidmon_identify_result_to_json(NULL) == NULL);
+        CHECK(raidmon_work_order_unref(NULL) == NULL && raidmon_smart_report_unref(NULL) == NULL);
+        raidmon_context_unref(empty);
+    }
 
     CHECK(raidmon_health_exit_code(RAIDMON_HEALTH_UNKNOWN) == 3);
     CHECK(strcmp(raidmon_health_name(RAIDMON_HEALTH_WARNING), "Warning") == 0);

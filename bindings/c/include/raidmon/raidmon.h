@@ -121,6 +121,11 @@ typedef struct raidmon_prediction raidmon_prediction;
 typedef struct raidmon_removal raidmon_removal;
 typedef struct raidmon_led_change raidmon_led_change;
 typedef struct raidmon_events raidmon_events;
+typedef struct raidmon_smart_report raidmon_smart_report;
+typedef struct raidmon_identify_result raidmon_identify_result;
+typedef struct raidmon_incidents raidmon_incidents;
+typedef struct raidmon_incident raidmon_incident;
+typedef struct raidmon_work_order raidmon_work_order;
 typedef struct raidmon_watch raidmon_watch;
 
 /** @brief Log callback: level (enum raidmon_log_level) and a "message key=value ..." line. */
@@ -490,6 +495,147 @@ RAIDMON_C_API size_t raidmon_led_change_conflict_count(const raidmon_led_change 
 RAIDMON_C_API const char *raidmon_led_change_conflict(const raidmon_led_change *c, size_t i);
 /** @brief What `raidmon locate --json` prints. Free with raidmon_free(). */
 RAIDMON_C_API char *raidmon_led_change_to_json(const raidmon_led_change *c);
+
+/* ---- SMART of one drive ----------------------------------------------------------------- */
+
+/**
+ * @brief Read one drive's SMART now (`raidmon smart DRIVE`): scans the host, finds the drive,
+ * reads its SMART (native ioctls or smartctl) and assesses it: health, failure risk, reasons.
+ * With raidmon_context_set_no_device_io() only smartctl is used.
+ * @param[in] drive a device node, kernel name, serial, WWN or drive id
+ * @param[in] via "native", "smartctl" or "auto"; NULL: "auto"
+ * @param[in] device_type smartctl's -d TYPE ("sat", "megaraid,N", ...); NULL: chosen from the drive
+ * @param[in] timeout_seconds time limit for smartctl; 0: 60 s; at most a day
+ * @param[out] out the report
+ * @return 0; RAIDMON_E_NOT_FOUND for a drive that matches nothing; RAIDMON_E_INVALID_ARGUMENT for a
+ *         bad `via`, an ambiguous drive or a timeout over a day; RAIDMON_E_UNSUPPORTED,
+ *         RAIDMON_E_PERMISSION, RAIDMON_E_COMMAND_FAILED, RAIDMON_E_COMMAND_TIMEOUT, RAIDMON_E_PARSE
+ *         when the drive's SMART cannot be read; RAIDMON_E_REFUSED by the device-node checks.
+ */
+RAIDMON_C_API int raidmon_smart(raidmon_context *ctx, const char *drive, const char *via, const char *device_type,
+                                uint32_t timeout_seconds, raidmon_smart_report **out);
+RAIDMON_C_API raidmon_smart_report *raidmon_smart_report_ref(raidmon_smart_report *r);
+RAIDMON_C_API raidmon_smart_report *raidmon_smart_report_unref(raidmon_smart_report *r);
+/**
+ * @brief The drive with its SMART read and assessed: every raidmon_drive_...() getter applies
+ * (raidmon_drive_health(), _temperature(), _power_on_hours(), _failure_predicted(), _reason()).
+ * Borrowed from the report.
+ */
+RAIDMON_C_API const raidmon_drive *raidmon_smart_report_drive(const raidmon_smart_report *r);
+/** @brief What `raidmon smart DRIVE --json` prints (without the final newline). Free with raidmon_free(). */
+RAIDMON_C_API char *raidmon_smart_report_to_json(const raidmon_smart_report *r);
+
+/* ---- the server's identify light --------------------------------------------------------- */
+
+/**
+ * @brief The server's own identify light (`raidmon identify on|off`): expires old leases, then
+ * asks the BMC (ipmitool chassis identify, or /dev/ipmi0) and reads the state back.
+ * @param[in] on non-zero: on; 0: off
+ * @param[in] duration_seconds how long it stays on; 0: 30 minutes; at most 31 days
+ * @param[out] out what was done (may be NULL)
+ * @return 0; RAIDMON_E_NOT_FOUND if neither ipmitool nor /dev/ipmi0 is there;
+ *         RAIDMON_E_COMMAND_FAILED naming the command when it fails or reads back wrong;
+ *         RAIDMON_E_COMMAND_TIMEOUT; RAIDMON_E_REFUSED by the device-node checks;
+ *         RAIDMON_E_INVALID_ARGUMENT for a duration over 31 days.
+ */
+RAIDMON_C_API int raidmon_identify(raidmon_context *ctx, int on, uint32_t duration_seconds, raidmon_identify_result **out);
+RAIDMON_C_API raidmon_identify_result *raidmon_identify_result_ref(raidmon_identify_result *r);
+RAIDMON_C_API raidmon_identify_result *raidmon_identify_result_unref(raidmon_identify_result *r);
+/** @brief 1 if the light was turned on, 0 off. */
+RAIDMON_C_API int raidmon_identify_result_on(const raidmon_identify_result *r);
+/** @brief Notes on what was done ("not verified", ...): the JSON's "notes". */
+RAIDMON_C_API size_t raidmon_identify_result_note_count(const raidmon_identify_result *r);
+RAIDMON_C_API const char *raidmon_identify_result_note(const raidmon_identify_result *r, size_t i);
+/** @brief Old light leases that could not be expired first (`raidmon` prints them on stderr). */
+RAIDMON_C_API size_t raidmon_identify_result_warning_count(const raidmon_identify_result *r);
+RAIDMON_C_API const char *raidmon_identify_result_warning(const raidmon_identify_result *r, size_t i);
+/** @brief What `raidmon identify on|off --json` prints. Free with raidmon_free(). */
+RAIDMON_C_API char *raidmon_identify_result_to_json(const raidmon_identify_result *r);
+
+/* ---- hot-swap incidents (raidmond's guided replacement, docs/hotswap.md) ------------------ */
+
+/**
+ * @brief The agent's hot-swap incidents (`raidmon hotswap --list`), open and recently closed.
+ * @param[in] socket the control socket; NULL: STATE_DIR/raidmond.sock of the context
+ * @return 0; RAIDMON_E_IO if the agent does not answer; RAIDMON_E_PERMISSION if it refuses this
+ *         user; RAIDMON_E_COMMAND_FAILED with the agent's message (the assistant is off).
+ */
+RAIDMON_C_API int raidmon_hotswap_list(raidmon_context *ctx, const char *socket, raidmon_incidents **out);
+RAIDMON_C_API raidmon_incidents *raidmon_incidents_ref(raidmon_incidents *list);
+RAIDMON_C_API raidmon_incidents *raidmon_incidents_unref(raidmon_incidents *list);
+RAIDMON_C_API size_t raidmon_incidents_count(const raidmon_incidents *list);
+/** @brief The i-th incident, NULL past the end. Borrowed from the list. */
+RAIDMON_C_API const raidmon_incident *raidmon_incidents_get(const raidmon_incidents *list, size_t i);
+/** @brief What `raidmon hotswap --list --json` prints. Free with raidmon_free(). */
+RAIDMON_C_API char *raidmon_incidents_to_json(const raidmon_incidents *list);
+
+/** @brief The incident's UUID (never NULL). */
+RAIDMON_C_API const char *raidmon_incident_id(const raidmon_incident *i);
+/** @brief "locating", "awaiting_removal", "awaiting_insertion", "verified", "rebuilding", "completed", "failed", "cancelled", ... */
+RAIDMON_C_API const char *raidmon_incident_state(const raidmon_incident *i);
+/** @brief 1 for completed, failed and cancelled; 0 while open. */
+RAIDMON_C_API int raidmon_incident_closed(const raidmon_incident *i);
+/** @brief "drive_failed", "failure_predicted", "wrong_drive_removed", "unexpected_removal", "operator_request". */
+RAIDMON_C_API const char *raidmon_incident_cause(const raidmon_incident *i);
+/** @brief The drive to take out (or to put back): its Drive id (never NULL) and serial. */
+RAIDMON_C_API const char *raidmon_incident_drive_id(const raidmon_incident *i);
+RAIDMON_C_API const char *raidmon_incident_drive_serial(const raidmon_incident *i);
+RAIDMON_C_API const char *raidmon_incident_array_name(const raidmon_incident *i);
+/** @brief The bay: enclosure id, slot index (-1 when unknown) and printed label. */
+RAIDMON_C_API const char *raidmon_incident_enclosure(const raidmon_incident *i);
+RAIDMON_C_API int raidmon_incident_slot(const raidmon_incident *i);
+RAIDMON_C_API const char *raidmon_incident_slot_label(const raidmon_incident *i);
+/** @brief 1 when a verified replacement waits for raidmon_hotswap_confirm(). */
+RAIDMON_C_API int raidmon_incident_awaiting_confirmation(const raidmon_incident *i);
+/** @brief Why it failed, NULL unless failed. */
+RAIDMON_C_API const char *raidmon_incident_failure_reason(const raidmon_incident *i);
+/** @brief Verification results and observations, one sentence each. */
+RAIDMON_C_API size_t raidmon_incident_finding_count(const raidmon_incident *i);
+RAIDMON_C_API const char *raidmon_incident_finding(const raidmon_incident *i, size_t n);
+/** @brief The incident as JSON (as in the agent's state file). Free with raidmon_free(). */
+RAIDMON_C_API char *raidmon_incident_to_json(const raidmon_incident *i);
+
+/**
+ * @brief The work order for replacing a drive (`raidmon hotswap DRIVE --no-follow`): the agent's
+ * open incident for it, opened now if there is none. Without a reachable agent, the work order
+ * computed from a scan of the context's host (raidmon_work_order_from_agent() is then 0: nothing
+ * will follow the replacement).
+ * @param[in] socket as raidmon_hotswap_list()
+ * @param[in] drive a device node, kernel name, serial, WWN or drive id
+ * @return 0; RAIDMON_E_NOT_FOUND for a drive that matches nothing; RAIDMON_E_INVALID_ARGUMENT when
+ *         it is ambiguous or an incident cannot be opened for it; RAIDMON_E_PERMISSION,
+ *         RAIDMON_E_COMMAND_FAILED from the agent; the errors of raidmon_scan() without one.
+ */
+RAIDMON_C_API int raidmon_hotswap_work_order(raidmon_context *ctx, const char *socket, const char *drive,
+                                             raidmon_work_order **out);
+/**
+ * @brief Add the verified replacement now (`raidmon hotswap WHAT --confirm`, policy add = "confirm").
+ * @param[in] what the incident's id (or its first 8 characters), or its drive's id, serial or kernel name
+ * @param[out] out the work order afterwards (may be NULL)
+ * @return 0; RAIDMON_E_NOT_FOUND when no open incident matches; RAIDMON_E_IO if the agent does not
+ *         answer; RAIDMON_E_COMMAND_FAILED with the agent's message (e.g. nothing awaits confirmation).
+ */
+RAIDMON_C_API int raidmon_hotswap_confirm(raidmon_context *ctx, const char *socket, const char *what,
+                                          raidmon_work_order **out);
+/**
+ * @brief Cancel an open incident (`raidmon hotswap WHAT --cancel --reason REASON`): the bay light goes off.
+ * @param[in] reason recorded in the incident; NULL: "cancelled by an operator"
+ * @return as raidmon_hotswap_confirm(); RAIDMON_E_INVALID_ARGUMENT for a reason with control characters.
+ */
+RAIDMON_C_API int raidmon_hotswap_cancel(raidmon_context *ctx, const char *socket, const char *what, const char *reason,
+                                         raidmon_work_order **out);
+RAIDMON_C_API raidmon_work_order *raidmon_work_order_ref(raidmon_work_order *wo);
+RAIDMON_C_API raidmon_work_order *raidmon_work_order_unref(raidmon_work_order *wo);
+/** @brief Its incident. Borrowed from the work order. */
+RAIDMON_C_API const raidmon_incident *raidmon_work_order_incident(const raidmon_work_order *wo);
+/** @brief 1 from raidmond; 0 computed from a scan (no agent). */
+RAIDMON_C_API int raidmon_work_order_from_agent(const raidmon_work_order *wo);
+/** @brief For the technician: plain text, lines of at most 80 columns, terminal-safe. */
+RAIDMON_C_API const char *raidmon_work_order_text(const raidmon_work_order *wo);
+/** @brief The bays with the target marked, a standalone SVG document (what `--svg FILE` writes). */
+RAIDMON_C_API const char *raidmon_work_order_svg(const raidmon_work_order *wo);
+/** @brief What `raidmon hotswap DRIVE --json --no-follow` prints. Free with raidmon_free(). */
+RAIDMON_C_API char *raidmon_work_order_to_json(const raidmon_work_order *wo);
 
 /* ---- the agent's events (raidmond's control socket) ------------------------------------- */
 
