@@ -1069,3 +1069,48 @@ BOOST_FIXTURE_TEST_CASE(read_auto_array_is_reported_once_under_never, Pulled) {
     BOOST_TEST(ev->message.find("mdadm --readwrite /dev/md0") != std::string::npos, ev->message);
     BOOST_TEST(!hasEvent(advanceIncidents(incidents, added, added, policy, at(31)), "awaiting_confirmation"));
 }
+
+// udev's incremental assembly may take the disk between the scan that verified it and the add:
+// the add fails busy. That is a disk in use, not a failed swap: rejected, checked again.
+BOOST_FIXTURE_TEST_CASE(an_add_that_finds_the_disk_busy_rejects_it_and_checks_it_again, Pulled) {
+    policy.add = AddPolicy::automatic;
+    policy.allowForeignSignatures = true;
+    Drive used = newDrive();
+    used.signatures.push_back(Signature{"sde", "linux_raid_member", std::string("raid"), std::string("9999:9999:9999:9999"), std::nullopt});
+    auto st = insert(used);
+    const auto* add = action(st, HotswapActionKind::md_add);
+    BOOST_TEST_REQUIRE(add != nullptr);
+    BOOST_TEST(add->wipeFirst);
+    auto evs = actionDone(incidents, *add, false,
+                          "not added: 'wipefs --all /dev/sde' exited 1: wipefs: error: /dev/sde: probing initialization failed: "
+                          "Device or resource busy",
+                          at(21));
+    BOOST_TEST(inc().state == IncidentState::awaiting_insertion);
+    BOOST_TEST(!inc().failureReason.has_value());
+    BOOST_TEST(event(evs, "failed") == nullptr);
+    const Event* rej = event(evs, "replacement_rejected");
+    BOOST_TEST_REQUIRE(rej != nullptr);
+    BOOST_TEST(rej->message.find("Device or resource busy") != std::string::npos, rej->message);
+
+    // the next scan shows who holds it
+    const Inventory free = with(gone, used);
+    Drive held = used;
+    held.holders = {"md9"};
+    const Inventory busy = with(gone, held);
+    auto st2 = advanceIncidents(incidents, free, busy, policy, at(22));
+    const Event* inUse = event(st2.events, "replacement_rejected");
+    BOOST_TEST_REQUIRE(inUse != nullptr);
+    BOOST_TEST(inUse->message.find("in use by md9") != std::string::npos, inUse->message);
+    BOOST_TEST(action(st2, HotswapActionKind::md_add) == nullptr);
+
+    // the operator stops md9: verified and added again
+    auto st3 = advanceIncidents(incidents, busy, free, policy, at(30));
+    BOOST_TEST(inc().state == IncidentState::verified);
+    BOOST_TEST(action(st3, HotswapActionKind::md_add) != nullptr);
+
+    // any other failure still fails the incident
+    auto evs2 = actionDone(incidents, *action(st3, HotswapActionKind::md_add), false, "'mdadm --manage /dev/md0 --add /dev/sde' exited 1",
+                           at(31));
+    BOOST_TEST(inc().state == IncidentState::failed);
+    BOOST_TEST(event(evs2, "failed") != nullptr);
+}

@@ -763,6 +763,19 @@ std::vector<Event> actionDone(std::vector<Incident>& incidents, const HotswapAct
             // Chosen: rebuilding at once (md starts recovery when --add returns); followRebuild
             // then completes or fails it from the array's state.
             if (inc->state != IncidentState::rebuilding) st.go(*inc, IncidentState::rebuilding, "the replacement was added");
+        } else if (action.kind == HotswapActionKind::md_add && inc->replacement && inc->state == IncidentState::verified &&
+                   message.find("Device or resource busy") != std::string::npos) {
+            // Something took the disk between the scan that verified it and the add: udev's
+            // incremental assembly of an old array from its superblock, most often. Not a failed
+            // swap: the disk is rejected as in use and checked again when that changes.
+            const std::string serial = inc->replacement->serial.value_or(inc->replacement->id);
+            inc->findings.push_back("the replacement with serial " + serial + " became busy before it could be added (" + message + ")");
+            st.emit(*inc, "replacement_rejected", Severity::warning,
+                    Stepper::sentence(*inc, "the replacement with serial " + serial +
+                                                " is rejected: something holds it (an old array assembled from it?): " + message));
+            inc->lastRejected = inc->replacement->id;
+            inc->replacement.reset();
+            st.go(*inc, IncidentState::awaiting_insertion, "replacement in use: it is checked again when that changes");
         } else {
             inc->failureReason = "adding the replacement failed: " + message;
             st.go(*inc, IncidentState::failed, *inc->failureReason);

@@ -36,6 +36,16 @@ DeviceRecord toRecord(udev_device* d) {
     return r;
 }
 
+/// Only where udevd runs does "not initialized" mean "udev is still at work on it"; in a container
+/// without udevd nothing is ever initialized, and nothing must wait for it.
+bool udevdRuns() { return ::access("/run/udev/control", F_OK) == 0; }
+
+/// A block device read from sysfs (not from a udev event, which comes after udev's rules): is
+/// udev done with it? Its rules may still assemble an old array from it (DeviceRecord::initialized).
+void markInitialized(DeviceRecord& r, udev_device* d, bool udevd) {
+    if (udevd && r.subsystem == "block") r.initialized = udev_device_get_is_initialized(d) > 0;
+}
+
 class UdevMonitor final : public DeviceMonitor {
 public:
     UdevMonitor(UdevPtr<udev> u, UdevPtr<udev_monitor> m) : udev_(std::move(u)), mon_(std::move(m)) {}
@@ -87,14 +97,12 @@ public:
         if (!en) return fail(errc::io_error, "libudev: udev_enumerate_new failed");
         if (int rc = udev_enumerate_scan_devices(en.get()); rc < 0)
             return fail(errc::io_error, std::string("libudev: enumerating devices: ") + std::strerror(-rc));
-        // Only where udevd runs does "not initialized" mean "udev is still at work on it"; in a
-        // container without udevd nothing is ever initialized, and nothing must wait for it.
-        const bool udevdRuns = ::access("/run/udev/control", F_OK) == 0;
+        const bool udevd = udevdRuns();
         for (auto* e = udev_enumerate_get_list_entry(en.get()); e; e = udev_list_entry_get_next(e)) {
             UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), udev_list_entry_get_name(e)));
             if (!d) continue;
             out.push_back(toRecord(d.get()));
-            if (udevdRuns && out.back().subsystem == "block") out.back().initialized = udev_device_get_is_initialized(d.get()) > 0;
+            markInitialized(out.back(), d.get(), udevd);
         }
         return out;
     }
@@ -103,7 +111,9 @@ public:
         if (!udev_) return fail(errc::io_error, "libudev: udev_new failed");
         UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), syspath.c_str()));
         if (!d) return fail(errc::device_gone, syspath + ": no such device");
-        return toRecord(d.get());
+        DeviceRecord r = toRecord(d.get());
+        markInitialized(r, d.get(), udevdRuns());
+        return r;
     }
 
     Result<std::unique_ptr<DeviceMonitor>> monitor(std::span<const std::string> subsystems) override {
