@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# `cmake --install` into a scratch prefix installs what the Debian packages ship, with the paths
+# of that prefix: the unit names PREFIX/sbin/raidmond and PREFIX/etc/raidmon/raidmond.toml and
+# passes systemd-analyze verify, the shipped configuration passes --check-config, the manual pages
+# format without a warning, the completions load and complete. Also: a bare raidmond refuses to
+# start (no configuration), naming --config and --foreground-defaults.
+set -euo pipefail
+build=$1
+prefix=$(mktemp -d); trap 'rm -rf "$prefix"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+cmake --install "$build" --prefix "$prefix" > "$prefix.log" 2>&1 || { cat "$prefix.log"; rm -f "$prefix.log"; fail "cmake --install"; }
+rm -f "$prefix.log"
+for f in bin/raidmon sbin/raidmond etc/raidmon/raidmond.toml lib/systemd/system/raidmond.service \
+         lib/tmpfiles.d/raidmond.conf share/doc/raidmond/agent.md share/man/man8/raidmon.8 share/man/man8/raidmond.8 \
+         share/man/man5/raidmond.toml.5 share/bash-completion/completions/raidmon \
+         share/bash-completion/completions/raidmond share/zsh/vendor-completions/_raidmon \
+         share/zsh/vendor-completions/_raidmond include/raidmon/raidmon.h; do
+  [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
+done
+ls "$prefix"/lib*/libraidmon.so.0 >/dev/null 2>&1 || ls "$prefix"/lib/*/libraidmon.so.0 >/dev/null || fail "no libraidmon.so.0"
+
+unit=$prefix/lib/systemd/system/raidmond.service
+grep -qx "ExecStart=$prefix/sbin/raidmond --config $prefix/etc/raidmon/raidmond.toml" "$unit" ||
+  { grep ExecStart "$unit"; fail "the unit does not name the installed raidmond and configuration"; }
+grep -qx "ExecStartPre=$prefix/sbin/raidmond --check-config $prefix/etc/raidmon/raidmond.toml" "$unit" || fail "ExecStartPre"
+doc=$(sed -n 's|^Documentation=.*file:\([^ ]*\).*|\1|p' "$unit")
+[ "$doc" = "$prefix/share/doc/raidmond/agent.md" ] && [ -f "$doc" ] || fail "Documentation= names '$doc', not the installed agent.md"
+if grep -n '@[A-Z_]*@' "$unit"; then fail "unsubstituted template variables"; fi
+if command -v systemd-analyze >/dev/null; then
+  out=$(systemd-analyze verify "$unit" 2>&1) || { echo "$out"; fail "systemd-analyze verify"; }
+  [ -z "$out" ] || { echo "$out"; fail "systemd-analyze verify complained"; }
+  echo "installed unit verifies"
+fi
+
+"$prefix/sbin/raidmond" --check-config "$prefix/etc/raidmon/raidmond.toml" || fail "the shipped configuration does not pass --check-config"
+set +e
+err=$("$prefix/sbin/raidmond" 2>&1 >/dev/null); rc=$?
+set -e
+[ "$rc" = 64 ] || fail "bare raidmond exited $rc, not 64"
+[[ $err == *--config* && $err == *--foreground-defaults* ]] || fail "bare raidmond's message: $err"
+echo "bare raidmond: exit 64: $err"
+
+if command -v man >/dev/null; then
+  for m in man8/raidmon.8 man8/raidmond.8 man5/raidmond.toml.5; do
+    w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$prefix/share/man/$m" 2>&1 >/dev/null)
+    [ -z "$w" ] || { echo "$w"; fail "man $m warns"; }
+  done
+  # every subcommand of the binary has its entry in raidmon(8)
+  page=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$prefix/share/man/man8/raidmon.8" 2>/dev/null)
+  for c in $("$prefix/bin/raidmon" --help | sed -n '/^SUBCOMMANDS:/,$p' | awk 'NR>1 && NF {print $1}'); do
+    grep -q "^       $c\b" <<<"$page" || fail "raidmon(8) has no entry for the subcommand '$c'"
+  done
+  echo "manual pages format cleanly and cover every subcommand"
+fi
+
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+  out=$(bash -c '
+    source /usr/share/bash-completion/bash_completion
+    source "$1"/share/bash-completion/completions/raidmon
+    source "$1"/share/bash-completion/completions/raidmond
+    COMP_WORDS=(raidmon sta); COMP_CWORD=1; _raidmon raidmon sta raidmon; echo "1:${COMPREPLY[*]}"
+    COMP_WORDS=(raidmon locate sdc on --pat); COMP_CWORD=4; _raidmon; echo "2:${COMPREPLY[*]}"
+    COMP_WORDS=(raidmond --fore); COMP_CWORD=1; _raidmond; echo "3:${COMPREPLY[*]}"
+  ' _ "$prefix")
+  grep -qx '1:status' <<<"$out" || { echo "$out"; fail "bash: raidmon sta<TAB>"; }
+  grep -qx '2:--pattern' <<<"$out" || { echo "$out"; fail "bash: raidmon locate sdc on --pat<TAB>"; }
+  grep -qx '3:--foreground-defaults' <<<"$out" || { echo "$out"; fail "bash: raidmond --fore<TAB>"; }
+  echo "bash completion completes"
+fi
+if command -v zsh >/dev/null; then
+  zsh -n "$prefix/share/zsh/vendor-completions/_raidmon" "$prefix/share/zsh/vendor-completions/_raidmond" || fail "zsh -n"
+fi
+echo "cmake --install --prefix $prefix: OK"
