@@ -2,7 +2,6 @@
 // Network sinks: an HTTPS webhook (libcurl) and MQTT (libmosquitto), and the sink factory.
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <mutex>
 
 #include <curl/curl.h>
@@ -11,10 +10,6 @@
 #include <openssl/hmac.h>
 
 #include "daemon/sinks.hpp"
-
-#include <raidmon/version.hpp>
-
-#include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 
@@ -150,10 +145,8 @@ void mosquittoInitOnce() {
 
 class MqttSink final : public Sink {
 public:
-    MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password,
-             HostIdentity host)
-        : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)),
-          host_(std::move(host)) {
+    MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password)
+        : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)) {
         mosquittoInitOnce();
         // clean_session=false: the broker keeps our QoS 1 state across reconnects.
         m_ = mosquitto_new(clientId.c_str(), false, this);
@@ -182,9 +175,6 @@ public:
     MqttSink& operator=(const MqttSink&) = delete;
     ~MqttSink() override {
         if (m_) {
-            // A clean DISCONNECT makes the broker drop the Last Will: the agent says itself that it
-            // stopped, or the retained status would call a stopped host online.
-            if (connected_ && !statusTopic_.empty()) (void)publish(statusTopic_, offlineStatus(host_, "stopped", utcNow()), true);
             if (connected_) mosquitto_disconnect(m_);
             mosquitto_destroy(m_);
         }
@@ -218,14 +208,6 @@ private:
                 rc != MOSQ_ERR_SUCCESS)
                 return Error(errc::invalid_argument, "sink " + cfg_.name + ": TLS setup: " + mosquitto_strerror(rc));
             mosquitto_tls_opts_set(m_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
-        }
-        // The Last Will: if the connection breaks without a DISCONNECT (the agent killed, the host
-        // gone), the broker publishes it, retained, over the status: offline since this connection.
-        if (!statusTopic_.empty()) {
-            const std::string will = offlineStatus(host_, "connection lost", utcNow());
-            if (int rc = mosquitto_will_set(m_, statusTopic_.c_str(), static_cast<int>(will.size()), will.data(), 1, true);
-                rc != MOSQ_ERR_SUCCESS)
-                return Error(errc::invalid_argument, "sink " + cfg_.name + ": Last Will on " + statusTopic_ + ": " + mosquitto_strerror(rc));
         }
         connAck_ = false;
         libLog_.clear();
@@ -280,7 +262,6 @@ private:
 
     SinkConfig cfg_;
     std::string topic_, statusTopic_, password_;
-    HostIdentity host_;
     mosquitto* m_ = nullptr;
     bool connected_ = false, connAck_ = false, acked_ = false;
     int connRc_ = 0, waitMid_ = -1;
@@ -288,26 +269,6 @@ private:
 };
 
 } // namespace
-
-std::string utcNow() {
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    ::gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string offlineStatus(const HostIdentity& host, std::string_view reason, const std::string& since) {
-    detail::Json j{{"machine_id", detail::opt(host.host.machineId)},
-                   {"hostname", detail::opt(host.host.hostname)},
-                   {"online", false},
-                   {"health", "Unknown"},
-                   {"reason", std::string(reason)},
-                   {"time", since},
-                   {"agent_version", kVersion}};
-    return j.dump();
-}
 
 std::string hmacSha256Header(std::string_view key, std::string_view body) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -341,7 +302,7 @@ Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity
         }
         const std::string clientId = "raidmond-" + host.host.machineId.value_or(host.host.hostname.value_or("unknown")) + "-" + cfg.name;
         return std::unique_ptr<Sink>(
-            new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password, host));
+            new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password));
     }
     return fail(errc::invalid_argument, "sink " + cfg.name + ": unknown type " + detail::quoteForError(cfg.type));
 }

@@ -33,15 +33,6 @@ public:
     virtual void publishStatus(const std::string& /*json*/) {}
 };
 
-/// The current time, UTC, RFC 3339 with seconds ("2026-12-06T03:20:00Z"): the retained MQTT
-/// status says when it was published, its Last Will when the connection began.
-std::string utcNow();
-
-/// The MQTT status of an agent that is not there (docs/agent.md, MQTT): the Last Will the broker
-/// publishes when the connection is lost (reason "connection lost"), or what a stopping agent
-/// publishes itself (reason "stopped"). `since`: when the connection began or the agent stopped.
-std::string offlineStatus(const HostIdentity& host, std::string_view reason, const std::string& since);
-
 /// Build a sink from its configuration; the host identity fills topic templates.
 /// Errors: invalid_argument naming the sink and the file (unreadable token or secret files).
 Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host);

@@ -107,12 +107,11 @@ int runLocal(const Globals& g, const HotswapOptions& o, const Error& why) {
         }
         open = &incidents.back();
     }
-    // Without the agent nothing records the incident, lights the bay or verifies the replacement:
-    // the work order says so (no incident id, steps without a light).
-    const WorkOrder wo = makeWorkOrder(*open, *inv, false);
+    const WorkOrder wo = makeWorkOrder(*open, *inv);
     if (!o.svg.empty() && !writeSvg(o.svg, toSvg(wo, *inv))) return kExitNoInput;
     if (g.json) {
-        std::cout << Json{{"incident", nullptr}, {"work_order", Json::parse(toJson(wo, -1))}, {"agent", false}}.dump(2) << '\n';
+        std::cout << Json{{"incident", Json::parse(toJson(*open, -1))}, {"work_order", Json::parse(toJson(wo, -1))}, {"agent", false}}.dump(2)
+                  << '\n';
     } else {
         std::cout << toText(wo);
         std::cout << "\nraidmond is not reachable (" << why.message << "):\nthis work order is computed from a scan now; nothing will "

@@ -42,19 +42,10 @@ std::vector<std::string> stepsFor(const WorkOrder& wo) {
     case IncidentState::awaiting_removal:
         s.push_back(server);
         s.push_back(need);
-        if (wo.guided)
-            s.push_back("Find the bay with the blinking locate light (" + (bay.empty() ? std::string("bay unknown: find the drive by its serial") : "bay " + bay) + ").");
-        else
-            s.push_back("Find " + (bay.empty() ? std::string("the drive by its serial (bay unknown)") : "bay " + bay) +
-                        ". No light is lit for this work order: `raidmon locate " + wo.drive.serial.value_or(wo.drive.id) +
-                        " on` lights the bay, where the enclosure supports it.");
+        s.push_back("Find the bay with the blinking locate light (" + (bay.empty() ? std::string("bay unknown: find the drive by its serial") : "bay " + bay) + ").");
         s.push_back("Check the drive's serial is " + wo.drive.serial.value_or("unknown") + " before pulling it.");
-        s.push_back(wo.guided ? "Pull that drive only, and wait for the light to change or for raidmon to confirm."
-                              : "Pull that drive only.");
+        s.push_back("Pull that drive only, and wait for the light to change or for raidmon to confirm.");
         s.push_back("Insert the replacement into the same bay.");
-        if (!wo.guided)
-            s.push_back("Nothing verifies the replacement or adds it to " + wo.arrayName.value_or("the array") +
-                        ": check it with `raidmon status` and add it yourself, or start raidmond for the guided flow.");
         break;
     case IncidentState::removed:
     case IncidentState::awaiting_insertion:
@@ -67,8 +58,7 @@ std::vector<std::string> stepsFor(const WorkOrder& wo) {
             s.push_back(need);
             s.push_back("Insert the replacement " + where + ".");
         }
-        s.push_back(wo.guided ? "Wait for raidmon to verify the drive."
-                              : "Check the drive with `raidmon status`: nothing verifies it while raidmond is not running.");
+        s.push_back("Wait for raidmon to verify the drive.");
         break;
     case IncidentState::verified:
         s.push_back("The replacement is verified; it is to be added to " + wo.arrayName.value_or("the array") +
@@ -146,7 +136,7 @@ Json driveJson(const IncidentDrive& d) {
 
 } // namespace
 
-WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv, bool guided) {
+WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv) {
     WorkOrder wo;
     wo.hostname = inv.host.hostname;
     wo.machineId = inv.host.machineId;
@@ -175,8 +165,6 @@ WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv, bool guided) 
     wo.risks = inc.risks;
     wo.findings = inc.findings;
     wo.replacement = inc.replacement;
-    wo.guided = guided;
-    if (!guided) wo.incidentId.clear();  // never recorded: no id to quote
     wo.steps = stepsFor(wo);
     const bool pulling = static_cast<int>(inc.state) <= static_cast<int>(IncidentState::awaiting_removal);
     if (pulling && (wo.removalVerdict == RemovalVerdict::loses_data || wo.removalVerdict == RemovalVerdict::loses_last_redundancy)) {
@@ -192,9 +180,7 @@ WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv, bool guided) 
 std::string toText(const WorkOrder& wo) {
     std::ostringstream out;
     out << "RAIDMON WORK ORDER - drive replacement\n" << std::string(kColumns, '=') << '\n';
-    field(out, "Incident",
-          wo.guided ? wo.incidentId + " (" + std::string(toString(wo.cause)) + ", " + std::string(toString(wo.state)) + ")"
-                    : "none: computed without raidmond, not recorded (" + std::string(toString(wo.cause)) + ")");
+    field(out, "Incident", wo.incidentId + " (" + std::string(toString(wo.cause)) + ", " + std::string(toString(wo.state)) + ")");
     out << "\nSERVER\n";
     field(out, "Hostname", wo.hostname);
     field(out, "Product", wo.productName);
@@ -255,10 +241,7 @@ std::string toJson(const WorkOrder& wo, int indent) {
              {"product_serial", detail::opt(wo.productSerial)},
              {"asset_tag", detail::opt(wo.assetTag)},
              {"bmc_ip", detail::opt(wo.bmcIp)}}},
-           {"incident", {{"id", wo.guided ? Json(wo.incidentId) : Json(nullptr)},
-                         {"state", std::string(toString(wo.state))},
-                         {"cause", std::string(toString(wo.cause))}}},
-           {"guided", wo.guided},
+           {"incident", {{"id", wo.incidentId}, {"state", std::string(toString(wo.state))}, {"cause", std::string(toString(wo.cause))}}},
            {"array", detail::opt(wo.arrayName)},
            {"bay", {{"enclosure", detail::opt(wo.enclosure)}, {"slot", detail::opt(wo.slot)}, {"label", detail::opt(wo.slotLabel)}}},
            {"drive", driveJson(wo.drive)},
