@@ -49,13 +49,13 @@ void printError(std::string_view message) {
 }
 
 std::string jsonErrorDocument(int exitStatus, std::string_view fallback) {
-    nlohmann::json messages = nlohmann::json::array();
+    nlohmann::ordered_json messages = nlohmann::ordered_json::array();
     for (const auto& m : printedErrors()) messages.push_back(m);
     if (messages.empty()) messages.push_back(std::string(fallback));
-    nlohmann::json doc{{"format_version", kJsonFormatVersion},
+    nlohmann::ordered_json doc{{"format_version", kJsonFormatVersion},
                        {"error", {{"message", messages.front()}, {"messages", messages}}},
                        {"exit_status", exitStatus}};
-    return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
 } // namespace raidmon::cli

@@ -218,7 +218,9 @@ BOOST_AUTO_TEST_CASE(a_drive_target_names_its_bay) {
     BOOST_TEST(*b.target.slotIndex == 2);
     BOOST_TEST(*b.target.slotLabel == "Slot02");
     const std::string j = toJson(b, -1);
-    BOOST_TEST(j.find("\"enclosure\":\"0x500304801f3e2a7f\",\"label\":\"Slot02\",\"slot\":2") != std::string::npos, j);
+    BOOST_TEST(j.find("\"target\":{\"drive\":\"ST4000NM_B\",\"enclosure\":\"0x500304801f3e2a7f\",\"slot\":2,\"label\":\"Slot02\"}") !=
+                   std::string::npos,
+               j);
     auto c = assess(inv, "sdc");
     BOOST_TEST(*c.target.slotLabel == "NVMe bay 5");
     // a drive whose bay nobody knows: the bay stays null, never made up

@@ -9,8 +9,14 @@ set -euo pipefail
 build=$1
 prefix=$(mktemp -d); trap 'rm -rf "$prefix"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+# An absolute install directory (Debian's build passes CMAKE_INSTALL_SYSCONFDIR=/etc) would be
+# written outside the scratch prefix, into this machine's /etc: refuse such a build.
+abs=$(grep -E '^(CMAKE_INSTALL_(BIN|SBIN|LIB|INCLUDE|SYSCONF|DATAROOT|DATA|MAN|DOC)DIR|RAIDMON_[A-Z_]*DIR):[A-Z]*=/' "$build/CMakeCache.txt" || true)
+[ -z "$abs" ] || { echo "$abs"; fail "$build installs to absolute directories (above): not installed, to keep this machine's files"; }
 cmake --install "$build" --prefix "$prefix" > "$prefix.log" 2>&1 || { cat "$prefix.log"; rm -f "$prefix.log"; fail "cmake --install"; }
 rm -f "$prefix.log"
+outside=$(grep -v "^$prefix/" "$build/install_manifest.txt" || true)
+[ -z "$outside" ] || { echo "$outside"; fail "cmake --install wrote outside --prefix $prefix (above)"; }
 for f in bin/raidmon sbin/raidmond etc/raidmon/raidmond.toml lib/systemd/system/raidmond.service \
          lib/tmpfiles.d/raidmond.conf share/doc/raidmond/agent.md share/man/man8/raidmon.8 share/man/man8/raidmond.8 \
          share/man/man5/raidmond.toml.5 share/bash-completion/completions/raidmon \
