@@ -24,7 +24,11 @@ for f in bin/raidmon sbin/raidmond etc/raidmon/raidmond.toml lib/systemd/system/
          share/zsh/vendor-completions/_raidmond include/raidmon/raidmon.h; do
   [ -e "$prefix/$f" ] || fail "cmake --install did not install $f"
 done
-ls "$prefix"/lib*/libraidmon.so.0 >/dev/null 2>&1 || ls "$prefix"/lib/*/libraidmon.so.0 >/dev/null || fail "no libraidmon.so.0"
+lib=$(find "$prefix" -name libraidmon.so.0 | head -n 1)
+[ -n "$lib" ] || fail "no libraidmon.so.0"
+# raidmon finds the library through its RUNPATH ($ORIGIN-relative); a build configured for prefix
+# /usr has none (the library is then where the dynamic linker looks): point it there instead.
+if grep -qx 'CMAKE_INSTALL_PREFIX:PATH=/usr' "$build/CMakeCache.txt"; then export LD_LIBRARY_PATH=${lib%/*}; fi
 
 unit=$prefix/lib/systemd/system/raidmond.service
 grep -qx "ExecStart=$prefix/sbin/raidmond --config $prefix/etc/raidmon/raidmond.toml" "$unit" ||
@@ -34,7 +38,7 @@ doc=$(sed -n 's|^Documentation=.*file:\([^ ]*\).*|\1|p' "$unit")
 [ "$doc" = "$prefix/share/doc/raidmond/agent.md" ] && [ -f "$doc" ] || fail "Documentation= names '$doc', not the installed agent.md"
 if grep -n '@[A-Z_]*@' "$unit"; then fail "unsubstituted template variables"; fi
 if command -v systemd-analyze >/dev/null; then
-  out=$(systemd-analyze verify "$unit" 2>&1) || { echo "$out"; fail "systemd-analyze verify"; }
+  out=$(systemd-analyze verify --man=no "$unit" 2>&1) || { echo "$out"; fail "systemd-analyze verify"; }
   [ -z "$out" ] || { echo "$out"; fail "systemd-analyze verify complained"; }
   echo "installed unit verifies"
 fi
@@ -54,7 +58,9 @@ if command -v man >/dev/null; then
   done
   # every subcommand of the binary has its entry in raidmon(8)
   page=$(LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$prefix/share/man/man8/raidmon.8" 2>/dev/null)
-  for c in $("$prefix/bin/raidmon" --help | sed -n '/^SUBCOMMANDS:/,$p' | awk 'NR>1 && NF {print $1}'); do
+  subs=$("$prefix/bin/raidmon" --help | sed -n '/^[Ss][Uu][Bb][Cc][Oo][Mm][Mm][Aa][Nn][Dd][Ss]:/,$p' | awk 'NR>1 && NF {print $1}')
+  [ "$(wc -w <<<"$subs")" -ge 12 ] || fail "raidmon --help lists no subcommands: '$subs'"
+  for c in $subs; do
     grep -q "^       $c\b" <<<"$page" || fail "raidmon(8) has no entry for the subcommand '$c'"
   done
   echo "manual pages format cleanly and cover every subcommand"
@@ -65,9 +71,13 @@ if [ -f /usr/share/bash-completion/bash_completion ]; then
     source /usr/share/bash-completion/bash_completion
     source "$1"/share/bash-completion/completions/raidmon
     source "$1"/share/bash-completion/completions/raidmond
-    COMP_WORDS=(raidmon sta); COMP_CWORD=1; _raidmon raidmon sta raidmon; echo "1:${COMPREPLY[*]}"
-    COMP_WORDS=(raidmon locate sdc on --pat); COMP_CWORD=4; _raidmon; echo "2:${COMPREPLY[*]}"
-    COMP_WORDS=(raidmond --fore); COMP_CWORD=1; _raidmond; echo "3:${COMPREPLY[*]}"
+    complete_line() {  # what bash sets before it calls the completion function
+      COMP_LINE=$2; COMP_POINT=${#2}; read -ra COMP_WORDS <<<"$2"; COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=()
+      "$1"; echo "$3:${COMPREPLY[*]}"
+    }
+    complete_line _raidmon "raidmon sta" 1
+    complete_line _raidmon "raidmon locate sdc on --pat" 2
+    complete_line _raidmond "raidmond --fore" 3
   ' _ "$prefix")
   grep -qx '1:status' <<<"$out" || { echo "$out"; fail "bash: raidmon sta<TAB>"; }
   grep -qx '2:--pattern' <<<"$out" || { echo "$out"; fail "bash: raidmon locate sdc on --pat<TAB>"; }
