@@ -75,6 +75,9 @@ if [ -e "$policy" ]; then policy_saved="$work/policy-rc.d.saved"; cp -p "$policy
 printf '#!/bin/sh\n# raidmon package-check: no service starts while the packages are checked\nexit 101\n' > "$policy"
 chmod 755 "$policy"; touch "$work/policy-installed"
 
+# What the packages create and purge removes: only checked when it was not there before.
+state_dirs=()
+for d in /var/lib/raidmon /var/log/raidmon; do [ -e "$d" ] || state_dirs+=("$d"); done
 say "installing ${packages[*]}"
 DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${debs[@]}" > "$work/install.log" 2>&1 ||
   { cat "$work/install.log"; fail "apt-get install"; }
@@ -117,4 +120,5 @@ for p in "${packages[@]}"; do
   if dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qv 'not-installed'; then fail "$p is still installed after purge"; fi
 done
 [ ! -e /etc/raidmon/raidmond.toml ] || fail "/etc/raidmon/raidmond.toml survived the purge"
+for d in "${state_dirs[@]}"; do [ ! -e "$d" ] || fail "$d survived the purge"; done
 say "OK ($(( $(date +%s) - start )) s)"
