@@ -21,6 +21,12 @@ PKGS=(
   clang libclang-rt-14-dev
   # the MQTT broker the agent tests start on loopback; openssl makes their throw-away TLS PKI
   mosquitto openssl
+  # Debian packages (debian/, tools/package-check.sh): build, lintian, install and purge
+  debhelper dh-python python3-all lintian fakeroot apt
+  # installed manual pages and completion (checked by the unit tier): man, bash-completion, zsh
+  man-db groff-base bash-completion zsh
+  # JSON Schemas of the outputs (docs/schema), promtool for the metrics and contrib/ rules
+  python3-jsonschema prometheus
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -35,7 +35,8 @@ std::string isoTime(std::chrono::system_clock::time_point t) {
 }
 
 int errorExit(const Error& e) {
-    return e.is(errc::not_found) || e.is(errc::invalid_argument) ? kExitUsage : 2;
+    if (e.is(errc::not_found)) return kExitNotFound;
+    return e.is(errc::invalid_argument) ? kExitUsage : 2;
 }
 
 Json leaseJson(const LedLease& l) {

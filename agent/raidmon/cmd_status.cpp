@@ -27,8 +27,7 @@ int runStatus(const Globals& g, const StatusOptions& o) {
     so.crossCheckMdstat = !o.noMdstat;
     auto inv = scanInventory(ctx, so);
     if (!inv) {
-        printError("status: " + inv.error().message);
-        if (g.json) std::cout << R"({"health":"Unknown","error":)" << '"' << "scan failed" << "\"}\n";
+        printError("status: " + inv.error().message);  // --json: the error document (main.cpp)
         return exitCode(Health::Unknown);
     }
     // Slot memory: where every drive sits, so its bay can be lit after it dies or is pulled.

@@ -4,7 +4,13 @@
 #include <cstdio>
 #include <iostream>
 
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
 #include <raidmon/agent_client.hpp>
+#include <raidmon/json.hpp>
 
 namespace raidmon::cli {
 
@@ -30,6 +36,26 @@ std::filesystem::path agentSocket(const Globals& g, const std::string& override)
     return override.empty() ? defaultControlSocket(stateDirOf(g)) : std::filesystem::path(override);
 }
 
-void printError(std::string_view message) { std::cerr << "raidmon: " << message << '\n'; }
+namespace {
+std::vector<std::string>& printedErrors() {
+    static std::vector<std::string> errors;
+    return errors;
+}
+} // namespace
+
+void printError(std::string_view message) {
+    std::cerr << "raidmon: " << message << '\n';
+    printedErrors().emplace_back(message);
+}
+
+std::string jsonErrorDocument(int exitStatus, std::string_view fallback) {
+    nlohmann::ordered_json messages = nlohmann::ordered_json::array();
+    for (const auto& m : printedErrors()) messages.push_back(m);
+    if (messages.empty()) messages.push_back(std::string(fallback));
+    nlohmann::ordered_json doc{{"format_version", kJsonFormatVersion},
+                       {"error", {{"message", messages.front()}, {"messages", messages}}},
+                       {"exit_status", exitStatus}};
+    return doc.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 } // namespace raidmon::cli

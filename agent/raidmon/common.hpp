@@ -12,6 +12,9 @@
 
 namespace raidmon::cli {
 
+/// A drive, slot, array or incident the command line names does not exist: 3 (UNKNOWN in the
+/// monitoring-plugin 0..3 every subcommand uses), the same for every subcommand (raidmon(8)).
+inline constexpr int kExitNotFound = 3;
 /// Exit codes beyond the monitoring-plugin 0..3 (sysexits.h values where one fits).
 inline constexpr int kExitUsage = 64;     // EX_USAGE: bad command line
 inline constexpr int kExitDataErr = 65;   // EX_DATAERR: input it cannot decode
@@ -39,8 +42,15 @@ std::filesystem::path stateDirOf(const Globals& g);
 /// raidmond's control socket: `override` (a --socket option) if given, else STATE_DIR/raidmond.sock.
 std::filesystem::path agentSocket(const Globals& g, const std::string& override);
 
-/// Print "raidmon: <message>" to stderr.
+/// Print "raidmon: <message>" to stderr; in --json mode it is also kept for the error document
+/// (jsonErrorDocument).
 void printError(std::string_view message);
+
+/// In --json mode a command that fails without printing a document prints this one on stdout:
+/// {"format_version": 1, "error": {"message": first error, "messages": [every error]},
+///  "exit_status": N} (docs/schema/error.schema.json). `fallback` is the message when none was
+/// printed through printError (a command-line error).
+std::string jsonErrorDocument(int exitStatus, std::string_view fallback);
 
 /// A subcommand: registers its options on `app`; the callback it installs sets `exitCode`.
 using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);

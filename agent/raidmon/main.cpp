@@ -59,6 +59,30 @@ private:
     std::string buf_;
 };
 
+/// --json: passes stdout through unchanged and remembers whether a document was written, so a
+/// failed command that wrote none can print its error as JSON (jsonErrorDocument).
+class CountingBuf final : public std::streambuf {
+public:
+    explicit CountingBuf(std::streambuf* dest) : dest_(dest) {}
+    bool wrote() const { return wrote_; }
+
+protected:
+    int_type overflow(int_type c) override {
+        if (traits_type::eq_int_type(c, traits_type::eof())) return traits_type::not_eof(c);
+        wrote_ = true;
+        return dest_->sputc(traits_type::to_char_type(c));
+    }
+    std::streamsize xsputn(const char* s, std::streamsize n) override {
+        wrote_ = wrote_ || n > 0;
+        return dest_->sputn(s, n);
+    }
+    int sync() override { return dest_->pubsync(); }
+
+private:
+    std::streambuf* dest_;
+    bool wrote_ = false;
+};
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -67,9 +91,10 @@ int main(int argc, char** argv) {
     bool json = false;
     for (int i = 1; i < argc; ++i) json = json || std::strcmp(argv[i], "--json") == 0;
     TerminalSafeBuf safeOut(std::cout.rdbuf()), safeErr(std::cerr.rdbuf());
+    CountingBuf jsonOut(std::cout.rdbuf());
     std::streambuf* const realOut = std::cout.rdbuf();
     std::streambuf* const realErr = std::cerr.rdbuf();
-    if (!json) std::cout.rdbuf(&safeOut);
+    std::cout.rdbuf(json ? static_cast<std::streambuf*>(&jsonOut) : &safeOut);
     std::cerr.rdbuf(&safeErr);
     struct Restore {
         std::streambuf *out, *err;
@@ -80,7 +105,8 @@ int main(int argc, char** argv) {
             std::cerr.rdbuf(err);
         }
     } restore{realOut, realErr};
-    return [&]() -> int {
+    std::string usageError;
+    const int rc = [&]() -> int {
     CLI::App app{"raidmon: disks, RAID arrays and enclosure slots of this server"};
     app.require_subcommand(1);
     app.fallthrough();  // global options may follow the subcommand: "raidmon status --json"
@@ -116,6 +142,7 @@ int main(int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         int rc = app.exit(e);
+        if (rc != 0) usageError = e.what();
         return rc == 0 ? 0 : kExitUsage;
     } catch (const std::exception& e) {
         printError(std::string("internal error: ") + e.what());
@@ -123,4 +150,7 @@ int main(int argc, char** argv) {
     }
     return exitCode;
     }();
+    // --json: a failure that printed no document says so in JSON on stdout (raidmon(8)).
+    if (json && rc != 0 && !jsonOut.wrote()) std::cout << jsonErrorDocument(rc, usageError) << '\n';
+    return rc;
 }

@@ -50,13 +50,15 @@ int main(int argc, char** argv) {
     CLI::App app{"raidmond: watches disks and RAID arrays and ships events to a panel"};
     app.set_version_flag("--version", raidmon::kVersion);
     std::string config, checkConfig, stateDir, procDir, etcDir, sysDir;
-    bool noDeviceIo = false;
+    bool noDeviceIo = false, foregroundDefaults = false;
     int verbose = 0;
     app.add_option("--config", config, "Configuration file (TOML, see docs/agent.md)");
     app.add_option("--check-config", checkConfig, "Validate a configuration file and exit (0, or 78 naming the key and line)");
     app.add_option("--state-dir", stateDir, "State directory (overrides agent.state_dir)");
     app.add_option("--proc", procDir, "Directory to read instead of /proc");
     app.add_option("--etc", etcDir, "Directory to read instead of /etc");
+    app.add_flag("--foreground-defaults", foregroundDefaults,
+                 "Run without a configuration file: built-in defaults, no sinks (events only in the outbox)");
     app.add_flag("--no-device-io", noDeviceIo, "Never open device nodes (no native SMART, no smartctl)");
     app.add_flag("-v,--verbose", verbose, "Debug logging");
     try {
@@ -85,6 +87,17 @@ int main(int argc, char** argv) {
             }
         std::printf("%s: OK (%zu sinks)\n", checkConfig.c_str(), c->sinks.size());
         return 0;
+    }
+    // A bare `raidmond` would poll the disks and deliver nowhere: the defaults are asked for by name.
+    if (config.empty() && !foregroundDefaults) {
+        std::fprintf(stderr, "raidmond: no configuration file: give --config FILE (the packaged one is "
+                             "/etc/raidmon/raidmond.toml), or --foreground-defaults to run with the built-in "
+                             "defaults and no sinks\n");
+        return kExitUsage;
+    }
+    if (!config.empty() && foregroundDefaults) {
+        std::fprintf(stderr, "raidmond: --config and --foreground-defaults exclude each other\n");
+        return kExitUsage;
     }
     raidmon::AgentConfig cfg;
     if (!config.empty()) {

@@ -9,8 +9,12 @@ made with no_device_io=True and the testbed's proc/ and etc/, never this machine
 import json
 import os
 import pathlib
+import subprocess
+import time
 
 import pytest
+
+import raidmon
 
 
 def pytest_addoption(parser):
@@ -129,3 +133,51 @@ def fake_tools(tmp_path, monkeypatch):
     monkeypatch.setenv("FAKE_TOOL_LOG", str(log))
     monkeypatch.setenv("FAKE_IPMITOOL_STATE", str(tmp_path / "identify.state"))
     return bindir, log
+
+
+@pytest.fixture(scope="session")
+def agent(testbed, raidmond, tmp_path_factory):
+    """raidmon.Agent of a raidmond running inside the sas12 testbed (file sink, heartbeat every
+    second) for the session; test_agent.py and test_schema.py use it."""
+    name, root, _ = testbed
+    if name != "sas12":
+        pytest.skip("the agent tests run in sas12")
+    tmp = tmp_path_factory.mktemp("agent")
+    events = tmp / "events.jsonl"
+    config = tmp / "raidmond.toml"
+    # A heartbeat every second gives watch() something new to deliver.
+    config.write_text(
+        '[agent]\nheartbeat = "1s"\nmd_poll = "200ms"\nsmart_interval = 0\ncontroller_interval = 0\n'
+        f'rate_limit_max = 1000\nprogress_interval = 0\n\n[[sink]]\ntype = "file"\npath = "{events}"\n'
+    )
+    state = tmp / "state"
+    log = open(tmp / "agent.log", "w")
+    proc = subprocess.Popen(
+        [str(raidmond), "--config", str(config), "--state-dir", str(state), "--proc", str(root / "proc"), "--etc",
+         str(root / "etc"), "--no-device-io"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(1500):
+            if (state / "raidmond.sock").exists() or proc.poll() is not None:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, (tmp / "agent.log").read_text()
+        a = raidmon.Agent(state)
+        # The socket appears before the agent listens on it, and the start events are committed
+        # after its first scan: wait for both (the agent's log says why if it never comes).
+        deadline = time.monotonic() + 60
+        ready = False
+        while not ready and time.monotonic() < deadline and proc.poll() is None:
+            try:
+                ready = any(e.kind == "array.degraded" for e in a.events())
+            except raidmon.IOFailureError:
+                pass
+            if not ready:
+                time.sleep(0.05)
+        assert ready, (tmp / "agent.log").read_text()
+        yield a
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()

@@ -15,50 +15,7 @@ import pytest
 import raidmon
 
 
-@pytest.fixture(scope="module")
-def agent(testbed, raidmond, tmp_path_factory):
-    name, root, _ = testbed
-    if name != "sas12":
-        pytest.skip("the agent tests run in sas12")
-    tmp = tmp_path_factory.mktemp("agent")
-    events = tmp / "events.jsonl"
-    config = tmp / "raidmond.toml"
-    # A heartbeat every second gives watch() something new to deliver.
-    config.write_text(
-        '[agent]\nheartbeat = "1s"\nmd_poll = "200ms"\nsmart_interval = 0\ncontroller_interval = 0\n'
-        f'rate_limit_max = 1000\nprogress_interval = 0\n\n[[sink]]\ntype = "file"\npath = "{events}"\n'
-    )
-    state = tmp / "state"
-    log = open(tmp / "agent.log", "w")
-    proc = subprocess.Popen(
-        [str(raidmond), "--config", str(config), "--state-dir", str(state), "--proc", str(root / "proc"), "--etc",
-         str(root / "etc"), "--no-device-io"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
-        for _ in range(1500):
-            if (state / "raidmond.sock").exists() or proc.poll() is not None:
-                break
-            time.sleep(0.01)
-        assert proc.poll() is None, (tmp / "agent.log").read_text()
-        a = raidmon.Agent(state)
-        # The socket appears before the agent listens on it, and the start events are committed
-        # after its first scan: wait for both (the agent's log says why if it never comes).
-        deadline = time.monotonic() + 60
-        ready = False
-        while not ready and time.monotonic() < deadline and proc.poll() is None:
-            try:
-                ready = any(e.kind == "array.degraded" for e in a.events())
-            except raidmon.IOFailureError:
-                pass
-            if not ready:
-                time.sleep(0.05)
-        assert ready, (tmp / "agent.log").read_text()
-        yield a
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+# The `agent` fixture (a raidmond in sas12 for the session) is in conftest.py.
 
 
 def test_stored_events(agent, testbed):

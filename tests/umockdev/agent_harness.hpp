@@ -151,9 +151,15 @@ inline void requireBroker() {
     BOOST_TEST_REQUIRE(fs::exists("/usr/sbin/mosquitto"), "mosquitto (the broker) is not installed: bash tools/deps.sh installs it");
 }
 
+/// The CloudEvents `sequence` of outbox number `n`: zero-padded to 20 digits (docs/agent.md).
+inline std::string sequenceString(std::uint64_t n) {
+    std::string s = std::to_string(n);
+    return std::string(20 - s.size(), '0') + s;
+}
+
 /// Delivered in order, nothing missing: the outbox sequence counts 1, 2, 3, ... through `evs`.
 inline void expectInSequence(const std::vector<Json>& evs) {
-    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+    for (std::size_t i = 0; i < evs.size(); ++i) BOOST_TEST(evs[i]["sequence"] == sequenceString(i + 1));
 }
 
 /// Run a command (an argument vector, no shell) with its output discarded; its exit status.

@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(sas12_pull_degrade_rebuild_finish_into_a_file_sink) {
     // Delivery: in order, each id once, the sequence counting up without gaps.
     std::set<std::string> ids;
     for (std::size_t i = 0; i < evs.size(); ++i) {
-        BOOST_TEST(evs[i]["sequence"] == std::to_string(i + 1));
+        BOOST_TEST(evs[i]["sequence"] == sequenceString(i + 1));
         BOOST_TEST(ids.insert(evs[i]["id"].get<std::string>()).second);
     }
 

@@ -156,7 +156,7 @@ srv.serve_forever()
     std::size_t started = 0;
     for (std::size_t i = 0; i < got.size(); ++i) {
         BOOST_TEST(got[i]["cn"] == "raidmond-test-client");
-        BOOST_TEST(got[i]["event"]["sequence"] == std::to_string(i + 1));
+        BOOST_TEST(got[i]["event"]["sequence"] == sequenceString(i + 1));
         started += got[i]["event"]["type"] == "io.raidmon.agent.started" ? 1 : 0;
     }
     BOOST_TEST(started == 3u);

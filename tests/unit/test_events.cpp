@@ -226,7 +226,12 @@ BOOST_AUTO_TEST_CASE(cloudevent_envelope) {
     BOOST_TEST(j["type"] == "io.raidmon.array.degraded");
     BOOST_TEST(j["time"] == "2025-11-25T02:20:00.123Z");
     BOOST_TEST(j["subject"] == "array/md-1111");
-    BOOST_TEST(j["sequence"] == "42");
+    BOOST_TEST(j["sequence"] == "00000000000000000042");
+    // the sequence extension orders by string: 9 < 10 < 2^64-1 as strings too
+    const auto seqOf = [&](std::uint64_t n) { return Json::parse(toCloudEvent(e, id, n))["sequence"].get<std::string>(); };
+    BOOST_TEST(seqOf(9) < seqOf(10));
+    BOOST_TEST(seqOf(10) < seqOf(18446744073709551615ull));
+    BOOST_TEST(seqOf(18446744073709551615ull) == "18446744073709551615");
     BOOST_TEST(j["data"]["severity"] == "critical");
     BOOST_TEST(j["data"]["host"]["dmi"]["product_serial"] == "S2148");
     BOOST_TEST(j["data"]["host"]["interfaces"][0]["mac"] == "ac:1f:6b:4c:01:42");

@@ -197,6 +197,38 @@ BOOST_AUTO_TEST_CASE(controller_arrays_and_slots) {
                std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(a_drive_target_names_its_bay) {
+    auto inv = mdHost();
+    // sdb in bay 2 of an SES enclosure whose slot carries the label; sdc's location has its own.
+    Enclosure e;
+    e.id = "0x500304801f3e2a7f";
+    Slot sl;
+    sl.index = 2;
+    sl.label = "Slot02";
+    e.slots.push_back(sl);
+    inv.enclosures.push_back(e);
+    inv.drives[1].location.enclosure = e.id;
+    inv.drives[1].location.slot = 2;
+    inv.drives[2].location.enclosure = "pcie";
+    inv.drives[2].location.slot = 5;
+    inv.drives[2].location.label = "NVMe bay 5";
+    auto b = assess(inv, "sdb");
+    BOOST_TEST(*b.target.driveId == "ST4000NM_B");
+    BOOST_TEST(*b.target.enclosureId == e.id);
+    BOOST_TEST(*b.target.slotIndex == 2);
+    BOOST_TEST(*b.target.slotLabel == "Slot02");
+    const std::string j = toJson(b, -1);
+    BOOST_TEST(j.find("\"target\":{\"drive\":\"ST4000NM_B\",\"enclosure\":\"0x500304801f3e2a7f\",\"slot\":2,\"label\":\"Slot02\"}") !=
+                   std::string::npos,
+               j);
+    auto c = assess(inv, "sdc");
+    BOOST_TEST(*c.target.slotLabel == "NVMe bay 5");
+    // a drive whose bay nobody knows: the bay stays null, never made up
+    auto a = assess(inv, "sda");
+    BOOST_TEST(!a.target.enclosureId.has_value());
+    BOOST_TEST(toJson(a, -1).find("\"slot\":null") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(lookups_fail_clearly) {
     auto inv = mdHost();
     auto t = resolveRemovalTarget(inv, "sdz");

@@ -13,6 +13,11 @@
 RAIDMON_API_BEGIN
 namespace raidmon {
 
+/// @brief The version of the JSON documents' layout (`format_version` in each document: status,
+/// plan, predict, safe-to-remove, the error document of `raidmon --json`), whose JSON Schemas are
+/// docs/schema/*.schema.json. A field added keeps it; a field removed, renamed or retyped raises it.
+inline constexpr int kJsonFormatVersion = 1;
+
 /// @brief Render as JSON. indent < 0: one line; otherwise pretty-printed with that indent.
 std::string toJson(const Inventory& inv, int indent = 2);
 std::string toJson(const Drive& d, int indent = 2);

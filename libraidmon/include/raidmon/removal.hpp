@@ -59,10 +59,11 @@ struct RemovalImpact {
     std::vector<std::string> reasons;
 };
 
-/// @brief What was asked about: a drive, or a slot (which may be empty).
+/// @brief What was asked about: a drive (with its bay when the inventory knows it), or a slot (which
+/// may be empty).
 struct RemovalTarget {
     std::optional<std::string> driveId;      ///< Drive::id
-    std::optional<std::string> enclosureId;  ///< set when the target was a slot
+    std::optional<std::string> enclosureId;  ///< the slot asked about, or the bay of the drive asked about (when known)
     std::optional<int> slotIndex;
     std::optional<std::string> slotLabel;
 };

@@ -204,7 +204,8 @@ Json toJsonValue(const Host& h) {
 }
 
 Json toJsonValue(const Inventory& inv) {
-    return Json{{"raidmon_version", kVersion},
+    return Json{{"format_version", kJsonFormatVersion},
+                {"raidmon_version", kVersion},
                 {"health", toString(inv.health)},
                 {"reasons", strings(inv.reasons)},
                 {"host", toJsonValue(inv.host)},

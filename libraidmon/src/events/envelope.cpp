@@ -97,8 +97,14 @@ std::string toCloudEvent(const Event& ev, const HostIdentity& id, std::optional<
            {"time", rfc3339(ev.time)},
            {"subject", ev.subject},
            {"datacontenttype", "application/json"}};
-    // CloudEvents "sequence" extension (extensions/sequence.md): a string, ordered per source.
-    if (sequence) j["sequence"] = std::to_string(*sequence);
+    // CloudEvents "sequence" extension (extensions/sequence.md): a string whose lexical order is the
+    // order of the events per source, so the outbox's number is zero-padded to the 20 digits of
+    // any 64-bit value ("00000000000000000010" sorts after "00000000000000000009").
+    if (sequence) {
+        char digits[24];
+        std::snprintf(digits, sizeof digits, "%020llu", static_cast<unsigned long long>(*sequence));
+        j["sequence"] = digits;
+    }
     j["data"] = std::move(data);
     return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // JSON of the rebuild model (keys fixed by REBUILD-MODEL.md) and of safe-to-remove.
+#include <raidmon/json.hpp>
 #include <raidmon/rebuild.hpp>
 #include <raidmon/removal.hpp>
 
@@ -33,7 +34,8 @@ std::string toJson(const RebuildResult& r, int indent) {
                                {"p_ure", m.pUre},
                                {"risk_share", m.riskShare},
                                {"reasons", strings(m.reasons)}});
-    Json j{{"p_ure", r.pUre},
+    Json j{{"format_version", kJsonFormatVersion},
+           {"p_ure", r.pUre},
            {"p_array_loss", r.pArrayLoss},
            {"p_sector_loss", r.pSectorLoss},
            {"p_clean", r.pClean},
@@ -62,7 +64,8 @@ std::string toJson(const RemovalAssessment& a, int indent) {
                               {"redundancy_before", opt(i.redundancyBefore)},
                               {"redundancy_after", opt(i.redundancyAfter)},
                               {"reasons", strings(i.reasons)}});
-    Json j{{"target", Json{{"drive", opt(a.target.driveId)},
+    Json j{{"format_version", kJsonFormatVersion},
+           {"target", Json{{"drive", opt(a.target.driveId)},
                            {"enclosure", opt(a.target.enclosureId)},
                            {"slot", opt(a.target.slotIndex)},
                            {"label", opt(a.target.slotLabel)}}},

@@ -267,7 +267,17 @@ Result<const Array*> findArray(const Inventory& inv, std::string_view spec) {
 
 Result<RemovalTarget> resolveRemovalTarget(const Inventory& inv, std::string_view spec) {
     auto d = findDrive(inv, spec);
-    if (d) return RemovalTarget{(*d)->id, std::nullopt, std::nullopt, std::nullopt};
+    if (d) {
+        // The bay the drive sits in, as `raidmon status` knows it: the technician pulls a bay.
+        const Location& loc = (*d)->location;
+        RemovalTarget t{(*d)->id, loc.enclosure, loc.slot, loc.label};
+        if (!t.slotLabel && loc.enclosure && loc.slot)
+            for (const auto& e : inv.enclosures)
+                if (e.id == *loc.enclosure)
+                    for (const auto& sl : e.slots)
+                        if (sl.index == *loc.slot) t.slotLabel = sl.label;
+        return t;
+    }
     if (!d.error().is(errc::not_found)) return tl::unexpected(d.error());
 
     std::vector<std::pair<const Enclosure*, const Slot*>> hits;
