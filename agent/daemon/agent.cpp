@@ -542,7 +542,6 @@ std::string Agent::hotswapControl(const ControlRequest& req) {
     if (!cfg_.hotswap) return "ERROR the hot-swap assistant is off ([hotswap] enabled = false)\n";
     auto answer = [](const std::vector<std::string>& lines) { return okAnswer(lines, [](const std::string& l) { return l; }); };
     if (req.kind == K::hotswapList) return okAnswer(incidents_, [](const Incident& i) { return toJson(i, -1); });
-    const auto now = ctx_.clock->now();
     if (req.kind == K::hotswapWorkorder) {
         const Incident* i = findIncident(incidents_, req.subject);
         if (!i) return "ERROR not found: no incident " + detail::quoteForError(req.subject) + "\n";
@@ -838,7 +837,7 @@ Result<void> Agent::run() {
     // start, naming its file (never its contents).
     for (const auto& kc : cfg_.commandKeys) {
         auto k = CommandKey::load(kc);
-        if (!k) return fail(k.error().code, k.error().message + " (configured at line " + std::to_string(kc.line) + ")");
+        if (!k) return tl::unexpected(Error(k.error().code, k.error().message + " (configured at line " + std::to_string(kc.line) + ")"));
         commandKeys_.push_back(std::move(*k));
     }
     commandRate_ = CommandRateLimiter(cfg_.commandRateMax, cfg_.commandRateWindow);

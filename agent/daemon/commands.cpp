@@ -95,7 +95,7 @@ Result<CommandKey> CommandKey::load(const CommandKeyConfig& cfg) {
     auto text = detail::readFile(cfg.file);
     if (!text) {
         if (text.error().is(errc::device_gone)) return fail(errc::not_found, name + ": no such file");
-        return fail(text.error().code, name + ": " + text.error().message);
+        return tl::unexpected(Error(text.error().code, name + ": " + text.error().message));
     }
     return fromPem(*text, cfg.file, cfg.allow);
 }

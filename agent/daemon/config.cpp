@@ -394,7 +394,7 @@ Result<void> parseCommands(const Ctx& c, const toml::table& t, AgentConfig& cfg)
                         for (const auto& vn : *verbs) {
                             std::string verb;
                             TRY_ASSIGN(verb, string(c, vn, kkey));
-                            if (!isCommandVerb(verb))
+                            if (!agent::isCommandVerb(verb))
                                 return tl::unexpected(keyError(c, vn, kkey, "no verb " + detail::quoteForError(verb) +
                                                                                  " (identify, locate, hotswap.confirm, hotswap.cancel, console.code, ping, status)"));
                             kc.allow.push_back(verb);

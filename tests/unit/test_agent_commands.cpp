@@ -60,7 +60,7 @@ std::string reasonOf(const CommandResult<Command>& r) { return r ? std::string("
 } // namespace
 
 BOOST_AUTO_TEST_CASE(base64url_is_strict_and_round_trips) {
-    for (std::string s : {"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)}) {
+    for (const std::string& s : std::vector<std::string>{"", "f", "fo", "foo", "foob", "fooba", "foobar", std::string("\0\xff\xfe", 3)}) {
         auto e = base64urlEncode(s);
         BOOST_TEST(e.find('=') == std::string::npos);
         BOOST_TEST(base64urlDecode(e).value_or("<none>") == s);
