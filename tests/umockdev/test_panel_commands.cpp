@@ -293,3 +293,37 @@ BOOST_AUTO_TEST_CASE(refused_commands_each_name_their_reason_and_change_nothing)
     BOOST_TEST(std::filesystem::exists(leases) == hadLeases);
     BOOST_TEST(agent.stop() == 0);
 }
+
+BOOST_AUTO_TEST_CASE(raidmon_command_sign_verify_and_send_over_the_control_socket) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    Broker broker(t.path);
+    KeyPair panel(t.path, "panel");
+    Agent agent(t, tb, broker, panel, R"(["locate"])");
+    agent.start();
+    waitEvents(agent.events, [](const auto& e) { return countType(e, "agent.started") >= 1; });
+    waitControl(agent.state);
+    const std::string r = tb.root().string();
+    // --aud defaults to the machine-id of the host --etc describes: the testbed's.
+    auto sign = tb.run({RAIDMON_CLI, "command", "sign", "--key", panel.priv.string(), "--cmd", "locate", "--claim", "target=Slot05",
+                        "--etc", r + "/etc"});
+    BOOST_TEST_INFO("stderr: " << sign.err);
+    BOOST_REQUIRE(sign.exitStatus == 0);
+    const std::string jwt = sign.out.substr(0, sign.out.find('\n'));
+    const auto before = enclosureLights(tb);
+    auto verify = tb.run({RAIDMON_CLI, "command", "verify", jwt, "--state-dir", agent.state.string()});
+    BOOST_TEST_INFO("stderr: " << verify.err);
+    BOOST_TEST(verify.exitStatus == 0);
+    BOOST_TEST(changedLights(before, enclosureLights(tb)).empty());  // verify runs nothing
+    auto send = tb.run({RAIDMON_CLI, "command", "send", jwt, "--state-dir", agent.state.string()});
+    BOOST_TEST_INFO("stderr: " << send.err << " agent log: " << slurp(t.path / "agent.log"));
+    BOOST_REQUIRE(send.exitStatus == 0);
+    auto diff = changedLights(before, enclosureLights(tb));
+    BOOST_REQUIRE(diff.size() == 1u);
+    BOOST_TEST(diff.begin()->first == "0:0:12:0/Slot05/locate");
+    BOOST_TEST(diff.begin()->second == "1");
+    auto again = tb.run({RAIDMON_CLI, "command", "send", jwt, "--state-dir", agent.state.string()});
+    BOOST_TEST(again.exitStatus == 1);
+    BOOST_TEST(again.err.find("rejected replay") != std::string::npos, again.err);
+    BOOST_TEST(agent.stop() == 0);
+}
