@@ -14,6 +14,7 @@
 #include "daemon/agent.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/outbox.hpp"
+#include "daemon/sinks.hpp"
 #include "temp_dir.hpp"
 
 using namespace raidmon;
@@ -243,4 +244,16 @@ host = "127.0.0.1"
     bad("[[commands.key]]\nfile = \"/k.pem\"\nallow = [\"ping\"]\nalow = 1\n", "key 'commands.key[1].alow': unknown key");
     bad("[commands]\nrate = 1\n", "key 'commands.rate': unknown key");
     bad("[[sink]]\ntype = \"mqtt\"\nhost = \"h\"\ncommand_topic = \"raidmon/+/cmd\"\n", "command_topic': no MQTT wildcards");
+}
+
+BOOST_AUTO_TEST_CASE(a_webhook_answer_carries_commands_only_as_application_jwt) {
+    const std::string body = "eyJ.a.b\r\n\n  eyJ.c.d  \n";
+    const auto two = webhookCommands(200, "application/jwt; charset=utf-8", body);
+    BOOST_REQUIRE(two.size() == 2u);
+    BOOST_TEST(two[0] == "eyJ.a.b");
+    BOOST_TEST(two[1] == "eyJ.c.d");
+    BOOST_TEST(webhookCommands(204, "Application/JWT", "x.y.z").size() == 1u);
+    BOOST_TEST(webhookCommands(200, "text/plain", body).empty());  // an ordinary "ok" answer
+    BOOST_TEST(webhookCommands(500, "application/jwt", body).empty());
+    BOOST_TEST(webhookCommands(409, "application/jwt", body).empty());
 }
