@@ -13,6 +13,8 @@ PKGS=(
   pybind11-dev python3-dev
   # the Python module's tests
   python3-pytest
+  # docs/panel.md's example and its test: signing commands as a panel does (PyJWT, EdDSA through cryptography)
+  python3-jwt python3-cryptography
   # tests and benchmarks: Boost.Test, umockdev (testbeds), real tools used side by side
   libboost-test-dev umockdev libumockdev-dev libbenchmark-dev util-linux smartmontools mdadm
   # systemd-analyze verify checks the shipped unit

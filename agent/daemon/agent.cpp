@@ -23,10 +23,12 @@
 
 #include <raidmon/controllers.hpp>
 #include <raidmon/inventory.hpp>
+#include <raidmon/json.hpp>
 #include <raidmon/led.hpp>
 #include <raidmon/smart.hpp>
 #include <raidmon/version.hpp>
 
+#include "daemon/commands.hpp"
 #include "daemon/control_proto.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/hotswap_exec.hpp"
@@ -183,6 +185,23 @@ private:
     bool smartPolls() const;
     void saveHotswap();
     std::string hotswapControl(const ControlRequest& req);
+    /// Confirm or cancel an incident (the control socket's HOTSWAP, a panel's hotswap.* command):
+    /// its events and actions run, the incidents are saved. The incident as JSON (one line).
+    Result<std::string> changeIncident(ControlRequest::Kind kind, const std::string& id, const std::string& reason);
+    /// A signed command (docs/panel.md, "Commands") from `transport`: verified, checked against
+    /// replay and the key's rate, run, and reported as io.raidmon.command.* events. `size` is its
+    /// size as received (a transport may keep only the first kMaxCommandBytes + 1). `run` false:
+    /// only verified (COMMAND CHECK): nothing is recorded, run or reported.
+    /// The control socket's answer: "OK", one JSON line, "END", or "ERROR rejected REASON: ...".
+    std::string command(const std::string& transport, std::string_view text, std::size_t size, bool run);
+    /// Carry out a verified command's verb; ok false with the reason when it could not.
+    struct CommandOutcome {
+        bool ok = false;
+        std::string message;
+        detail::Json result;
+    };
+    CommandOutcome runCommand(const Command& cmd);
+    void emitCommandEvent(const std::string& kind, const std::string& jti, const std::string& message, detail::Json entity);
     Result<Inventory> scan(const Reread& what);
     void rescan(const Reread& what);
     void emit(std::vector<Event> evs);
@@ -207,6 +226,9 @@ private:
     std::vector<Incident> incidents_;
     std::optional<detail::InventoryParts> parts_;  ///< the last scan in parts, for partial rescans
     std::unique_ptr<Outbox> outbox_;
+    CommandInbox commands_;                  ///< commands the sinks received (before workers_: they push into it)
+    std::vector<CommandKey> commandKeys_;    ///< [[commands.key]], loaded at start
+    CommandRateLimiter commandRate_{30, std::chrono::seconds(60)};
     std::vector<std::unique_ptr<DeliveryWorker>> workers_;
     std::unique_ptr<DeviceMonitor> monitor_;
     std::vector<MdWatch> mdWatches_;
@@ -520,7 +542,6 @@ std::string Agent::hotswapControl(const ControlRequest& req) {
     if (!cfg_.hotswap) return "ERROR the hot-swap assistant is off ([hotswap] enabled = false)\n";
     auto answer = [](const std::vector<std::string>& lines) { return okAnswer(lines, [](const std::string& l) { return l; }); };
     if (req.kind == K::hotswapList) return okAnswer(incidents_, [](const Incident& i) { return toJson(i, -1); });
-    const auto now = ctx_.clock->now();
     if (req.kind == K::hotswapWorkorder) {
         const Incident* i = findIncident(incidents_, req.subject);
         if (!i) return "ERROR not found: no incident " + detail::quoteForError(req.subject) + "\n";
@@ -531,24 +552,172 @@ std::string Agent::hotswapControl(const ControlRequest& req) {
                        {"svg", toSvg(wo, current_)}};
         return answer({j.dump()});
     }
-    Result<HotswapStep> r = fail(errc::invalid_argument, "");
-    std::string id = req.subject;
-    if (req.kind == K::hotswapOpen) {
-        r = openIncident(incidents_, current_, req.subject, cfg_.hotswapPolicy, now);
-        if (r && !incidents_.empty()) id = incidents_.back().id;
-    } else if (req.kind == K::hotswapConfirm) {
-        r = confirmIncident(incidents_, req.subject, now);
-    } else if (req.kind == K::hotswapCancel) {
-        r = cancelIncident(incidents_, req.subject, req.reason.empty() ? "cancelled by an operator" : req.reason, now);
-    } else {
-        return "ERROR unknown request\n";
-    }
+    if (req.kind != K::hotswapOpen && req.kind != K::hotswapConfirm && req.kind != K::hotswapCancel) return "ERROR unknown request\n";
+    auto r = changeIncident(req.kind, req.subject, req.reason.empty() ? "cancelled by an operator" : req.reason);
     if (!r) return std::string("ERROR ") + (r.error().is(errc::not_found) ? "not found: " : "") + r.error().message + "\n";
+    return answer({*r});
+}
+
+Result<std::string> Agent::changeIncident(ControlRequest::Kind kind, const std::string& subject, const std::string& reason) {
+    using K = ControlRequest::Kind;
+    if (!cfg_.hotswap) return fail(errc::unsupported, "the hot-swap assistant is off ([hotswap] enabled = false)");
+    const auto now = ctx_.clock->now();
+    Result<HotswapStep> r = fail(errc::invalid_argument, "");
+    std::string id = subject;
+    if (kind == K::hotswapOpen) {
+        r = openIncident(incidents_, current_, subject, cfg_.hotswapPolicy, now);
+        if (r && !incidents_.empty()) id = incidents_.back().id;
+    } else if (kind == K::hotswapConfirm) {
+        r = confirmIncident(incidents_, subject, now);
+    } else {
+        r = cancelIncident(incidents_, subject, reason, now);
+    }
+    if (!r) return tl::unexpected(r.error());
     emit(std::move(r->events));
     runActions(std::move(r->actions));
     saveHotswap();
     const Incident* i = findIncident(incidents_, id);
-    return answer({i ? toJson(*i, -1) : "{}"});
+    return i ? toJson(*i, -1) : std::string("{}");
+}
+
+void Agent::emitCommandEvent(const std::string& kind, const std::string& jti, const std::string& message, detail::Json entity) {
+    Event e;
+    e.type = "io.raidmon.command." + kind;
+    e.subject = jti.empty() ? std::string("command") : "command/" + jti;
+    e.severity = kind == "rejected" || kind == "failed" ? Severity::warning : Severity::info;
+    e.message = message;
+    e.entityJson = entity.dump(-1, ' ', false, detail::Json::error_handler_t::replace);
+    emit({std::move(e)});
+}
+
+std::string Agent::command(const std::string& transport, std::string_view text, std::size_t size, bool run) {
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(ctx_.clock->now().time_since_epoch()).count();
+    CommandResult<Command> v = size > kMaxCommandBytes ? tl::unexpected(commandTooLarge(size))
+                                                       : verifyCommand(text, commandKeys_, id_.host.machineId.value_or(""), now);
+    if (v && run) {
+        // The key's rate first (a replayed flood costs no write), then the replay record, committed
+        // before anything is done: a crash after it never runs the command twice.
+        auto no = [&](std::string reason, std::string message) {
+            return tl::unexpected(Rejection{std::move(reason), std::move(message), v->jti, v->verb, v->key});
+        };
+        if (!commandRate_.admit(v->key, Clk::now())) {
+            v = no("rate_limited", "key " + v->key + " sent more than " + std::to_string(cfg_.commandRateMax) + " commands in " +
+                                       std::to_string(cfg_.commandRateWindow.count()) + " s ([commands] rate_limit_max)");
+        } else if (auto fresh = outbox_->rememberCommand(v->jti, v->exp, v->key, now); !fresh) {
+            v = no("unavailable", "the replay record cannot be written, so the command is not run: " + fresh.error().message);
+        } else if (!*fresh) {
+            v = no("replay", "a command with jti " + detail::quoteForError(v->jti, 128) + " was accepted already");
+        }
+    }
+    if (!v) {
+        const Rejection& r = v.error();
+        log(LogLevel::warning, "command rejected reason=" + r.reason + " transport=" + detail::printable(transport) +
+                                   (r.jti.empty() ? "" : " jti=" + detail::quoteForError(r.jti, 128)) + " detail=\"" + detail::printable(r.message) + "\"");
+        if (run)
+            emitCommandEvent("rejected", r.jti, "command refused (" + r.reason + "): " + r.message,
+                             detail::Json{{"jti", r.jti.empty() ? detail::Json(nullptr) : detail::Json(r.jti)},
+                                          {"cmd", r.verb.empty() ? detail::Json(nullptr) : detail::Json(r.verb)},
+                                          {"key", r.key.empty() ? detail::Json(nullptr) : detail::Json(r.key)},
+                                          {"transport", transport},
+                                          {"reason", r.reason},
+                                          {"detail", r.message}});
+        return "ERROR rejected " + r.reason + ": " + detail::printable(r.message) + "\n";
+    }
+    const Command& c = *v;
+    detail::Json entity{{"jti", c.jti}, {"cmd", c.verb}, {"key", c.key}, {"transport", transport}, {"exp", c.exp}};
+    if (!run) {
+        entity["checked"] = true;
+        return okAnswer(std::vector<std::string>{entity.dump()}, [](const std::string& l) { return l; });
+    }
+    log(LogLevel::info, "command accepted cmd=" + c.verb + " jti=" + detail::quoteForError(c.jti, 128) + " key=" + c.key + " transport=" +
+                            detail::printable(transport));
+    emitCommandEvent("accepted", c.jti, "command " + c.verb + " accepted from " + transport, entity);
+    const CommandOutcome out = runCommand(c);
+    entity["result"] = out.result;
+    if (!out.ok) entity["reason"] = out.message;
+    log(out.ok ? LogLevel::info : LogLevel::warning,
+        "command " + std::string(out.ok ? "done" : "failed") + " cmd=" + c.verb + " jti=" + detail::quoteForError(c.jti, 128) + " detail=\"" +
+            detail::printable(out.message) + "\"");
+    emitCommandEvent(out.ok ? "done" : "failed", c.jti, c.verb + ": " + out.message, entity);
+    const std::string line = entity.dump(-1, ' ', false, detail::Json::error_handler_t::replace);
+    if (!out.ok) return "ERROR failed: " + detail::printable(out.message) + "\n";
+    return okAnswer(std::vector<std::string>{line}, [](const std::string& l) { return l; });
+}
+
+Agent::CommandOutcome Agent::runCommand(const Command& c) {
+    CommandOutcome out;
+    const std::string why = "panel command " + c.verb + " jti=" + c.jti;
+    auto failed = [&](std::string message) {
+        out.ok = false;
+        out.message = std::move(message);
+        return out;
+    };
+    if (c.verb == "locate") {
+        // As `raidmon locate` does: record every drive's bay, find the one asked for, light it
+        // through the first backend that reaches it, read it back, lease it.
+        std::vector<std::string> notes;
+        SlotMemory memory;
+        if (auto m = rememberSlots(ctx_, cfg_.stateDir, current_)) memory = std::move(*m);
+        else notes.push_back("slot memory not available: " + m.error().message);
+        auto bay = resolveBay(current_, memory, c.target);
+        if (!bay) return failed("target " + detail::quoteForError(c.target, 128) + ": " + bay.error().message);
+        LedOptions lo;
+        lo.stateDir = cfg_.stateDir;
+        lo.duration = c.duration;
+        lo.reason = why;
+        const LedPattern pattern = c.state == "on" ? *parseLedPattern(c.pattern) : LedPattern::off;
+        auto change = setSlotLed(ctx_, current_, *bay, pattern, lo);
+        if (!change) return failed(change.error().message);
+        out.result = detail::Json::parse(toJson(*change, -1));
+        if (!notes.empty()) out.result["agent_notes"] = notes;
+        out.ok = change->verified;
+        out.message = std::string(toString(change->pattern)) + " on bay " + change->bay.label.value_or(std::to_string(change->bay.slot)) + " (" +
+                      change->bay.enclosure + ") via " + change->backend + (change->verified ? ", read back" : ", NOT verified");
+        if (!change->verified) return failed(out.message);
+        return out;
+    }
+    if (c.verb == "identify") {
+        LedOptions lo;
+        lo.stateDir = cfg_.stateDir;
+        lo.duration = c.duration;
+        lo.reason = why;
+        auto r = setServerIdentify(ctx_, c.state == "on", lo);
+        if (!r) return failed("server identify light: " + r.error().message);
+        out.ok = true;
+        out.message = "server identify light " + c.state;
+        out.result = detail::Json{{"identify", c.state}, {"notes", *r}};
+        return out;
+    }
+    if (c.verb == "hotswap.confirm" || c.verb == "hotswap.cancel") {
+        const bool confirm = c.verb == "hotswap.confirm";
+        auto r = changeIncident(confirm ? ControlRequest::Kind::hotswapConfirm : ControlRequest::Kind::hotswapCancel, c.incident,
+                                "cancelled by the panel (" + c.jti + ")");
+        if (!r) return failed("incident " + detail::quoteForError(c.incident, 128) + ": " + r.error().message);
+        out.ok = true;
+        out.result = detail::Json{{"incident", detail::Json::parse(*r)}};
+        out.message = "incident " + c.incident + (confirm ? " confirmed" : " cancelled") + "; state " +
+                      out.result["incident"].value("state", std::string("unknown"));
+        return out;
+    }
+    if (c.verb == "console.code") return failed("console identity not available: this agent has no console verification code to rotate");
+    if (c.verb == "ping") {
+        detail::Json ident = detail::Json::parse(toJson(id_.host, -1));
+        detail::Json ifs = detail::Json::array();
+        for (const auto& i : id_.interfaces) ifs.push_back({{"name", i.name}, {"mac", i.mac}});
+        out.result = detail::Json{{"identity", ident}, {"interfaces", ifs}};
+        emit({makeHeartbeat(current_)});
+        out.ok = true;
+        out.message = "pong; heartbeat sent";
+        return out;
+    }
+    if (c.verb == "status") {
+        out.result = detail::Json{{"status", detail::Json::parse(toJson(current_, -1))}};
+        for (auto& w : workers_) w->setStatus(statusJson());
+        out.ok = true;
+        out.message = "status snapshot: health " + std::string(toString(current_.health));
+        return out;
+    }
+    return failed("no verb " + detail::quoteForError(c.verb));
 }
 
 std::string Agent::control(const LineServer::Request& q, bool& keep) {
@@ -575,6 +744,10 @@ std::string Agent::control(const LineServer::Request& q, bool& keep) {
     using K = ControlRequest::Kind;
     switch (req->kind) {
     case K::watch: keep = true; return "OK\n";
+    case K::commandRun:
+    case K::commandCheck:
+        return command("control:" + (q.peer ? q.peer->describe() : std::string("unknown")), req->subject, req->subject.size(),
+                       req->kind == K::commandRun);
     case K::eventsAfter:
     case K::eventsSince: {
         auto r = req->kind == K::eventsAfter
@@ -660,11 +833,27 @@ Result<void> Agent::run() {
     id_ = readHostIdentity(ctx_);
     stats_.startTime = std::chrono::system_clock::now();
 
+    // Command keys before the sinks that receive commands: a key that cannot be read stops the
+    // start, naming its file (never its contents).
+    for (const auto& kc : cfg_.commandKeys) {
+        auto k = CommandKey::load(kc);
+        if (!k) return tl::unexpected(Error(k.error().code, k.error().message + " (configured at line " + std::to_string(kc.line) + ")"));
+        commandKeys_.push_back(std::move(*k));
+    }
+    commandRate_ = CommandRateLimiter(cfg_.commandRateMax, cfg_.commandRateWindow);
+    if (!commandKeys_.empty()) {
+        if (!id_.host.machineId)
+            log(LogLevel::warning, "commands: this host has no machine-id (/etc/machine-id): every command will be refused (aud)");
+        log(LogLevel::info, "commands: " + std::to_string(commandKeys_.size()) + " key(s); transports: control socket" +
+                                std::string(std::any_of(cfg_.sinks.begin(), cfg_.sinks.end(), [](const SinkConfig& s) { return s.type == "mqtt" && !s.commandTopic.empty(); }) ? ", mqtt" : "") +
+                                (std::any_of(cfg_.sinks.begin(), cfg_.sinks.end(), [](const SinkConfig& s) { return s.type == "webhook"; }) ? ", webhook answers" : ""));
+    }
+
     // Sinks first: a sink that cannot be built (unreadable token) stops the start, loudly.
     std::vector<std::pair<SinkConfig, std::unique_ptr<Sink>>> sinks;
     std::vector<std::string> names;
     for (const auto& sc : cfg_.sinks) {
-        auto s = makeSink(sc, id_);
+        auto s = makeSink(sc, id_, commandKeys_.empty() ? nullptr : &commands_);
         if (!s) return tl::unexpected(s.error());
         if (auto r = outbox_->registerSink(sc.name); !r) return tl::unexpected(r.error());
         sinks.emplace_back(sc, std::move(*s));
@@ -684,7 +873,9 @@ Result<void> Agent::run() {
     UnixSocketOptions uo;
     uo.mode = controlSocketMode(cfg_);
     uo.group = access_.controlGroup;
-    if (auto r = control_.listenUnix(sock, [this](const LineServer::Request& q, bool& k) { return control(q, k); }, uo); !r)
+    ServerLimits cl;
+    cl.maxRequest = kMaxCommandBytes + 1024;  // COMMAND RUN with the largest JWT the verifier reads (and a little more, refused by it)
+    if (auto r = control_.listenUnix(sock, [this](const LineServer::Request& q, bool& k) { return control(q, k); }, uo, cl); !r)
         return tl::unexpected(r.error());
     if (!cfg_.metricsListen.empty()) {
         // Sized for a hostile network: many connections at once, short deadlines, small requests.
@@ -763,6 +954,8 @@ Result<void> Agent::run() {
         if (monitor_) fds.push_back({monitor_->fd(), POLLIN, 0});
         const std::size_t mdIdx = fds.size();
         for (const auto& w : mdWatches_) fds.push_back({w.fd, POLLPRI | POLLERR, 0});
+        const std::size_t cmdIdx = fds.size();
+        fds.push_back({commands_.fd(), POLLIN, 0});
         const std::size_t ctlIdx = fds.size();
         control_.addFds(fds);
         const std::size_t metIdx = fds.size();
@@ -811,6 +1004,8 @@ Result<void> Agent::run() {
             nextMd = now + cfg_.mdPoll;
             if (auto md = mdTick(); !md.empty()) requestRescan(now, Reread::arrays(std::move(md)));
         }
+        if (fds[cmdIdx].revents & POLLIN)
+            for (const auto& item : commands_.take()) (void)command(item.transport, item.text, item.size, true);
         if (rescanPending && now >= rescanAt) {
             rescanPending = false;
             rescan(std::exchange(rescanWhat, Reread{}));

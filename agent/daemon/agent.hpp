@@ -46,6 +46,7 @@ struct SinkConfig {
     int port = 1883;
     std::string topic = "raidmon/{machine_id}/events";
     std::string statusTopic = "raidmon/{machine_id}/status";  ///< retained last status
+    std::string commandTopic = "raidmon/{machine_id}/cmd";    ///< signed commands (QoS 1); "" = none; only with [[commands.key]]
     bool tls = false;
     std::string username;
     std::string passwordFile;
@@ -60,6 +61,14 @@ struct SmartIntervalRule {
     std::string match;  ///< a drive id, serial or WWN exactly, else a glob over the model ("ST4000NM*")
     std::chrono::seconds interval{0};  ///< 0: never poll these drives
     int line = 0;                      ///< where it was configured
+};
+
+/// @brief One `[[commands.key]]` table: a panel's Ed25519 public key and the verbs it may use
+/// (docs/panel.md, "Commands").
+struct CommandKeyConfig {
+    std::string file;                ///< PEM public key
+    std::vector<std::string> allow;  ///< verbs (names of kCommandVerbs, daemon/commands.hpp)
+    int line = 0;                    ///< where the table starts in the configuration file
 };
 
 /// @brief The agent's configuration.
@@ -86,6 +95,9 @@ struct AgentConfig {
     unsigned controlSocketMode = 0;                       ///< [agent] control_socket_mode (0600, 0660, 0666); 0 = 0600, or 0660 with control_group
     bool hotswap = true;                                  ///< [hotswap] enabled: run the hot-swap assistant (docs/hotswap.md)
     HotswapPolicy hotswapPolicy;                          ///< [hotswap] add, allow_foreign_signatures, identify_server, ...
+    std::vector<CommandKeyConfig> commandKeys;            ///< [[commands.key]]; none = no remote commands
+    int commandRateMax = 30;                              ///< [commands] rate_limit_max: commands per key per window
+    std::chrono::seconds commandRateWindow{60};           ///< [commands] rate_limit_window
 };
 
 /// @brief How often the agent polls this drive's SMART: the first `[smart_intervals]` rule that

@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <toml++/toml.h>
 
+#include "daemon/commands.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 
@@ -267,7 +268,7 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
     static const std::set<std::string, std::less<>> fileKeys = {"path"};
     static const std::set<std::string, std::less<>> webhookKeys = {"url", "token_file", "hmac_secret_file", "hmac_header",
                                                                    "ca_file", "client_cert", "client_key", "timeout"};
-    static const std::set<std::string, std::less<>> mqttKeys = {"host", "port", "topic", "status_topic", "tls", "ca_file",
+    static const std::set<std::string, std::less<>> mqttKeys = {"host", "port", "topic", "status_topic", "command_topic", "tls", "ca_file",
                                                                 "client_cert", "client_key", "username", "password_file", "keepalive",
                                                                 "timeout"};
     const auto& allowed = s.type == "file" ? fileKeys : s.type == "webhook" ? webhookKeys : mqttKeys;
@@ -314,6 +315,7 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
             s.port = static_cast<int>(p);
         } else if (n == "topic") TRY_ASSIGN(s.topic, string(c, v, key));
         else if (n == "status_topic") TRY_ASSIGN(s.statusTopic, string(c, v, key, true));
+        else if (n == "command_topic") TRY_ASSIGN(s.commandTopic, string(c, v, key, true));
         else if (n == "tls") TRY_ASSIGN(s.tls, boolean(c, v, key));
         else if (n == "username") TRY_ASSIGN(s.username, string(c, v, key));
         else if (n == "password_file") TRY_ASSIGN(s.passwordFile, absolutePath(c, v, key));
@@ -338,6 +340,11 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
         if (s.topic.find('#') != std::string::npos || s.topic.find('+') != std::string::npos)
             return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
                                                     "topic': MQTT wildcards (#, +) cannot be published to");
+        // One host's commands only: a wildcard would take commands meant for others (they would
+        // be refused by their aud, but each costs a verification).
+        if (s.commandTopic.find('#') != std::string::npos || s.commandTopic.find('+') != std::string::npos)
+            return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
+                                                    "command_topic': no MQTT wildcards (#, +): this host's own topic only");
     }
     if (s.type == "mqtt" && !s.tls && !s.passwordFile.empty() && !isLoopbackHost(s.host))
         return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
@@ -350,6 +357,63 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
         return fail(errc::invalid_argument, c.origin + ":" + std::to_string(s.line) + ": key '" + prefix +
                                                 "retry_initial': must be > 0 and at most retry_max");
     if (s.name.empty()) s.name = s.type + "-" + std::to_string(index + 1);
+    return {};
+}
+
+/// [commands]: rate_limit_max, rate_limit_window, and the [[commands.key]] tables.
+Result<void> parseCommands(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
+    for (const auto& [k, v] : t) {
+        const std::string key = "commands." + std::string(k.str());
+        if (k.str() == "rate_limit_max") {
+            std::int64_t n = 0;
+            TRY_ASSIGN(n, integer(c, v, key, 1, 100000));
+            cfg.commandRateMax = static_cast<int>(n);
+        } else if (k.str() == "rate_limit_window") {
+            milliseconds d;
+            TRY_ASSIGN(d, duration(c, v, key));
+            cfg.commandRateWindow = duration_cast<seconds>(d);
+            if (cfg.commandRateWindow.count() == 0) return tl::unexpected(keyError(c, v, key, "must be at least 1s"));
+        } else if (k.str() == "key") {
+            const auto* arr = v.as_array();
+            if (!arr) return tl::unexpected(keyError(c, v, key, "must be an array of tables ([[commands.key]])"));
+            for (std::size_t i = 0; i < arr->size(); ++i) {
+                const std::string prefix = "commands.key[" + std::to_string(i + 1) + "].";
+                const auto* kt = (*arr)[i].as_table();
+                if (!kt) return tl::unexpected(keyError(c, (*arr)[i], "commands.key[" + std::to_string(i + 1) + "]", "must be a table"));
+                CommandKeyConfig kc;
+                kc.line = static_cast<int>(kt->source().begin.line);
+                bool hasAllow = false;
+                for (const auto& [kk, kv] : *kt) {
+                    const std::string kkey = prefix + std::string(kk.str());
+                    if (kk.str() == "file") {
+                        TRY_ASSIGN(kc.file, absolutePath(c, kv, kkey));
+                    } else if (kk.str() == "allow") {
+                        hasAllow = true;
+                        const auto* verbs = kv.as_array();
+                        if (!verbs) return tl::unexpected(keyError(c, kv, kkey, "must be an array of verbs ([\"locate\", \"ping\"])"));
+                        for (const auto& vn : *verbs) {
+                            std::string verb;
+                            TRY_ASSIGN(verb, string(c, vn, kkey));
+                            if (!agent::isCommandVerb(verb))
+                                return tl::unexpected(keyError(c, vn, kkey, "no verb " + detail::quoteForError(verb) +
+                                                                                 " (identify, locate, hotswap.confirm, hotswap.cancel, console.code, ping, status)"));
+                            kc.allow.push_back(verb);
+                        }
+                    } else {
+                        return tl::unexpected(keyError(c, kv, kkey, "unknown key (file, allow)"));
+                    }
+                }
+                if (kc.file.empty())
+                    return fail(errc::invalid_argument, c.origin + ":" + std::to_string(kc.line) + ": key '" + prefix + "file': missing (a PEM public key)");
+                if (!hasAllow || kc.allow.empty())
+                    return fail(errc::invalid_argument, c.origin + ":" + std::to_string(kc.line) + ": key '" + prefix +
+                                                            "allow': missing or empty (the verbs this key may use)");
+                cfg.commandKeys.push_back(std::move(kc));
+            }
+        } else {
+            return tl::unexpected(keyError(c, v, key, "unknown key (key, rate_limit_max, rate_limit_window)"));
+        }
+    }
     return {};
 }
 
@@ -434,6 +498,10 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                                                        "metrics.allow_remote = true to serve it to the network (behind a firewall), or "
                                                        "listen on 127.0.0.1 or [::1]"));
             }
+        } else if (name == "commands") {
+            const auto* t = v.as_table();
+            if (!t) return tl::unexpected(keyError(c, v, "commands", "must be a table ([commands], [[commands.key]])"));
+            if (auto r = parseCommands(c, *t, cfg); !r) return tl::unexpected(r.error());
         } else if (name == "sink") {
             const auto* arr = v.as_array();
             if (!arr) return tl::unexpected(keyError(c, v, "sink", "must be an array of tables ([[sink]])"));
@@ -449,7 +517,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                 cfg.sinks.push_back(std::move(s));
             }
         } else {
-            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics, smart_intervals)"));
+            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics, smart_intervals, commands)"));
         }
     }
     if (cfg.controlSocketMode == 0660 && cfg.controlGroup.empty())

@@ -63,6 +63,13 @@ Result<ControlRequest> parseControlRequest(std::string_view line) {
                                      : ControlRequest::Kind::hotswapWorkorder;
         return r;
     }
+    if (!words.empty() && words[0] == "COMMAND") {
+        // The JWT is checked by the verifier (daemon/commands.hpp), which names what is wrong.
+        if (words.size() != 3 || (words[1] != "RUN" && words[1] != "CHECK")) return refuse("usage: COMMAND RUN JWT | COMMAND CHECK JWT");
+        r.kind = words[1] == "RUN" ? ControlRequest::Kind::commandRun : ControlRequest::Kind::commandCheck;
+        r.subject = std::string(words[2]);
+        return r;
+    }
     return refuse("unknown request " + detail::quoteForError(line));
 }
 
@@ -70,7 +77,9 @@ bool changesState(ControlRequest::Kind k) noexcept {
     switch (k) {
     case ControlRequest::Kind::hotswapOpen:
     case ControlRequest::Kind::hotswapConfirm:
-    case ControlRequest::Kind::hotswapCancel: return true;
+    case ControlRequest::Kind::hotswapCancel:
+    case ControlRequest::Kind::commandRun: return true;
+    case ControlRequest::Kind::commandCheck:
     case ControlRequest::Kind::eventsAfter:
     case ControlRequest::Kind::eventsSince:
     case ControlRequest::Kind::watch:

@@ -23,10 +23,12 @@ struct ControlRequest {
         hotswapOpen,       ///< HOTSWAP OPEN <drive>: opens an incident and lights its bay
         hotswapConfirm,    ///< HOTSWAP CONFIRM <incident>: adds the replacement (mdadm --add, ...)
         hotswapCancel,     ///< HOTSWAP CANCEL <incident> [reason...]: turns its lights off
+        commandRun,        ///< COMMAND RUN <jwt>: a signed command (docs/panel.md), verified and run
+        commandCheck,      ///< COMMAND CHECK <jwt>: verified against the configuration, not run, not recorded
     };
     Kind kind = Kind::watch;
     std::uint64_t number = 0;  ///< the sequence number or time of EVENTS
-    std::string subject;       ///< the drive or incident of HOTSWAP requests
+    std::string subject;       ///< the drive or incident of HOTSWAP requests; the JWT of COMMAND
     std::string reason;        ///< CANCEL's reason, its words joined by single spaces ("" if none)
 };
 

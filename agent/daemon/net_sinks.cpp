@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "daemon/commands.hpp"
 #include "daemon/sinks.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
@@ -40,7 +41,19 @@ size_t WebhookAnswer::take(const char* p, std::size_t n) {
     received += n;
     if (received > kMaxBody) return 0;  // libcurl stops the transfer (CURLE_WRITE_ERROR)
     if (text.size() < kKept) text.append(p, std::min(n, kKept - text.size()));
+    body.append(p, n);
     return n;
+}
+
+std::vector<std::string> webhookCommands(long status, std::string_view contentType, std::string_view body) {
+    std::vector<std::string> out;
+    const auto semi = contentType.find(';');
+    if (status < 200 || status >= 300 || detail::toLower(detail::trim(contentType.substr(0, semi))) != "application/jwt") return out;
+    for (auto line : detail::lines(body)) {
+        line = detail::trim(line);
+        if (!line.empty()) out.emplace_back(line);
+    }
+    return out;
 }
 
 std::optional<Error> webhookOutcome(const SinkConfig& cfg, long status, const WebhookAnswer& answer) {
@@ -58,8 +71,8 @@ size_t keepBody(char* p, size_t size, size_t n, void* userdata) { return static_
 
 class WebhookSink final : public Sink {
 public:
-    WebhookSink(SinkConfig cfg, std::string token, std::string secret)
-        : cfg_(std::move(cfg)), token_(std::move(token)), secret_(std::move(secret)) {
+    WebhookSink(SinkConfig cfg, std::string token, std::string secret, CommandInbox* commands)
+        : cfg_(std::move(cfg)), token_(std::move(token)), secret_(std::move(secret)), commands_(commands) {
         curlInitOnce();
         // One easy handle per POST, the connections kept in a share object: libcurl 7.88 (Debian
         // 12) carries header-parsing state from one transfer of an easy handle into the next, and
@@ -140,11 +153,17 @@ private:
         }
         long status = 0;
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        if (commands_) {
+            const char* type = nullptr;
+            curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+            for (const auto& jwt : webhookCommands(status, type ? type : "", answer.body)) commands_->push("webhook:" + cfg_.name, jwt);
+        }
         return webhookOutcome(cfg_, status, answer);
     }
 
     SinkConfig cfg_;
     std::string token_, secret_;
+    CommandInbox* commands_ = nullptr;
     CURLSH* share_ = nullptr;
 };
 
@@ -155,9 +174,12 @@ void mosquittoInitOnce() {
 
 class MqttSink final : public Sink {
 public:
-    MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password)
-        : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)) {
+    MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password,
+             std::string commandTopic, CommandInbox* commands)
+        : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)),
+          commandTopic_(std::move(commandTopic)), commands_(commands) {
         mosquittoInitOnce();
+        if (commands_ && !commandTopic_.empty()) startCommands(clientId);
         // clean_session=false: the broker keeps our QoS 1 state across reconnects.
         m_ = mosquitto_new(clientId.c_str(), false, this);
         if (m_) {
@@ -184,6 +206,11 @@ public:
     MqttSink(const MqttSink&) = delete;
     MqttSink& operator=(const MqttSink&) = delete;
     ~MqttSink() override {
+        if (cmd_) {
+            mosquitto_disconnect(cmd_);
+            mosquitto_loop_stop(cmd_, true);
+            mosquitto_destroy(cmd_);
+        }
         if (m_) {
             if (connected_) mosquitto_disconnect(m_);
             mosquitto_destroy(m_);
@@ -207,22 +234,55 @@ public:
     }
 
 private:
-    std::optional<Error> connect() {
-        if (!m_) return Error(errc::io_error, "sink " + cfg_.name + ": libmosquitto could not create a client");
-        if (!cfg_.username.empty()) mosquitto_username_pw_set(m_, cfg_.username.c_str(), password_.empty() ? nullptr : password_.c_str());
-        // Once per client: libmosquitto 2.0's mosquitto_tls_opts_set() copies its TLS version
-        // string again at every call without freeing the last one (a leak per reconnection,
-        // found by LeakSanitizer in test_agent_tls).
-        if (cfg_.tls && !tlsConfigured_) {
+    /// User name, password and TLS of a client of this sink's broker. TLS once per client:
+    /// libmosquitto 2.0's mosquitto_tls_opts_set() copies its TLS version string again at every
+    /// call without freeing the last one (a leak per reconnection, found by LeakSanitizer in
+    /// test_agent_tls).
+    std::optional<Error> credentials(mosquitto* m, bool& tlsDone) {
+        if (!cfg_.username.empty()) mosquitto_username_pw_set(m, cfg_.username.c_str(), password_.empty() ? nullptr : password_.c_str());
+        if (cfg_.tls && !tlsDone) {
             const char* ca = cfg_.caFile.empty() ? nullptr : cfg_.caFile.c_str();
             const char* capath = cfg_.caFile.empty() ? "/etc/ssl/certs" : nullptr;
-            if (int rc = mosquitto_tls_set(m_, ca, capath, cfg_.clientCert.empty() ? nullptr : cfg_.clientCert.c_str(),
+            if (int rc = mosquitto_tls_set(m, ca, capath, cfg_.clientCert.empty() ? nullptr : cfg_.clientCert.c_str(),
                                            cfg_.clientKey.empty() ? nullptr : cfg_.clientKey.c_str(), nullptr);
                 rc != MOSQ_ERR_SUCCESS)
                 return Error(errc::invalid_argument, "sink " + cfg_.name + ": TLS setup: " + mosquitto_strerror(rc));
-            mosquitto_tls_opts_set(m_, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
-            tlsConfigured_ = true;
+            mosquitto_tls_opts_set(m, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
+            tlsDone = true;
         }
+        return std::nullopt;
+    }
+
+    /// The command subscriber: a second connection to the same broker, run by libmosquitto's own
+    /// thread (it reconnects by itself, 1 s to 60 s apart), subscribed with QoS 1 to the command
+    /// topic. A persistent session (clean_session false, a fixed client id): commands published
+    /// while the agent was away are delivered when it is back (their exp still applies).
+    void startCommands(const std::string& clientId) {
+        cmd_ = mosquitto_new((clientId.substr(0, 120) + "-cmd").c_str(), false, this);
+        if (!cmd_) return;
+        mosquitto_int_option(cmd_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+        mosquitto_reconnect_delay_set(cmd_, 1, 60, true);
+        mosquitto_connect_callback_set(cmd_, [](mosquitto* m, void* self, int rc) {
+            auto* s = static_cast<MqttSink*>(self);
+            if (rc == 0) mosquitto_subscribe(m, nullptr, s->commandTopic_.c_str(), 1);
+        });
+        mosquitto_message_callback_set(cmd_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+            auto* s = static_cast<MqttSink*>(self);
+            if (!msg || msg->payloadlen < 0) return;
+            s->commands_->push("mqtt:" + s->cfg_.name,
+                               std::string_view(static_cast<const char*>(msg->payload), static_cast<std::size_t>(msg->payloadlen)));
+        });
+        bool tlsDone = false;
+        if (credentials(cmd_, tlsDone)) return;  // the event connection reports the same error
+        // connect_async: the loop thread connects, and keeps reconnecting while the broker is away.
+        // A first attempt that fails at once (no broker yet) is retried by the loop thread too.
+        (void)mosquitto_connect_async(cmd_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
+        mosquitto_loop_start(cmd_);
+    }
+
+    std::optional<Error> connect() {
+        if (!m_) return Error(errc::io_error, "sink " + cfg_.name + ": libmosquitto could not create a client");
+        if (auto e = credentials(m_, tlsConfigured_)) return e;
         connAck_ = false;
         libLog_.clear();
         int rc = mosquitto_connect(m_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
@@ -275,7 +335,9 @@ private:
     }
 
     SinkConfig cfg_;
-    std::string topic_, statusTopic_, password_;
+    std::string topic_, statusTopic_, password_, commandTopic_;
+    CommandInbox* commands_ = nullptr;
+    mosquitto* cmd_ = nullptr;  ///< the command subscriber (startCommands)
     mosquitto* m_ = nullptr;
     bool connected_ = false, connAck_ = false, acked_ = false, tlsConfigured_ = false;
     int connRc_ = 0, waitMid_ = -1;
@@ -291,7 +353,7 @@ std::string hmacSha256Header(std::string_view key, std::string_view body) {
     return "sha256=" + detail::hex(md, len);
 }
 
-Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host) {
+Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host, CommandInbox* commands) {
     if (cfg.type == "file") return makeFileSink(cfg);
     if (cfg.type == "webhook") {
         std::string token, secret;
@@ -305,7 +367,7 @@ Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity
             if (!t) return tl::unexpected(t.error());
             secret = *t;
         }
-        return std::unique_ptr<Sink>(new WebhookSink(cfg, token, secret));
+        return std::unique_ptr<Sink>(new WebhookSink(cfg, token, secret, commands));
     }
     if (cfg.type == "mqtt") {
         std::string password;
@@ -316,7 +378,8 @@ Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity
         }
         const std::string clientId = "raidmond-" + host.host.machineId.value_or(host.host.hostname.value_or("unknown")) + "-" + cfg.name;
         return std::unique_ptr<Sink>(
-            new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password));
+            new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password,
+                         expandTopic(cfg.commandTopic, host), commands));
     }
     return fail(errc::invalid_argument, "sink " + cfg.name + ": unknown type " + detail::quoteForError(cfg.type));
 }

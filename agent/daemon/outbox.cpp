@@ -66,6 +66,8 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_priority ON events(priority, seq);
 CREATE INDEX IF NOT EXISTS events_time ON events(time_ms);
 CREATE TABLE IF NOT EXISTS cursors (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS command_ids (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL, key TEXT NOT NULL, accepted INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS command_ids_exp ON command_ids(exp);
 )SQL";
 
 } // namespace
@@ -135,6 +137,24 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, 
     if (!c.ok() || c.step() != SQLITE_ROW) return tl::unexpected(ob->sqlError("cannot count events"));
     ob->count_ = static_cast<std::size_t>(c.i64(0));
     return ob;
+}
+
+Result<bool> Outbox::rememberCommand(std::string_view jti, std::int64_t exp, std::string_view key, std::int64_t now) {
+    // Forget the ids whose command has expired: a replay of one is refused as expired already.
+    {
+        Stmt del(*stmts_, "DELETE FROM command_ids WHERE exp < ?1");
+        if (!del.ok()) return tl::unexpected(sqlError("cannot prune command ids"));
+        del.bind(1, now);
+        if (del.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot prune command ids"));
+    }
+    Stmt ins(*stmts_, "INSERT OR IGNORE INTO command_ids (jti, exp, key, accepted) VALUES (?1, ?2, ?3, ?4)");
+    if (!ins.ok()) return tl::unexpected(sqlError("cannot record a command id"));
+    ins.bind(1, jti);
+    ins.bind(2, exp);
+    ins.bind(3, key);
+    ins.bind(4, now);
+    if (ins.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot record a command id"));
+    return sqlite3_changes(db_) == 1;
 }
 
 Result<void> Outbox::makeRoom(int priority, bool& dropNew, bool& overBound) {

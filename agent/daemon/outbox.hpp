@@ -113,6 +113,12 @@ public:
     Result<std::vector<StoredEvent>> after(std::uint64_t afterSeq, std::size_t limit);
     /// Stored events at or after a time, oldest first.
     Result<std::vector<StoredEvent>> since(std::chrono::system_clock::time_point t, std::size_t limit);
+    /// Record an accepted command's `jti` (RFC 7519) until its `exp` (seconds since the epoch), for
+    /// the replay check of signed commands (daemon/commands.hpp); ids of expired commands are
+    /// pruned first. Committed before the command runs, so a replay is refused after a restart.
+    /// @return true if the id is new; false if it is known (a replay). Errors: io_error naming the file.
+    Result<bool> rememberCommand(std::string_view jti, std::int64_t exp, std::string_view key, std::int64_t now);
+
     /// The newest sequence number (0 if empty).
     Result<std::uint64_t> lastSeq();
 

@@ -33,9 +33,14 @@ public:
     virtual void publishStatus(const std::string& /*json*/) {}
 };
 
-/// Build a sink from its configuration; the host identity fills topic templates.
+class CommandInbox;
+
+/// Build a sink from its configuration; the host identity fills topic templates. With `commands`
+/// (the agent has [[commands.key]]), the MQTT sink subscribes to its command_topic and the webhook
+/// takes commands from its receiver's answers (docs/panel.md, "Commands"); what they receive is
+/// pushed there, unverified.
 /// Errors: invalid_argument naming the sink and the file (unreadable token or secret files).
-Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host);
+Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host, CommandInbox* commands = nullptr);
 
 /// What the webhook sink keeps of a receiver's answer: its size, bounded, and its first bytes for
 /// the error message. A receiver cannot make the agent read more than kMaxBody bytes.
@@ -44,6 +49,8 @@ struct WebhookAnswer {
     static constexpr std::size_t kKept = 200;
     std::size_t received = 0;
     std::string text;
+    std::string body;  ///< the whole answer (at most kMaxBody bytes): commands for this host
+
     /// libcurl's write callback: returns n, or 0 (stop the transfer) past kMaxBody.
     std::size_t take(const char* p, std::size_t n);
 };
@@ -52,6 +59,10 @@ struct WebhookAnswer {
 /// that id already) did; anything else is an error naming the sink, the URL, the status (a
 /// redirect says it was not followed) and the answer's first bytes, made printable.
 std::optional<Error> webhookOutcome(const SinkConfig& cfg, long status, const WebhookAnswer& answer);
+
+/// The commands a webhook receiver's answer carries: for a 2xx answer of Content-Type
+/// "application/jwt", each non-empty line of the body (one JWT a line); nothing otherwise.
+std::vector<std::string> webhookCommands(long status, std::string_view contentType, std::string_view body);
 
 /// "sha256=<hex>" HMAC-SHA256 of body under key (the webhook signature header's value).
 std::string hmacSha256Header(std::string_view key, std::string_view body);

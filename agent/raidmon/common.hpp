@@ -57,6 +57,8 @@ using Register = void (*)(CLI::App& app, Globals& globals, int& exitCode);
 
 // The subcommands (one cmd_<name>.cpp each).
 void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon command sign|verify|send`: signed commands for raidmond (cmd_command.cpp).
+void registerCommand(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon events [--since ID|TIME]` (cmd_events.cpp; the agent's control socket).
 void registerEvents(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon hotswap DRIVE [--confirm|--cancel] [--svg FILE]`, `raidmon hotswap --list` (cmd_hotswap.cpp).

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
     int exitCode = 0;
     // One line per subcommand (keep sorted).
     const Register commands[] = {
+        registerCommand,
         registerDecode,
         registerEvents,
         registerHotswap,

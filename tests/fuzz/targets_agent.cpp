@@ -6,8 +6,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -16,6 +20,7 @@
 
 #include "core/strutil.hpp"
 #include "daemon/agent.hpp"
+#include "daemon/commands.hpp"
 #include "daemon/control_proto.hpp"
 #include "daemon/http.hpp"
 #include "daemon/sinks.hpp"
@@ -49,6 +54,45 @@ void fuzzAgentControlRequest(std::string_view in) {
         if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t') __builtin_trap();  // no control character gets through
 }
 RAIDMON_FUZZ_TARGET("agent-control-request", "", fuzzAgentControlRequest);
+
+/// A panel's signed command (daemon/commands.hpp), as any transport hands it over. The envelope is
+/// parsed as it came; when it parses, its header and payload are signed again with the target's
+/// own key, so that the claims' checks are reached too (random bytes never carry a valid signature).
+void fuzzAgentCommandEnvelope(std::string_view in) {
+    static const std::shared_ptr<EVP_PKEY> priv(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"), &EVP_PKEY_free);
+    static const std::vector<CommandKey> keys = [] {
+        std::unique_ptr<BIO, decltype(&BIO_free)> b(BIO_new(BIO_s_mem()), &BIO_free);
+        if (!priv || PEM_write_bio_PUBKEY(b.get(), priv.get()) != 1) __builtin_trap();
+        char* p = nullptr;
+        const long n = BIO_get_mem_data(b.get(), &p);
+        auto k = CommandKey::fromPem(std::string_view(p, static_cast<std::size_t>(n)), "fuzz.pem", {"locate", "identify", "ping", "hotswap.cancel"});
+        if (!k) __builtin_trap();
+        return std::vector<CommandKey>{std::move(*k)};
+    }();
+    constexpr std::int64_t now = 1800000000;
+    static const std::set<std::string> reasons = {"too_large", "malformed", "algorithm", "disabled", "signature", "audience", "expired",
+                                                  "lifetime", "not_yet_valid", "unknown_verb", "not_allowed", "arguments"};
+    auto check = [&](const CommandResult<Command>& r) {
+        if (!r) {
+            if (!reasons.count(r.error().reason)) __builtin_trap();  // one word of the documented list
+            checkMessage(r.error().message);
+            return;
+        }
+        // What an accepted command promises the agent.
+        if (r->jti.empty() || r->jti.size() > 128 || !isCommandVerb(r->verb) || !keys[0].allows(r->verb)) __builtin_trap();
+        if (r->exp <= now || r->exp > now + kMaxCommandLifetime.count()) __builtin_trap();
+        if (r->verb == "locate" && r->target.empty()) __builtin_trap();
+        if (r->state != "on" && r->state != "off") __builtin_trap();
+    };
+    check(verifyCommand(in, keys, "8d3f2a6c41b94e0f9c1e5a7b2d4c6e80", now));
+    auto env = parseEnvelope(in);
+    if (!env) return;
+    auto sig = ed25519Sign(priv.get(), env->signingInput);
+    if (!sig) __builtin_trap();
+    const std::string resigned = env->signingInput + "." + base64urlEncode(*sig);
+    if (resigned.size() <= kMaxCommandBytes) check(verifyCommand(resigned, keys, "8d3f2a6c41b94e0f9c1e5a7b2d4c6e80", now));
+}
+RAIDMON_FUZZ_TARGET("agent-command-envelope", "", fuzzAgentCommandEnvelope);
 
 void fuzzAgentHttpRequest(std::string_view in) {
     // As the server frames it: the head ends at the first blank line.

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "enclosure_lights.hpp"
 #include "testbed.hpp"
 
 using raidmon::test::RunResult;
@@ -40,28 +41,8 @@ std::string slurp(const fs::path& p) {
     return s;
 }
 
-/// Every locate/fault attribute of every enclosure component: "<enclosure>/<component>/<attr>" -> value.
-std::map<std::string, std::string> lights(const Testbed& tb) {
-    std::map<std::string, std::string> out;
-    fs::path cls = tb.root() / "sys" / "class" / "enclosure";
-    for (const auto& enc : fs::directory_iterator(cls))
-        for (const auto& comp : fs::directory_iterator(fs::canonical(enc.path()))) {
-            if (!comp.is_directory() || comp.is_symlink()) continue;
-            for (const char* a : {"locate", "fault"})
-                if (fs::exists(comp.path() / a))
-                    out[enc.path().filename().string() + "/" + comp.path().filename().string() + "/" + a] = slurp(comp.path() / a);
-        }
-    return out;
-}
-
-/// What changed between two snapshots.
-std::map<std::string, std::string> changed(const std::map<std::string, std::string>& before,
-                                           const std::map<std::string, std::string>& after) {
-    std::map<std::string, std::string> d;
-    for (const auto& [k, v] : after)
-        if (!before.count(k) || before.at(k) != v) d[k] = v;
-    return d;
-}
+using raidmon::test::changedLights;
+using raidmon::test::enclosureLights;
 
 Json statusJson(Testbed& tb) {
     auto r = tb.run(cli({"status"}, true));
@@ -85,7 +66,7 @@ std::string findSyspath(const Testbed& tb, const std::string& name) {
 /// Locate on, check that exactly `expect` changed to 1, then off and check all is as before.
 void lightsExactly(Testbed& tb, const std::string& what, const std::string& expect, bool vanished = false) {
     BOOST_TEST_CONTEXT("locate " << what) {
-        auto before = lights(tb);
+        auto before = enclosureLights(tb);
         auto on = tb.run(cli({"locate", what, "on"}, true));
         BOOST_TEST_INFO("stderr: " << on.err);
         BOOST_REQUIRE(on.exitStatus == 0);
@@ -95,14 +76,14 @@ void lightsExactly(Testbed& tb, const std::string& what, const std::string& expe
         BOOST_TEST(j["verified"] == true);
         BOOST_TEST(j["from_slot_memory"] == vanished);
         BOOST_TEST(!j["expires_at"].is_null());
-        auto diff = changed(before, lights(tb));
+        auto diff = changedLights(before, enclosureLights(tb));
         BOOST_REQUIRE(diff.size() == 1u);
         BOOST_TEST(diff.begin()->first == expect);
         BOOST_TEST(diff.begin()->second == "1");
         auto off = tb.run(cli({"locate", what, "off"}));
         BOOST_TEST_INFO("stderr: " << off.err);
         BOOST_TEST(off.exitStatus == 0);
-        BOOST_TEST(changed(before, lights(tb)).empty());
+        BOOST_TEST(changedLights(before, enclosureLights(tb)).empty());
     }
 }
 
@@ -124,12 +105,12 @@ BOOST_AUTO_TEST_CASE(sas12_right_bay_by_every_name_and_after_the_drive_vanished)
     lightsExactly(tb, "0x5003048017b0f07f:10", "0:0:12:0/Slot10/locate");
 
     // bay 3's fault light was lit by someone else (the testbed's failed drive): off leaves it on
-    auto before = lights(tb);
+    auto before = enclosureLights(tb);
     BOOST_REQUIRE(before["0:0:12:0/Slot03/fault"] == "1");
     auto off = tb.run(cli({"locate", "sdd", "off"}));
     BOOST_TEST(off.exitStatus == 1);
     BOOST_TEST(off.out.find("CONFLICT") != std::string::npos);
-    BOOST_TEST(lights(tb)["0:0:12:0/Slot03/fault"] == "1");
+    BOOST_TEST(enclosureLights(tb)["0:0:12:0/Slot03/fault"] == "1");
 
     // sdh is pulled: gone from sysfs; its bay is still found by serial and by WWN
     fs::remove_all(fs::path(tb.root() / findSyspath(tb, "sdh").substr(1)).parent_path().parent_path());
@@ -278,13 +259,13 @@ BOOST_AUTO_TEST_CASE(ledctl_as_the_last_resort_through_a_fake_ledctl) {
     fs::permissions(tool, fs::perms::owner_all);
     const std::string oldPath = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
     ::setenv("PATH", ((tb.root() / "fakebin").string() + ":" + oldPath).c_str(), 1);
-    auto before = lights(tb);
+    auto before = enclosureLights(tb);
     auto on = tb.run(cli({"locate", "sde", "on"}));
     BOOST_TEST_INFO("stderr: " << on.err);
     BOOST_TEST(on.exitStatus == 1);  // done, but ledctl cannot read it back
     BOOST_TEST(on.out.find("via ledctl") != std::string::npos);
     BOOST_TEST(on.out.find("NOT verified") != std::string::npos);
-    BOOST_TEST(changed(before, lights(tb)).empty());  // no sysfs attribute was touched
+    BOOST_TEST(changedLights(before, enclosureLights(tb)).empty());  // no sysfs attribute was touched
     BOOST_TEST(tb.run(cli({"locate", "sde", "off"})).exitStatus == 1);
     std::ifstream calls(tb.root() / "fakebin" / "calls");
     std::string all((std::istreambuf_iterator<char>(calls)), {});
