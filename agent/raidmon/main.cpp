@@ -142,9 +142,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        if (rc != 0) usageError = e.what();
-        return rc == 0 ? 0 : kExitUsage;
+        const int parsed = app.exit(e);
+        if (parsed != 0) usageError = e.what();
+        return parsed == 0 ? 0 : kExitUsage;
     } catch (const std::exception& e) {
         printError(std::string("internal error: ") + e.what());
         return kExitSoftware;

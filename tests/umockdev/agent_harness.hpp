@@ -3,6 +3,7 @@
 // What the tests that run raidmond inside a testbed share: the child process, reading the file
 // sink's events, waiting for them, the agent's command line.
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -215,8 +217,22 @@ private:
 
 /// Wait until the agent answers on its control socket (it then has scanned and committed its
 /// start events).
+/// Wait until the agent's control socket accepts connections. Not merely until the file exists:
+/// the agent binds (the file appears, mode 0600), then sets its group and mode, then listens; a
+/// connection succeeds only after all three.
 inline void waitControl(const fs::path& state) {
-    for (int i = 0; i < 500 && !fs::exists(state / "raidmond.sock"); ++i) std::this_thread::sleep_for(10ms);
+    const std::string path = (state / "raidmond.sock").string();
+    sockaddr_un sa{};
+    sa.sun_family = AF_UNIX;
+    if (path.size() >= sizeof sa.sun_path) return;
+    std::copy(path.begin(), path.end(), sa.sun_path);
+    for (int i = 0; i < 500; ++i) {
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const bool up = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&sa), sizeof sa) == 0;
+        if (fd >= 0) ::close(fd);
+        if (up) return;
+        std::this_thread::sleep_for(10ms);
+    }
 }
 
 } // namespace raidmon::test::agent
