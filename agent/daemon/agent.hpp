@@ -86,6 +86,10 @@ struct AgentConfig {
     unsigned controlSocketMode = 0;                       ///< [agent] control_socket_mode (0600, 0660, 0666); 0 = 0600, or 0660 with control_group
     bool hotswap = true;                                  ///< [hotswap] enabled: run the hot-swap assistant (docs/hotswap.md)
     HotswapPolicy hotswapPolicy;                          ///< [hotswap] add, allow_foreign_signatures, identify_server, ...
+    bool console = true;                                  ///< [console] enabled: console attach events, issue file (docs/panel.md)
+    std::filesystem::path consoleIssueFile = "/run/issue.d/50-raidmon.issue";  ///< [console] issue_file; empty = none
+    std::chrono::seconds consoleCodeInterval{3600};       ///< [console] code_interval: a new verification code this often; 0 = only at attach
+    bool consoleAgettyReload = true;                      ///< [console] agetty_reload: run `agetty --reload` after the issue file changed
 };
 
 /// @brief How often the agent polls this drive's SMART: the first `[smart_intervals]` rule that

@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
         registerEvents,
         registerHotswap,
         registerIdentify,
+        registerIdentity,
         registerLeds,
         registerLocate,
         registerPlan,
