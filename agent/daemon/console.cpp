@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "console/console_json.hpp"
 #include "core/json_model.hpp"
 #include "core/statedir.hpp"
 #include "core/strutil.hpp"
@@ -109,6 +110,7 @@ std::vector<Event> ConsoleWatch::onEvent(const DeviceEvent& ev, HostIdentity& id
             return out;
         }
         auto it = attached_.find(*usb);
+        if (it == attached_.end() && !detail::consoleInterfacesComplete(ctx_, *usb)) return out;  // its interfaces' uevents follow
         if (it != attached_.end()) {
             it->second = std::move(*d);  // more functions known now; not a new attach
         } else {

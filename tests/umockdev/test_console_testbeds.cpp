@@ -37,10 +37,15 @@ std::string codeOnScreen(const fs::path& issue) {
     return s.substr(b, e - b);
 }
 
-/// Wait until the issue file shows `code` (the agent writes it right after committing the event).
+/// Wait until the issue file shows `code`, or any code when `code` is empty (the agent writes it
+/// right after committing the event, while the file sink delivers on its own thread).
 std::string waitCodeOnScreen(const fs::path& issue, const std::string& code) {
     std::string seen;
-    for (int i = 0; i < 750 && (seen = codeOnScreen(issue)) != code; ++i) std::this_thread::sleep_for(20ms);
+    for (int i = 0; i < 750; ++i) {
+        seen = codeOnScreen(issue);
+        if (code.empty() ? !seen.empty() : seen == code) break;
+        std::this_thread::sleep_for(20ms);
+    }
     return seen;
 }
 
@@ -62,7 +67,7 @@ BOOST_AUTO_TEST_CASE(ip_kvm_plugged_and_pulled) {
     waitControl(t.path / "state");
 
     // The start code is on screen and in identity.json before any console comes.
-    const std::string startCode = codeOnScreen(issue);
+    const std::string startCode = waitCodeOnScreen(issue, "");
     BOOST_TEST(startCode.size() == 7u);
     BOOST_TEST(slurp(issue).find("S214879X9A01420") != std::string::npos);  // the product serial
     BOOST_TEST(slurp(t.path / "state" / "identity.json").find(startCode) != std::string::npos);
@@ -73,7 +78,7 @@ BOOST_AUTO_TEST_CASE(ip_kvm_plugged_and_pulled) {
     const std::string hub = umockdev_testbed_add_device(h, "usb", "usb1", nullptr, "idVendor", "1d6b", "idProduct", "0002", "bDeviceClass", "09",
                                                         nullptr, "DEVTYPE", "usb_device", nullptr);
     const std::string kvm = umockdev_testbed_add_device(h, "usb", "1-4", hub.c_str(), "idVendor", "14dd", "idProduct", "1007", "manufacturer",
-                                                        "Raritan", "product", "D2CIM-VUSB", "serial", "HKB7300421", "bDeviceClass", "00", nullptr,
+                                                        "Raritan", "product", "D2CIM-VUSB", "serial", "HKB7300421", "bDeviceClass", "00", "bNumInterfaces", " 2", nullptr,
                                                         "DEVTYPE", "usb_device", "PRODUCT", "14dd/1007/100", nullptr);
     const std::string if0 = umockdev_testbed_add_device(h, "usb", "1-4:1.0", kvm.c_str(), "bInterfaceClass", "03", "bInterfaceSubClass", "01",
                                                         "bInterfaceProtocol", "01", nullptr, "DEVTYPE", "usb_interface", nullptr);

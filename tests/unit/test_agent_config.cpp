@@ -72,7 +72,7 @@ BOOST_AUTO_TEST_CASE(console_section) {
     BOOST_TEST(d->consoleCodeInterval.count() == 3600);
     BOOST_TEST(d->consoleAgettyReload);
     auto c = parseAgentConfig("[console]\nenabled = false\nissue_file = \"\"\ncode_interval = \"10m\"\nagetty_reload = false\n", "c.toml");
-    BOOST_REQUIRE_MESSAGE(c, c ? "" : c.error().message);
+    BOOST_REQUIRE_MESSAGE(c.has_value(), (c ? std::string() : c.error().message));
     BOOST_TEST(!c->console);
     BOOST_TEST(c->consoleIssueFile.empty());
     BOOST_TEST(c->consoleCodeInterval.count() == 600);

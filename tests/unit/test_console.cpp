@@ -9,6 +9,7 @@
 
 #include <raidmon/console.hpp>
 
+#include "console/console_json.hpp"
 #include "sysfs_builder.hpp"
 
 using namespace raidmon;
@@ -97,6 +98,10 @@ BOOST_AUTO_TEST_CASE(devices_from_sysfs) {
     BOOST_TEST(kvm->product.value_or("") == "D2CIM-VUSB");
     BOOST_TEST((kvm->functions == std::vector<std::string>{"keyboard", "mouse"}));
     BOOST_TEST(toString(kvm->match.classification) == "ip_kvm");
+    BOOST_TEST(detail::consoleInterfacesComplete(ctx, kvm->syspath));
+    // The kernel announces the device before its interfaces: incomplete until all are there.
+    b.file(kHc + "/1-4/bNumInterfaces", " 3\n");
+    BOOST_TEST(!detail::consoleInterfacesComplete(ctx, kvm->syspath));
 
     DeviceRecord input;
     input.syspath = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-4/1-4:1.0/0003:14DD:1007.0001/input/input7";

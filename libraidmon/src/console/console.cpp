@@ -134,6 +134,17 @@ std::optional<std::string> usbDeviceOf(const Context& ctx, const DeviceRecord& r
     return std::nullopt;
 }
 
+bool detail::consoleInterfacesComplete(const Context& ctx, const std::string& usbSyspath) {
+    const auto dir = sysDir(ctx, usbSyspath);
+    const std::string port = dir.filename().string();
+    std::size_t interfaces = 0;
+    for (const auto& n : detail::listDir(dir))
+        if (detail::startsWith(n, port + ":")) ++interfaces;
+    const auto announced = detail::attr(dir, "bNumInterfaces");
+    const auto want = announced ? detail::parseInt<std::size_t>(*announced) : std::nullopt;
+    return interfaces > 0 && (!want || interfaces >= *want);
+}
+
 Result<ConsoleDevice> describeConsole(const Context& ctx, const std::string& usbSyspath) {
     const auto dir = sysDir(ctx, usbSyspath);
     const auto v = detail::attr(dir, "idVendor");
@@ -273,7 +284,7 @@ std::string renderIssue(const IdentityCard& c, bool agettyEscapes) {
     std::string s;
     auto line = [&](std::string_view label, const std::optional<std::string>& v) {
         s += std::string(label);
-        s.append(label.size() < 18 ? 18 - label.size() : 1, ' ');
+        s.append(label.size() < 20 ? 20 - label.size() : 1, ' ');
         s += issueValue(v, agettyEscapes) + "\n";
     };
     s += "raidmon: this is\n";
