@@ -141,3 +141,68 @@ BOOST_AUTO_TEST_CASE(ip_kvm_plugged_and_pulled) {
     BOOST_TEST(countType(evs, "console.detached") == 1u);
     BOOST_TEST(agent.stop(SIGTERM) == 0);
 }
+
+BOOST_AUTO_TEST_CASE(host_booted_says_how_the_previous_boot_ended) {
+    Testbed tb(testbedDir("sas12"));
+    TempDir t;
+    const auto events = t.path / "events.jsonl";
+    const auto cfg = t.path / "raidmond.toml";
+    std::ofstream(cfg) << kQuiet << "\n[console]\nissue_file = \"\"\n\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+    const auto bootId = tb.root() / "proc" / "sys" / "kernel" / "random" / "boot_id";
+    fs::create_directories(bootId.parent_path());
+    auto boot = [&](const std::string& id) { std::ofstream(bootId) << id << "\n"; };
+    auto booted = [&](std::size_t n) {
+        auto evs = waitEvents(events, [n](const auto& e) { return countType(e, "host.booted") >= n; });
+        BOOST_REQUIRE_MESSAGE(countType(evs, "host.booted") >= n, "no host.booted #" << n << "; log: " << slurp(t.path / "agent.log"));
+        const Json* last = nullptr;
+        for (const auto& e : evs)
+            if (e["type"] == "io.raidmon.host.booted") last = &e;
+        return *last;
+    };
+
+    // The first run on this host: nothing recorded before.
+    boot("6e1f0c2a-1111-4c3e-9d2b-000000000001");
+    {
+        Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+        const Json b = booted(1);
+        BOOST_TEST(b["data"]["boot_id"] == "6e1f0c2a-1111-4c3e-9d2b-000000000001");
+        BOOST_TEST(b["data"]["previous_boot"]["end"] == "unknown");
+        BOOST_TEST(b["data"]["restart_cause"].is_null());  // --no-device-io: the BMC is not asked
+        BOOST_TEST(b["data"]["restart_cause_error"].is_string());
+        BOOST_TEST(agent.stop(SIGTERM) == 0);
+    }
+    // An orderly stop ships host.shutdown first (the file sink has it before the agent exits).
+    auto evs = readEvents(events);
+    BOOST_REQUIRE(!evs.empty());
+    BOOST_TEST(evs.back()["type"] == "io.raidmon.host.shutdown");
+    const std::string shutdownId = evs.back()["id"];
+
+    // A clean reboot: the agent's stop was recorded.
+    boot("6e1f0c2a-2222-4c3e-9d2b-000000000002");
+    {
+        Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+        const Json b = booted(2);
+        BOOST_TEST(b["data"]["previous_boot"]["boot_id"] == "6e1f0c2a-1111-4c3e-9d2b-000000000001");
+        BOOST_TEST(b["data"]["previous_boot"]["end"] == "clean");
+        BOOST_TEST(b["data"]["previous_boot"]["last_event"]["id"] == shutdownId);
+        BOOST_TEST(b["data"]["severity"] == "info");
+        // The agent restarted within the same boot: no second host.booted.
+        waitControl(t.path / "state");
+        BOOST_TEST(agent.stop(SIGKILL) == 128 + SIGKILL);  // a hard reset: no clean stop recorded
+    }
+    {
+        Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+        evs = waitEvents(events, [](const auto& e) { return countType(e, "agent.started") >= 3; });
+        BOOST_TEST(countType(evs, "agent.started") == 3u);
+        BOOST_TEST(countType(evs, "host.booted") == 2u);
+        agent.stop(SIGKILL);
+    }
+    // A hard reset: the next boot says the previous one did not end cleanly.
+    boot("6e1f0c2a-3333-4c3e-9d2b-000000000003");
+    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
+    const Json b = booted(3);
+    BOOST_TEST(b["data"]["previous_boot"]["boot_id"] == "6e1f0c2a-2222-4c3e-9d2b-000000000002");
+    BOOST_TEST(b["data"]["previous_boot"]["end"] == "unclean");
+    BOOST_TEST(b["data"]["severity"] == "warning");
+    BOOST_TEST(agent.stop(SIGTERM) == 0);
+}
