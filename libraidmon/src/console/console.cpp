@@ -138,8 +138,10 @@ bool detail::consoleInterfacesComplete(const Context& ctx, const std::string& us
     const auto dir = sysDir(ctx, usbSyspath);
     const std::string port = dir.filename().string();
     std::size_t interfaces = 0;
+    // An interface counts once its class and protocol can be read (a directory being filled in,
+    // as a testbed does it, is not there yet).
     for (const auto& n : detail::listDir(dir))
-        if (detail::startsWith(n, port + ":")) ++interfaces;
+        if (detail::startsWith(n, port + ":") && detail::attr(dir / n, "bInterfaceClass") && detail::attr(dir / n, "bInterfaceProtocol")) ++interfaces;
     const auto announced = detail::attr(dir, "bNumInterfaces");
     const auto want = announced ? detail::parseInt<std::size_t>(*announced) : std::nullopt;
     return interfaces > 0 && (!want || interfaces >= *want);
