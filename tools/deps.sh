@@ -11,6 +11,8 @@ PKGS=(
   libudev-dev libblkid-dev libsgutils2-dev libnvme-dev libatasmart-dev nlohmann-json3-dev libexpected-dev
   libcli11-dev libspdlog-dev libtomlplusplus-dev libsqlite3-dev libcurl4-openssl-dev libmosquitto-dev
   pybind11-dev python3-dev
+  # raidmon identity --qr
+  libqrencode-dev
   # the Python module's tests
   python3-pytest
   # docs/panel.md's example and its test: signing commands as a panel does (PyJWT, EdDSA through cryptography)

@@ -29,6 +29,7 @@
 #include <raidmon/version.hpp>
 
 #include "daemon/commands.hpp"
+#include "daemon/console.hpp"
 #include "daemon/control_proto.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/hotswap_exec.hpp"
@@ -36,6 +37,7 @@
 #include "daemon/metrics.hpp"
 #include "daemon/outbox.hpp"
 #include "daemon/peer.hpp"
+#include "daemon/restart.hpp"
 #include "daemon/servers.hpp"
 #include "core/json_model.hpp"
 #include "core/statedir.hpp"
@@ -141,7 +143,7 @@ std::string okAnswer(const Items& items, Line line) {
 
 class Agent {
 public:
-    Agent(const Context& ctx, const AgentConfig& cfg, int stopFd) : ctx_(ctx), cfg_(cfg), stopFd_(stopFd), filter_(cfg.rateLimit) {}
+    Agent(const Context& ctx, const AgentConfig& cfg, int stopFd) : ctx_(ctx), cfg_(cfg), stopFd_(stopFd), filter_(cfg.rateLimit), console_(ctx, cfg) {}
     Agent(const Agent&) = delete;
     Agent& operator=(const Agent&) = delete;
     ~Agent() {
@@ -214,6 +216,8 @@ private:
     std::string statusJson() const;
     std::string control(const LineServer::Request& req, bool& keep);
     std::string metrics(const LineServer::Request& req, bool& keep);
+    /// Wait (at most kLastGasp) until every sink delivered the last committed event.
+    void lastGasp();
     /// Take STATE_DIR/raidmond.lock: one agent per state directory.
     Result<void> lockInstance(const detail::StateDir& dir);
 
@@ -221,6 +225,8 @@ private:
     const AgentConfig& cfg_;
     int stopFd_;
     EventFilter filter_;
+    ConsoleWatch console_;  ///< console devices, the verification code, the issue file (daemon/console.hpp)
+    BootRecord boot_;       ///< this run's STATE_DIR/boot.json (daemon/restart.hpp)
     HostIdentity id_;
     Inventory current_;
     std::vector<Incident> incidents_;
@@ -699,7 +705,16 @@ Agent::CommandOutcome Agent::runCommand(const Command& c) {
                       out.result["incident"].value("state", std::string("unknown"));
         return out;
     }
-    if (c.verb == "console.code") return failed("console identity not available: this agent has no console verification code to rotate");
+    if (c.verb == "console.code") {
+        if (!cfg_.console) return failed("console identity is off ([console] enabled = false): no verification code to rotate");
+        Event changed = console_.rotateCode("command " + c.jti);
+        out.result = detail::Json::parse(changed.extraDataJson);
+        emit({std::move(changed)});
+        console_.publish(id_, current_, incidents_);  // the screen shows the new code at once
+        out.ok = true;
+        out.message = "a new verification code is on the console";
+        return out;
+    }
     if (c.verb == "ping") {
         detail::Json ident = detail::Json::parse(toJson(id_.host, -1));
         detail::Json ifs = detail::Json::array();
@@ -783,6 +798,19 @@ std::string Agent::metrics(const LineServer::Request& q, bool& keep) {
     stats_.metricsTimedOut = metricsServer_.stats().timedOut + metricsServer_.stats().tooLarge;
     const MetricsFormat f = negotiateMetricsFormat(req->header("accept"));
     return httpResponse("200 OK", contentType(f), renderMetrics(current_, stats_, sinks, f), head, "Vary: Accept\r\n");
+}
+
+void Agent::lastGasp() {
+    // host.shutdown is committed; give the sinks a bounded moment to deliver it (and what came
+    // before) while the network is still up. Each delivery thread acknowledges per event.
+    auto last = outbox_->lastSeq();
+    if (!last || workers_.empty()) return;
+    const auto until = Clk::now() + kLastGasp;
+    auto delivered = [&] {
+        return std::all_of(workers_.begin(), workers_.end(), [&](const auto& w) { return w->stats().cursor.load() >= *last; });
+    };
+    while (!delivered() && Clk::now() < until) ::poll(nullptr, 0, 10);
+    if (!delivered()) log(LogLevel::warning, "stopping before every sink delivered host.shutdown (last gasp of " + std::to_string(kLastGasp.count()) + " ms)");
 }
 
 Result<void> Agent::lockInstance(const detail::StateDir& dir) {
@@ -894,7 +922,8 @@ Result<void> Agent::run() {
     }
 
     // Monitor before the first scan: nothing that happens in between is missed.
-    static const std::vector<std::string> subsystems = {"block", "scsi", "enclosure", "nvme", "pci"};
+    std::vector<std::string> subsystems = {"block", "scsi", "enclosure", "nvme", "pci"};
+    if (cfg_.console) subsystems.insert(subsystems.end(), std::begin(kConsoleSubsystems), std::end(kConsoleSubsystems));
     if (ctx_.devices) {
         auto m = ctx_.devices->monitor(subsystems);
         if (m) monitor_ = std::move(*m);
@@ -913,8 +942,14 @@ Result<void> Agent::run() {
     current_ = std::move(*first);
     syncMdWatches();
     loadHotswap();
+    // Before the start events: their identity names the consoles.
+    std::vector<Event> consoles = cfg_.console ? console_.start(id_) : std::vector<Event>{};
     {
+        // Before anything is committed: the outbox's last event is still the previous run's.
+        auto booted = bootedEvent(ctx_, cfg_.stateDir, *outbox_, boot_);
         std::vector<Event> evs{makeAgentStarted(current_, kVersion)};
+        if (booted) evs.push_back(std::move(*booted));
+        for (auto& e : consoles) evs.push_back(std::move(e));
         DiffOptions d;
         d.progressStepPercent = cfg_.progressStepPercent;
         for (auto& e : initialEvents(current_, d)) evs.push_back(std::move(e));
@@ -923,6 +958,7 @@ Result<void> Agent::run() {
     // Incidents carried over from an earlier run meet the host as it is now; failed drives
     // without one get one.
     hotswapAfterScan(Inventory{});
+    if (cfg_.console) console_.publish(id_, current_, incidents_);
     for (auto& w : workers_) w->setStatus(statusJson());
     wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wakeFd_ < 0) return fail(errc::io_error, std::string("eventfd: ") + std::strerror(errno));
@@ -967,6 +1003,7 @@ Result<void> Agent::run() {
         if (rescanPending) next = std::min(next, rescanAt);
         if (auto r = filter_.nextRelease()) next = std::min(next, std::max(*r, now));
         if (!unsaved_.empty()) next = std::min(next, now + std::chrono::seconds(1));
+        if (cfg_.console) next = std::min(next, console_.nextRotation());
         // A slow client's deadline: closed on time even when nothing else wakes the loop.
         for (const auto* srv : {&control_, &metricsServer_})
             if (auto d = srv->nextDeadline()) next = std::min(next, std::max(*d, now));
@@ -983,17 +1020,22 @@ Result<void> Agent::run() {
             poll_.changed = false;
         }
         if (monitor_ && (fds[monIdx].revents & POLLIN)) {
-            std::size_t got = 0;
+            std::size_t got = 0, disks = 0;
             Reread what;
             while (auto ev = monitor_->receive()) {
                 ++got;
+                if (isConsoleSubsystem(ev->device.subsystem)) {
+                    if (cfg_.console) emit(console_.onEvent(*ev, id_));
+                    continue;
+                }
+                ++disks;
                 what.add(rereadFor(*ev));
                 if (ev->device.subsystem != "block") continue;
                 if (ev->action == "remove") gone_.insert(ev->device.syspath);
                 else if (ev->action == "add") gone_.erase(ev->device.syspath);
             }
             stats_.uevents += got;
-            if (got) requestRescan(now + cfg_.settle, what);
+            if (disks) requestRescan(now + cfg_.settle, what);
         }
         bool mdNotified = false;
         for (std::size_t i = 0; i < mdWatches_.size(); ++i)
@@ -1024,11 +1066,18 @@ Result<void> Agent::run() {
         // The last word of a rate-limited entity, once its window has room again.
         for (auto& e : filter_.release(now)) unsaved_.push_back(std::move(e));
         if (!unsaved_.empty()) flush();
+        if (cfg_.console) {
+            if (now >= console_.nextRotation()) emit({console_.rotateCode("timer")});
+            console_.publish(id_, current_, incidents_);  // rewrites only what changed
+        }
         // Servers last: the indices above are still valid (no fd was added or removed).
         control_.handle(fds, ctlIdx);
         metricsServer_.handle(fds, metIdx);
     }
     log(LogLevel::info, "stopping");
+    emit({shutdownEvent(ctx_, boot_)});
+    lastGasp();
+    recordCleanStop(ctx_, cfg_.stateDir, boot_, *outbox_);
     stopPoller();
     workers_.clear();  // each delivery thread finishes its current attempt and exits
     return {};

@@ -98,6 +98,10 @@ struct AgentConfig {
     std::vector<CommandKeyConfig> commandKeys;            ///< [[commands.key]]; none = no remote commands
     int commandRateMax = 30;                              ///< [commands] rate_limit_max: commands per key per window
     std::chrono::seconds commandRateWindow{60};           ///< [commands] rate_limit_window
+    bool console = true;                                  ///< [console] enabled: console attach events, issue file (docs/panel.md)
+    std::filesystem::path consoleIssueFile = "/run/issue.d/50-raidmon.issue";  ///< [console] issue_file; empty = none
+    std::chrono::seconds consoleCodeInterval{3600};       ///< [console] code_interval: a new verification code this often; 0 = only at attach
+    bool consoleAgettyReload = true;                      ///< [console] agetty_reload: run `agetty --reload` after the issue file changed
 };
 
 /// @brief How often the agent polls this drive's SMART: the first `[smart_intervals]` rule that

@@ -255,6 +255,30 @@ Result<void> parseHotswap(const Ctx& c, const toml::table& t, AgentConfig& cfg) 
     return {};
 }
 
+Result<void> parseConsole(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
+    for (const auto& [k, v] : t) {
+        const std::string key = "console." + std::string(k.str());
+        if (k.str() == "enabled") {
+            TRY_ASSIGN(cfg.console, boolean(c, v, key));
+        } else if (k.str() == "issue_file") {
+            std::string s;
+            TRY_ASSIGN(s, string(c, v, key, true));
+            const std::filesystem::path p(s);
+            if (!s.empty() && (!p.is_absolute() || !p.has_filename() || p.parent_path() == p.root_path()))
+                return tl::unexpected(keyError(c, v, key, "must be an absolute file path in a directory (\"/run/issue.d/50-raidmon.issue\"), or \"\" for none, not " +
+                                                              detail::quoteForError(s)));
+            cfg.consoleIssueFile = p;
+        } else if (k.str() == "code_interval") {
+            TRY_ASSIGN(cfg.consoleCodeInterval, wholeSeconds(c, v, key, "only at a console attach"));
+        } else if (k.str() == "agetty_reload") {
+            TRY_ASSIGN(cfg.consoleAgettyReload, boolean(c, v, key));
+        } else {
+            return tl::unexpected(keyError(c, v, key, "unknown key"));
+        }
+    }
+    return {};
+}
+
 Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, SinkConfig& s) {
     const std::string prefix = "sink[" + std::to_string(index + 1) + "].";
     s.line = static_cast<int>(t.source().begin.line);
@@ -466,6 +490,12 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
             }
             continue;
         }
+        if (name == "console") {
+            const auto* t = v.as_table();
+            if (!t) return tl::unexpected(keyError(c, v, "console", "must be a table ([console])"));
+            if (auto r = parseConsole(c, *t, cfg); !r) return tl::unexpected(r.error());
+            continue;
+        }
         if (name == "agent" || name == "metrics" || name == "outbox" || name == "hotswap") {
             const auto* t = v.as_table();
             if (!t) return tl::unexpected(keyError(c, v, std::string(name), "must be a table ([" + std::string(name) + "])"));
@@ -517,7 +547,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                 cfg.sinks.push_back(std::move(s));
             }
         } else {
-            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, sink, metrics, smart_intervals, commands)"));
+            return tl::unexpected(keyError(c, v, std::string(name), "unknown key (known: agent, outbox, hotswap, console, sink, metrics, smart_intervals, commands)"));
         }
     }
     if (cfg.controlSocketMode == 0660 && cfg.controlGroup.empty())

@@ -61,6 +61,8 @@ void registerDecode(CLI::App& app, Globals& globals, int& exitCode);
 void registerCommand(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon events [--since ID|TIME]` (cmd_events.cpp; the agent's control socket).
 void registerEvents(CLI::App& app, Globals& globals, int& exitCode);
+/// `raidmon identity [--json] [--qr]` (cmd_identity.cpp; raidmond's STATE_DIR/identity.json).
+void registerIdentity(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon hotswap DRIVE [--confirm|--cancel] [--svg FILE]`, `raidmon hotswap --list` (cmd_hotswap.cpp).
 void registerHotswap(CLI::App& app, Globals& globals, int& exitCode);
 /// `raidmon watch` (cmd_events.cpp).

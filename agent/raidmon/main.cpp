@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
         registerEvents,
         registerHotswap,
         registerIdentify,
+        registerIdentity,
         registerLeds,
         registerLocate,
         registerPlan,

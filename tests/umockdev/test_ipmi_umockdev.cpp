@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The local BMC through the OpenIPMI device: a umockdev testbed with /dev/ipmi0 whose ioctl
 // handler plays a BMC per IPMI 2.0 (Chassis Identify, Get Chassis Status, Get Channel Info, Get
-// LAN Configuration Parameters), real IPMICTL_SEND_COMMAND / IPMICTL_RECEIVE_MSG_TRUNC ioctls:
-// the server identify light when ipmitool is not installed, and the BMC's LAN address.
+// LAN Configuration Parameters, Get System Restart Cause, Reserve SEL, Get SEL Entry), real
+// IPMICTL_SEND_COMMAND / IPMICTL_RECEIVE_MSG_TRUNC ioctls: the server identify light when ipmitool
+// is not installed, the BMC's LAN address, and why the host last restarted.
 #define BOOST_TEST_MODULE ipmi_umockdev
 #include <boost/test/unit_test.hpp>
 
@@ -18,6 +19,7 @@
 #include <raidmon/events.hpp>
 #include <raidmon/inventory.hpp>
 #include <raidmon/led.hpp>
+#include <raidmon/restart.hpp>
 
 #include "sysfs_builder.hpp"
 
@@ -35,6 +37,8 @@ struct Bmc {
     bool reportsState = true;
     std::map<int, LanChannel> channels;  ///< what Get Channel Info / Get LAN Configuration answer
     bool shortLanAnswer = false;         ///< answer LAN parameters without their data
+    std::optional<std::uint8_t> restartCause;         ///< Get System Restart Cause answers it (else C1h)
+    std::vector<std::vector<std::uint8_t>> sel;       ///< 16-byte SEL records, in order (ids as in the records)
     std::vector<std::vector<std::uint8_t>> requests;  ///< netfn, cmd, data...
     std::deque<std::pair<long, std::vector<std::uint8_t>>> answers;
 };
@@ -72,6 +76,24 @@ gboolean onIpmi(UMockdevIoctlBase*, UMockdevIoctlClient* client, gpointer user) 
             else if (rq[3] == 5) a.insert(a.end(), it->second.mac.begin(), it->second.mac.end());
             else a = {0x80};  // parameter not supported
             b->answers.push_back({r->msgid, a});
+        } else if (rq[0] == 0x00 && rq[1] == 0x07 && b->restartCause) {  // Get System Restart Cause
+            b->answers.push_back({r->msgid, {0x00, *b->restartCause, 0x01}});
+        } else if (rq[0] == 0x0a && rq[1] == 0x42) {  // Reserve SEL
+            b->answers.push_back({r->msgid, {0x00, 0x34, 0x12}});
+        } else if (rq[0] == 0x0a && rq[1] == 0x43 && rq.size() == 8) {  // Get SEL Entry (whole record)
+            const unsigned want = rq[4] | (rq[5] << 8);
+            std::size_t i = 0;
+            while (i < b->sel.size() && want != 0x0000 && want != 0xffffu && unsigned(b->sel[i][0] | (b->sel[i][1] << 8)) != want) ++i;
+            if (want == 0xffffu && !b->sel.empty()) i = b->sel.size() - 1;
+            const bool reserved = rq[2] == 0x34 && rq[3] == 0x12;
+            if (!reserved) b->answers.push_back({r->msgid, {0xc5}});  // reservation cancelled or invalid
+            else if (i >= b->sel.size()) b->answers.push_back({r->msgid, {0xcb}});  // requested record not present
+            else {
+                const unsigned next = i + 1 < b->sel.size() ? unsigned(b->sel[i + 1][0] | (b->sel[i + 1][1] << 8)) : 0xffffu;
+                std::vector<std::uint8_t> a = {0x00, std::uint8_t(next & 0xff), std::uint8_t(next >> 8)};
+                a.insert(a.end(), b->sel[i].begin(), b->sel[i].end());
+                b->answers.push_back({r->msgid, a});
+            }
         } else {
             b->answers.push_back({r->msgid, {0xc1}});  // invalid command
         }
@@ -257,6 +279,47 @@ BOOST_AUTO_TEST_CASE(the_bmc_address_travels_in_every_event) {
     const std::string ce = toCloudEvent(ev, id, 1);
     BOOST_TEST(ce.find("\"ip\":\"10.20.1.142\"") != std::string::npos, ce);
     BOOST_TEST(ce.find("\"mac\":\"0c:c4:7a:3e:91:10\"") != std::string::npos, ce);
+}
+
+BOOST_AUTO_TEST_CASE(restart_cause_and_the_sel_around_it) {
+    // The host came back from a chassis control command (a remote hard reset): table 28-11 code 1.
+    bmc.restartCause = 0x01;
+    auto c = readRestartCause(ctx());
+    BOOST_TEST_REQUIRE(c.has_value(), (c ? "" : c.error().message));
+    BOOST_TEST(c->name == "chassis_control");
+    BOOST_TEST(c->channel.value_or(0) == 1);
+    BOOST_TEST((bmc.requests.back() == std::vector<std::uint8_t>{0x00, 0x07}));
+    // The SEL: an OS graceful shutdown long before, then a reset button and the boot it caused.
+    bmc.sel = {{0x01, 0x00, 0x02, 0x00, 0x00, 0x00, 0x60, 0x20, 0x00, 0x04, 0x20, 0x01, 0x6f, 0x03, 0xff, 0xff},
+               {0x05, 0x00, 0x02, 0x00, 0x10, 0x00, 0x66, 0x20, 0x00, 0x04, 0x14, 0x02, 0x6f, 0x02, 0xff, 0xff},
+               {0x09, 0x00, 0x02, 0x10, 0x10, 0x00, 0x66, 0x20, 0x00, 0x04, 0x1d, 0x03, 0x6f, 0x01, 0xff, 0xff}};
+    auto sel = readSel(ctx(), 2);
+    BOOST_TEST_REQUIRE(sel.has_value(), (sel ? "" : sel.error().message));
+    BOOST_REQUIRE(sel->size() == 2u);  // the newest two
+    BOOST_TEST((*sel)[0].recordId == 5);
+    BOOST_TEST((*sel)[0].description == "Button/Switch: reset button pressed");
+    BOOST_TEST((*sel)[1].description == "System Boot/Restart Initiated: initiated by hard reset");
+    // Reserve SEL first, then the records by the reservation, from the first, by "next record ID".
+    BOOST_TEST((bmc.requests[bmc.requests.size() - 4] == std::vector<std::uint8_t>{0x0a, 0x42}));
+    BOOST_TEST((bmc.requests[bmc.requests.size() - 3] == std::vector<std::uint8_t>{0x0a, 0x43, 0x34, 0x12, 0x00, 0x00, 0x00, 0xff}));
+    BOOST_TEST((bmc.requests.back() == std::vector<std::uint8_t>{0x0a, 0x43, 0x34, 0x12, 0x09, 0x00, 0x00, 0xff}));
+    const auto boot = std::chrono::system_clock::time_point(std::chrono::seconds(0x66001010));
+    BOOST_TEST(selAround(*sel, boot, std::chrono::minutes(15)).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_sel_and_a_bmc_without_restart_cause) {
+    auto sel = readSel(ctx());
+    BOOST_TEST_REQUIRE(sel.has_value(), (sel ? "" : sel.error().message));
+    BOOST_TEST(sel->empty());
+    auto c = readRestartCause(ctx());  // the handler answers C1h, invalid command
+    BOOST_TEST_REQUIRE(!c.has_value());
+    BOOST_TEST(c.error().is(errc::command_failed));
+    BOOST_TEST(c.error().message.find("Get System Restart Cause") != std::string::npos, c.error().message);
+    Context off = ctx();
+    off.deviceIo = DeviceIo::none;
+    const auto before = bmc.requests.size();
+    BOOST_TEST(readRestartCause(off).error().is(errc::refused));
+    BOOST_TEST(bmc.requests.size() == before);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -64,6 +64,21 @@ BOOST_AUTO_TEST_CASE(defaults) {
     BOOST_TEST(c->hotswapPolicy.allowForeignSignatures == false);
 }
 
+BOOST_AUTO_TEST_CASE(console_section) {
+    auto d = parseAgentConfig("", "d.toml");
+    BOOST_REQUIRE(d);
+    BOOST_TEST(d->console);
+    BOOST_TEST(d->consoleIssueFile == "/run/issue.d/50-raidmon.issue");
+    BOOST_TEST(d->consoleCodeInterval.count() == 3600);
+    BOOST_TEST(d->consoleAgettyReload);
+    auto c = parseAgentConfig("[console]\nenabled = false\nissue_file = \"\"\ncode_interval = \"10m\"\nagetty_reload = false\n", "c.toml");
+    BOOST_REQUIRE_MESSAGE(c.has_value(), (c ? std::string() : c.error().message));
+    BOOST_TEST(!c->console);
+    BOOST_TEST(c->consoleIssueFile.empty());
+    BOOST_TEST(c->consoleCodeInterval.count() == 600);
+    BOOST_TEST(!c->consoleAgettyReload);
+}
+
 BOOST_AUTO_TEST_CASE(hotswap_section) {
     auto c = parseAgentConfig("[hotswap]\nadd = \"auto\"\nidentify_server = true\nrequire_same_bay = false\n"
                               "allow_foreign_signatures = true\nopen_on_predicted_failure = false\n"
@@ -113,6 +128,11 @@ const Bad bad[] = {
     {"[hotswap]\nidentify_server = 1\n", "x.toml:2: key 'hotswap.identify_server': must be true or false"},
     {"[hotswap]\nadd_policy = \"auto\"\n", "x.toml:2: key 'hotswap.add_policy': unknown key"},
     {"sink = 3\n", "x.toml:1: key 'sink': must be an array of tables"},
+    {"[console]\nissue_file = \"issue\"\n", "x.toml:2: key 'console.issue_file': must be an absolute file path in a directory"},
+    {"[console]\nissue_file = \"/50-raidmon.issue\"\n", "x.toml:2: key 'console.issue_file': must be an absolute file path in a directory"},
+    {"[console]\ncode_interval = \"often\"\n", "x.toml:2: key 'console.code_interval': not a duration"},
+    {"[console]\nagetty = true\n", "x.toml:2: key 'console.agetty': unknown key"},
+    {"console = 1\n", "x.toml:1: key 'console': must be a table ([console])"},
     {"\xff\xfe garbage = = =\n", "x.toml:1:"},
     // "plain http only to loopback" is decided on the host libcurl would connect to, not on how
     // the URL's text begins (docs/security.md).

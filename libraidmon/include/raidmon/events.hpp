@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include <raidmon/console.hpp>
 #include <raidmon/context.hpp>
 #include <raidmon/error.hpp>
 #include <raidmon/model.hpp>
@@ -52,6 +53,10 @@ struct Event {
     std::string message;     ///< one sentence for a person, naming the bay and the array where known
     std::string entityJson;  ///< snapshot of the entity (one-line JSON of json.hpp), empty if none
     std::string recommendationJson;  ///< toJson(RebuildResult) where an array degrades, else empty
+    /// More members of the envelope's "data" (a one-line JSON object, e.g. console.attached's
+    /// {"verification_code": "..."}); empty if none. Never replaces severity, message, host,
+    /// entity or recommendation.
+    std::string extraDataJson;
 };
 
 /// @brief A network interface's hardware address (the host's primary MACs, for the panel).
@@ -64,6 +69,8 @@ struct NetInterface {
 struct HostIdentity {
     Host host;
     std::vector<NetInterface> interfaces;  ///< physical interfaces only (those with a device link)
+    /// The console devices attached now (raidmond keeps them; readHostIdentity() leaves it empty).
+    std::vector<ConsoleDevice> consoles;
 };
 
 /// @brief Read the host's identity: readHost(), the BMC's LAN address (readBmc()) and the MACs

@@ -19,7 +19,7 @@ namespace raidmon::detail {
 inline constexpr std::chrono::seconds kIpmiTimeout{15};
 
 /// IPMI 2.0 network functions used here (table 5-1).
-enum class IpmiNetFn : std::uint8_t { chassis = 0x00, app = 0x06, transport = 0x0c };
+enum class IpmiNetFn : std::uint8_t { chassis = 0x00, app = 0x06, storage = 0x0a, transport = 0x0c };
 
 /// The OpenIPMI device node and its sysfs directory (/dev/ipmi0, /sys/class/ipmi/ipmi0).
 struct IpmiNode {

@@ -11,6 +11,7 @@
 
 #include <raidmon/inventory.hpp>
 
+#include "console/console_json.hpp"
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
@@ -84,12 +85,18 @@ std::string toCloudEvent(const Event& ev, const HostIdentity& id, std::optional<
     Json macs = Json::array();
     for (const auto& i : id.interfaces) macs.push_back(Json{{"name", i.name}, {"mac", i.mac}});
     host["interfaces"] = std::move(macs);
+    Json consoles = Json::array();
+    for (const auto& c : id.consoles) consoles.push_back(detail::consoleJson(c));
+    host["consoles"] = std::move(consoles);
     const auto slash = ev.subject.find('/');
     Json entity{{"kind", ev.subject.substr(0, slash)},
                 {"id", slash == std::string::npos ? Json(nullptr) : Json(ev.subject.substr(slash + 1))},
                 {"snapshot", parsedOrNull(ev.entityJson)}};
     Json data{{"severity", toString(ev.severity)}, {"message", ev.message}, {"host", std::move(host)}, {"entity", std::move(entity)}};
     if (!ev.recommendationJson.empty()) data["recommendation"] = parsedOrNull(ev.recommendationJson);
+    if (Json extra = parsedOrNull(ev.extraDataJson); extra.is_object())
+        for (auto& [k, v] : extra.items())
+            if (!data.contains(k)) data[k] = v;
     Json j{{"specversion", "1.0"},
            {"id", ev.id},
            {"source", "raidmond://" + who},
