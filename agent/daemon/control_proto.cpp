@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "daemon/control_proto.hpp"
+#include "daemon/commands.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -66,6 +67,7 @@ Result<ControlRequest> parseControlRequest(std::string_view line) {
     if (!words.empty() && words[0] == "COMMAND") {
         // The JWT is checked by the verifier (daemon/commands.hpp), which names what is wrong.
         if (words.size() != 3 || (words[1] != "RUN" && words[1] != "CHECK")) return refuse("usage: COMMAND RUN JWT | COMMAND CHECK JWT");
+        if (words[2].size() > kMaxCommandBytes) return refuse("command longer than " + std::to_string(kMaxCommandBytes) + " bytes");
         r.kind = words[1] == "RUN" ? ControlRequest::Kind::commandRun : ControlRequest::Kind::commandCheck;
         r.subject = std::string(words[2]);
         return r;

@@ -49,7 +49,8 @@ void fuzzAgentControlRequest(std::string_view in) {
     auto r = parseControlRequest(in);
     if (!r) return checkMessage(r.error().message);
     (void)changesState(r->kind);
-    if (r->subject.size() > kMaxControlArgument || r->reason.size() > kMaxControlArgument) __builtin_trap();
+    const bool command = r->kind == ControlRequest::Kind::commandRun || r->kind == ControlRequest::Kind::commandCheck;
+    if (r->subject.size() > (command ? kMaxCommandBytes : kMaxControlArgument) || r->reason.size() > kMaxControlArgument) __builtin_trap();
     for (char ch : r->subject + r->reason)
         if (static_cast<unsigned char>(ch) < 0x20 && ch != '\t') __builtin_trap();  // no control character gets through
 }

@@ -48,7 +48,7 @@ public:
         fs::permissions(bin / "mdadm", fs::perms::owner_all);
         // Nor the real wipefs: it would erase a disk of this machine.
         std::ofstream(bin / "wipefs") << "#!/bin/sh\necho \"wipefs $*\" >> " << mdadmLog.string() << "\n"
-                                      << "[ -f " << (t_.path / "wipefs.fail").string() << " ] && { echo 'wipefs: error: /dev/sdd: probing initialization failed: Device or resource busy' >&2; exit 1; }\nexit 0\n";
+                                      << "[ -f " << (t_.path / "wipefs.fail").string() << " ] && { cat " << (t_.path / "wipefs.fail").string() << " >&2; exit 1; }\nexit 0\n";
         fs::permissions(bin / "wipefs", fs::perms::owner_all);
         const char* path = std::getenv("PATH");
         oldPath_ = path ? path : "/usr/bin:/bin";
@@ -71,7 +71,11 @@ public:
     }
     int stop() { return agent_->stop(SIGTERM); }
     void failMdadm() { std::ofstream(t_.path / "mdadm.fail") << "1\n"; }
-    void failWipefs() { std::ofstream(t_.path / "wipefs.fail") << "1\n"; }
+    /// The fake wipefs fails from now on, saying `why` on stderr.
+    void failWipefs(const std::string& why = "wipefs: error: /dev/sdd: failed to erase ext4 magic string at offset 0x00000438: "
+                                             "Input/output error") {
+        std::ofstream(t_.path / "wipefs.fail") << why << "\n";
+    }
     std::string log() const { return slurp(t_.path / "agent.log"); }
     std::string mdadm() const { return slurp(mdadmLog); }
 
@@ -268,7 +272,23 @@ BOOST_AUTO_TEST_CASE(a_wipe_that_fails_adds_nothing_and_fails_the_incident) {
     BOOST_TEST(ev["data"]["severity"] == "critical");
     const std::string why = snapshot(ev)["failure_reason"].get<std::string>();
     BOOST_TEST(why.find("not added: 'wipefs --all /dev/sdd' exited 1") != std::string::npos, why);
-    BOOST_TEST(why.find("Device or resource busy") != std::string::npos, why);
+    BOOST_TEST(why.find("Input/output error") != std::string::npos, why);
+    BOOST_TEST(rig.mdadm().find("--add") == std::string::npos, rig.mdadm());
+}
+
+// Busy is not broken: something took the disk (udev assembled its old array) after it was
+// verified. The disk is rejected as in use and the incident waits, not failed.
+BOOST_AUTO_TEST_CASE(a_wipe_that_finds_the_disk_busy_rejects_it_and_the_incident_waits) {
+    Testbed tb(testbedDir("sas12"));
+    Rig rig(tb, "add = \"auto\"\nallow_foreign_signatures = true");
+    rig.failWipefs("wipefs: error: /dev/sdd: probing initialization failed: Device or resource busy");
+    rig.replaceSdd(tb, usedExt4());
+    Json ev = rig.waitHotswap("replacement_rejected");
+    const std::string msg = ev["data"]["message"].get<std::string>();
+    BOOST_TEST(msg.find("Device or resource busy") != std::string::npos, msg);
+    ev = rig.waitHotswap("awaiting_insertion", 2);
+    BOOST_TEST(snapshot(ev)["state"] == "awaiting_insertion");
+    BOOST_TEST(rig.log().find("hotswap.failed") == std::string::npos, rig.log());
     BOOST_TEST(rig.mdadm().find("--add") == std::string::npos, rig.mdadm());
 }
 
