@@ -12,7 +12,7 @@ _raidmon() {
     local cur prev words cword
     _init_completion || return
     local globals="--json --root --proc --etc --state-dir --no-device-io --verbose -v --version --help"
-    local commands="decode events hotswap identify leds locate plan predict safe-to-remove smart status watch"
+    local commands="command decode events hotswap identify identity leds locate plan predict safe-to-remove smart status watch"
     case $prev in
         --root|--proc|--etc|--state-dir) _filedir -d; return ;;
         --svg|--socket|--smart) _filedir; return ;;
