@@ -40,14 +40,22 @@ check "VSCSI-U1 is back" wait_for 30 have_sd VSCSI-U1
 NEW=$(sd_by_serial VSCSI-U1)
 udevadm settle -t 10
 holder() { ls /sys/block/$NEW/holders 2>/dev/null | grep '^md' | head -1; }
-check "udev's incremental assembly took $NEW for its old array" wait_for 15 sh -c "[ -n \"\$(ls /sys/block/$NEW/holders)\" ]"
+# Two orders are possible, and both are right: udev's incremental assembly (mdadm -I) takes the
+# disk for its old array first, or the agent sees it free first and (allow_foreign_signatures)
+# wipes it and adds it to md0 before mdadm -I finds a superblock. The agent must never add it
+# while the old array holds it.
+check "something took $NEW (its old array, or md0 through the agent)" wait_for 15 sh -c "[ -n \"\$(ls /sys/block/$NEW/holders)\" ]"
 H=$(holder)
 log "$NEW held by ${H:-nothing}: $(cat /proc/mdstat | tr '\n' ' ')"
-hs_wait_event hotswap.replacement_rejected "in use by $H"
-check "the agent added nothing while $NEW is in use" sh -c "[ ! -e /sys/block/md0/md/dev-$NEW ]"
-
-log "OPERATOR: mdadm --stop /dev/$H"
-mdadm --stop /dev/$H 2>&1 | sed 's/^/@@LOG mdadm: /'
+if [ "$H" != md0 ]; then
+  hs_wait_event hotswap.replacement_rejected "in use by $H"
+  check "the agent added nothing while $NEW is in use" sh -c "[ ! -e /sys/block/md0/md/dev-$NEW ]"
+  log "OPERATOR: mdadm --stop /dev/$H"
+  mdadm --stop /dev/$H 2>&1 | sed 's/^/@@LOG mdadm: /'
+else
+  log "ORDER: the agent wiped and added $NEW before udev assembled its old array"
+  echo agent-first > /tmp/order.txt; send order.txt /tmp/order.txt
+fi
 replacement_rebuilt md0 2 VSCSI-U1 "$NEW"
 check "$NEW now carries md0's superblock, not md9's" sh -c "mdadm --examine --export /dev/$NEW | grep -q \"^MD_UUID=$(mdadm --detail --export /dev/md0 | sed -n 's/^MD_UUID=//p')\$\""
 mdadm --examine /dev/$NEW 2>&1 | sed 's/^/@@LOG examine: /'
