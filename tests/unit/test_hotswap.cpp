@@ -605,6 +605,7 @@ BOOST_FIXTURE_TEST_CASE(policy_confirm_then_confirm, Pulled) {
     BOOST_TEST_REQUIRE(c.has_value());
     BOOST_TEST(action(*c, HotswapActionKind::md_add) != nullptr);
     BOOST_TEST(!inc().awaitingConfirmation);
+    BOOST_TEST(inc().confirmed);
     BOOST_TEST(confirmIncident(incidents, inc().id, at(31)).error().is(errc::invalid_argument));
     BOOST_TEST(confirmIncident(incidents, "no-such-incident", at(31)).error().is(errc::not_found));
 }
@@ -905,6 +906,14 @@ BOOST_FIXTURE_TEST_CASE(persistence_round_trip, TempDir) {
     BOOST_TEST_REQUIRE(one.has_value());
     BOOST_TEST(toJson(*one) == toJson(incidents[0]));
     BOOST_TEST(one->history.size() == incidents[0].history.size());
+    // A file of an earlier build has no "confirmed": a confirmation was recorded only as a finding.
+    incidents[0].confirmed = true;
+    auto legacy = nlohmann::json::parse(toJson(incidents[0], -1));
+    legacy.erase("confirmed");
+    BOOST_TEST(!incidentFromJson(legacy.dump()).value().confirmed);
+    legacy["findings"].push_back("adding the replacement was confirmed");
+    BOOST_TEST(incidentFromJson(legacy.dump()).value().confirmed);
+    BOOST_TEST(incidentFromJson(toJson(incidents[0], -1)).value().confirmed);
 }
 
 BOOST_FIXTURE_TEST_CASE(keeps_open_and_last_50_closed, TempDir) {

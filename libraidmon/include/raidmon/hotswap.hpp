@@ -172,6 +172,10 @@ struct Incident {
     /// the replacement without recovering onto it: raidmon switched it to read-write (md_readwrite)
     /// or said how to (once).
     bool readWriteRequested = false;
+    /// An operator confirmed adding the replacement (`raidmon hotswap confirm`, the panel's
+    /// `hotswap.confirm`): later steps that change the array (switching it to read-write) need no
+    /// second confirmation.
+    bool confirmed = false;
 };
 
 /// @brief What the executor is asked to do.

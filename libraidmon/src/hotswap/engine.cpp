@@ -373,15 +373,11 @@ void nudgeController(Incident& inc, const Drive* repl, const HotswapPolicy& poli
 /// write). md starts recovery only once the array is writable: under add = "auto" (the operator
 /// already let raidmon change the array) raidmon switches it to read-write; otherwise it says so
 /// and names the command. Once per incident.
-bool historyHasConfirmation(const Incident& inc) {
-    return std::find(inc.findings.begin(), inc.findings.end(), "adding the replacement was confirmed") != inc.findings.end();
-}
-
 void readAutoBlocksRecovery(Incident& inc, const Array& arr, const HotswapPolicy& policy, Stepper& st) {
     if (inc.readWriteRequested || !arr.arrayState || *arr.arrayState != "read-auto") return;
     inc.readWriteRequested = true;
     const std::string cmd = "mdadm --readwrite /dev/" + arr.name;
-    if (policy.add == AddPolicy::automatic || historyHasConfirmation(inc)) {
+    if (policy.add == AddPolicy::automatic || inc.confirmed) {
         inc.findings.push_back(arr.name + " is auto-read-only (read-auto), so md does not recover onto the replacement: it is "
                                "switched to read-write (" + cmd + ")");
         st.action(inc, HotswapActionKind::md_readwrite);
@@ -816,6 +812,7 @@ Result<HotswapStep> confirmIncident(std::vector<Incident>& incidents, std::strin
     HotswapStep out;
     Stepper st(out, now);
     inc->awaitingConfirmation = false;
+    inc->confirmed = true;
     inc->updatedAt = now;
     inc->findings.push_back("adding the replacement was confirmed");
     if (inc->arrayKind && *inc->arrayKind == "md" && inc->arrayName) st.action(*inc, HotswapActionKind::md_add);

@@ -79,6 +79,7 @@ Json incidentJson(const Incident& i) {
                 {"last_rejected", detail::opt(i.lastRejected)},
                 {"controller_add_requested", i.controllerAddRequested},
                 {"readwrite_requested", i.readWriteRequested},
+                {"confirmed", i.confirmed},
                 {"history", std::move(hist)}};
 }
 
@@ -217,6 +218,9 @@ Incident readIncident(const Json& j, const std::string& where, std::optional<std
     f.read("last_rejected", i.lastRejected);
     if (j.is_object() && j.contains("controller_add_requested")) f.read("controller_add_requested", i.controllerAddRequested);  // absent in files of earlier builds
     if (j.is_object() && j.contains("readwrite_requested")) f.read("readwrite_requested", i.readWriteRequested);  // ditto
+    if (j.is_object() && j.contains("confirmed")) f.read("confirmed", i.confirmed);
+    else  // files of earlier builds recorded a confirmation only as this finding
+        i.confirmed = std::find(i.findings.begin(), i.findings.end(), "adding the replacement was confirmed") != i.findings.end();
     if (const Json* h = f.child("history")) {
         if (!h->is_array()) {
             if (!err) err = f.at("history") + " is not an array";
