@@ -112,7 +112,7 @@ public:
         UdevPtr<udev_device> d(udev_device_new_from_syspath(udev_.get(), syspath.c_str()));
         if (!d) return fail(errc::device_gone, syspath + ": no such device");
         DeviceRecord r = toRecord(d.get());
-        markInitialized(r, d.get(), udevdRuns());
+        if (r.subsystem == "block") markInitialized(r, d.get(), udevdRuns());  // one access(2), and only for disks
         return r;
     }
 
