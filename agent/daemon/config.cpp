@@ -47,8 +47,16 @@ std::optional<milliseconds> parseDuration(std::string_view s) {
     return std::nullopt;
 }
 
+/// A TOML integer's value, only when the node is one: toml++'s value<int64_t>() also converts a
+/// float, and a float beyond int64's range (5.5e37) is undefined behaviour there (UBSan, found by
+/// fuzz_agent_config).
+std::optional<std::int64_t> exactInteger(const toml::node& n) {
+    if (const auto* i = n.as_integer()) return i->get();
+    return std::nullopt;
+}
+
 Result<milliseconds> duration(const Ctx& c, const toml::node& n, const std::string& key) {
-    if (auto i = n.value<std::int64_t>(); i && n.is_integer()) {
+    if (auto i = exactInteger(n)) {
         if (*i < 0 || *i > 100000000) return tl::unexpected(keyError(c, n, key, "must be between 0 and 100000000 seconds"));
         return milliseconds(*i * 1000);
     }
@@ -68,8 +76,8 @@ Result<std::string> string(const Ctx& c, const toml::node& n, const std::string&
 }
 
 Result<std::int64_t> integer(const Ctx& c, const toml::node& n, const std::string& key, std::int64_t lo, std::int64_t hi) {
-    auto v = n.value<std::int64_t>();
-    if (!v || !n.is_integer()) return tl::unexpected(keyError(c, n, key, "must be an integer"));
+    auto v = exactInteger(n);
+    if (!v) return tl::unexpected(keyError(c, n, key, "must be an integer"));
     if (*v < lo || *v > hi)
         return tl::unexpected(keyError(c, n, key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi)));
     return *v;
@@ -181,7 +189,8 @@ Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
             cfg.rateLimit.progressInterval = duration_cast<seconds>(d);
         } else if (name == "progress_step") {
             auto p = v.value<double>();
-            if (!p || *p <= 0 || *p > 100) return tl::unexpected(keyError(c, v, key, "must be a number of percent in (0, 100]"));
+            if (!p || !(*p > 0 && *p <= 100))  // NaN is refused too
+                return tl::unexpected(keyError(c, v, key, "must be a number of percent in (0, 100]"));
             cfg.progressStepPercent = *p;
         } else if (name == "control_socket") {
             std::string s;
@@ -194,7 +203,7 @@ Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
         } else if (name == "control_socket_mode") {
             // A string of octal digits ("0660") or a TOML octal integer (0o660).
             std::optional<unsigned> mode;
-            if (auto i = v.value<std::int64_t>(); i && v.is_integer()) mode = static_cast<unsigned>(*i);
+            if (auto i = exactInteger(v); i && *i >= 0 && *i <= 07777) mode = static_cast<unsigned>(*i);
             else if (auto str = v.value<std::string>(); str && v.is_string()) mode = detail::parseInt<unsigned>(*str, 8);
             if (!mode || (*mode != 0600 && *mode != 0660 && *mode != 0666))
                 return tl::unexpected(keyError(c, v, key, "must be \"0600\", \"0660\" or \"0666\""));

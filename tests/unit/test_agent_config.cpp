@@ -156,6 +156,12 @@ const Bad bad[] = {
     {"[metrics]\nlisten = \"10.0.0.5:9598\"\nallow_remote = false\n", "key 'metrics.listen'"},
     {"[metrics]\nallow_remote = \"yes\"\n", "x.toml:2: key 'metrics.allow_remote': must be true or false"},
     {"[agent]\ncontrol_socket_mode = \"0777\"\n", "x.toml:2: key 'agent.control_socket_mode': must be \"0600\", \"0660\" or \"0666\""},
+    // a float where an integer belongs, also one beyond int64's range (fuzz_agent_config found it undefined in toml++)
+    {"[[sink]]\ntype = \"mqtt\"\nhost = \"b\"\nport = 5.5e37\n", "x.toml:4: key 'sink[1].port': must be an integer"},
+    {"[agent]\nheartbeat = 5.5e37\n", "x.toml:2: key 'agent.heartbeat': must be a duration"},
+    {"[agent]\ncontrol_socket_mode = 1e30\n", "x.toml:2: key 'agent.control_socket_mode': must be \"0600\""},
+    {"[agent]\nrate_limit_max = 5.5e37\n", "x.toml:2: key 'agent.rate_limit_max': must be an integer"},
+    {"[agent]\nprogress_step = nan\n", "x.toml:2: key 'agent.progress_step': must be a number of percent in (0, 100]"},
     {"[agent]\ncontrol_socket_mode = \"0660\"\n", "key 'agent.control_socket_mode': 0660 opens the socket to a group"},
     {"[agent]\ncontrol_group = \"a b\"\n", "x.toml:2: key 'agent.control_group': not a group name"},
 };
