@@ -403,6 +403,8 @@ std::string Agent::statusJson() const {
                    {"reasons", current_.reasons},
                    {"drives", current_.drives.size()},
                    {"arrays", current_.arrays.size()},
+                   {"online", true},
+                   {"time", utcNow()},
                    {"agent_version", kVersion}};
     return j.dump();
 }

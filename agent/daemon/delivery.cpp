@@ -53,9 +53,21 @@ void DeliveryWorker::run() {
         {
             std::unique_lock lk(m_);
             auto ready = [&] { return stop_ || statusDirty_ || (pending_ && std::chrono::steady_clock::now() >= retryAt); };
-            if (retryAt > std::chrono::steady_clock::now()) cv_.wait_until(lk, retryAt, ready);
+            // An idle sink that needs service (MQTT keepalive) wakes at least that often.
+            const auto every = sink_->serviceInterval();
+            auto wakeAt = retryAt;
+            if (every.count() > 0) {
+                const auto due = std::chrono::steady_clock::now() + every;
+                if (wakeAt <= std::chrono::steady_clock::now() || due < wakeAt) wakeAt = due;
+            }
+            if (wakeAt > std::chrono::steady_clock::now()) cv_.wait_until(lk, wakeAt, ready);
             else cv_.wait(lk, ready);
             if (stop_) return;
+            if (!ready()) {
+                lk.unlock();
+                sink_->service();
+                continue;
+            }
             if (statusDirty_) {
                 status = status_;
                 statusDirty_ = false;

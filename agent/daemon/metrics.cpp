@@ -73,10 +73,15 @@ std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std
     p.family("raidmon_host_health", "gauge", "Overall health: 0 OK, 1 warning, 2 critical, 3 unknown.");
     p.sample("raidmon_host_health", {}, healthValue(inv.health));
 
+    // Series are named by what stays: the drive's id (WWN, else model and serial) and its bay, never
+    // its kernel name (sdc today, sdf after a reboot); raidmon_drive_info maps one to the other.
     p.family("raidmon_drive_health", "gauge", "Drive health: 0 OK, 1 warning, 2 critical, 3 unknown.");
     for (const auto& d : inv.drives)
-        p.sample("raidmon_drive_health", {{"drive", d.id}, {"device", d.kernelName.value_or("")}, {"slot", d.location.label.value_or("")}},
-                 healthValue(d.health));
+        p.sample("raidmon_drive_health", {{"drive", d.id}, {"slot", d.location.label.value_or("")}}, healthValue(d.health));
+    p.family("raidmon_drive_info", "gauge", "Always 1: the drive's kernel name, model and serial, to join on drive.");
+    for (const auto& d : inv.drives)
+        p.sample("raidmon_drive_info",
+                 {{"drive", d.id}, {"device", d.kernelName.value_or("")}, {"model", d.model.value_or("")}, {"serial", d.serial.value_or("")}}, 1);
     p.family("raidmon_drive_failure_predicted", "gauge", "1 if the drive predicts its own failure.");
     for (const auto& d : inv.drives)
         if (d.failurePredicted) p.sample("raidmon_drive_failure_predicted", {{"drive", d.id}}, *d.failurePredicted ? 1 : 0);
@@ -99,8 +104,20 @@ std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std
 
     p.family("raidmon_array_health", "gauge", "Array health: 0 OK, 1 warning, 2 critical, 3 unknown.");
     for (const auto& r : inv.arrays)
-        p.sample("raidmon_array_health", {{"array", r.id}, {"name", r.name}, {"level", r.level.value_or("")}, {"state", r.state}},
-                 healthValue(r.health));
+        p.sample("raidmon_array_health", {{"array", r.id}, {"name", r.name}, {"level", r.level.value_or("")}}, healthValue(r.health));
+    // One series per state, 1 for the array's state and 0 for the others: a state change moves a
+    // value, it does not end one series and start another. A state outside the list gets its own.
+    static constexpr const char* kArrayStates[] = {"optimal",   "degraded", "rebuilding", "failed",
+                                                   "inactive", "resyncing", "checking",   "reshaping"};
+    p.family("raidmon_array_state", "gauge", "1 for the array's current state, 0 for the others.");
+    for (const auto& r : inv.arrays) {
+        bool listed = false;
+        for (const char* st : kArrayStates) {
+            listed = listed || r.state == st;
+            p.sample("raidmon_array_state", {{"array", r.id}, {"name", r.name}, {"state", st}}, r.state == st ? 1 : 0);
+        }
+        if (!listed) p.sample("raidmon_array_state", {{"array", r.id}, {"name", r.name}, {"state", r.state}}, 1);
+    }
     p.family("raidmon_array_degraded", "gauge", "1 if the array runs with members missing.");
     for (const auto& r : inv.arrays)
         p.sample("raidmon_array_degraded", {{"array", r.id}, {"name", r.name}},

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Network sinks: an HTTPS webhook (libcurl) and MQTT (libmosquitto), and the sink factory.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <ctime>
 #include <mutex>
 
 #include <curl/curl.h>
@@ -11,6 +13,10 @@
 
 #include "daemon/commands.hpp"
 #include "daemon/sinks.hpp"
+
+#include <raidmon/version.hpp>
+
+#include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 
@@ -175,9 +181,9 @@ void mosquittoInitOnce() {
 class MqttSink final : public Sink {
 public:
     MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password,
-             std::string commandTopic, CommandInbox* commands)
+             std::string commandTopic, CommandInbox* commands, HostIdentity host)
         : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)),
-          commandTopic_(std::move(commandTopic)), commands_(commands) {
+          commandTopic_(std::move(commandTopic)), commands_(commands), host_(std::move(host)) {
         mosquittoInitOnce();
         if (commands_ && !commandTopic_.empty()) startCommands(clientId);
         // clean_session=false: the broker keeps our QoS 1 state across reconnects.
@@ -212,6 +218,9 @@ public:
             mosquitto_destroy(cmd_);
         }
         if (m_) {
+            // A clean DISCONNECT makes the broker drop the Last Will: the agent says itself that it
+            // stopped, or the retained status would call a stopped host online.
+            if (connected_ && !statusTopic_.empty()) (void)publish(statusTopic_, offlineStatus(host_, "stopped", utcNow()), true);
             if (connected_) mosquitto_disconnect(m_);
             mosquitto_destroy(m_);
         }
@@ -229,8 +238,23 @@ public:
         return d;
     }
 
+    /// Kept for a reconnection: a new connection first replaces the Last Will the broker may have
+    /// published for the old one. A connection the broker dropped while idle is found only by this
+    /// publish failing: a second attempt connects anew.
     void publishStatus(const std::string& json) override {
-        if (!statusTopic_.empty()) (void)publish(statusTopic_, json, true);
+        if (statusTopic_.empty()) return;
+        lastStatus_ = json;
+        if (publish(statusTopic_, json, true)) (void)publish(statusTopic_, json, true);
+    }
+
+    std::chrono::milliseconds serviceInterval() const override {
+        if (!connected_) return std::chrono::milliseconds(0);
+        return std::chrono::milliseconds(std::max(1000, cfg_.keepaliveSeconds * 250));  // a PINGREQ well within 1.5 keepalives
+    }
+
+    /// Sends the PINGREQ when a keepalive is due and reads the PINGRESP of the last one.
+    void service() override {
+        if (connected_ && mosquitto_loop(m_, 0, 1) != MOSQ_ERR_SUCCESS) connected_ = false;
     }
 
 private:
@@ -283,6 +307,14 @@ private:
     std::optional<Error> connect() {
         if (!m_) return Error(errc::io_error, "sink " + cfg_.name + ": libmosquitto could not create a client");
         if (auto e = credentials(m_, tlsConfigured_)) return e;
+        // The Last Will: if the connection breaks without a DISCONNECT (the agent killed, the host
+        // gone), the broker publishes it, retained, over the status: offline since this connection.
+        if (!statusTopic_.empty()) {
+            const std::string will = offlineStatus(host_, "connection lost", utcNow());
+            if (int rc = mosquitto_will_set(m_, statusTopic_.c_str(), static_cast<int>(will.size()), will.data(), 1, true);
+                rc != MOSQ_ERR_SUCCESS)
+                return Error(errc::invalid_argument, "sink " + cfg_.name + ": Last Will on " + statusTopic_ + ": " + mosquitto_strerror(rc));
+        }
         connAck_ = false;
         libLog_.clear();
         int rc = mosquitto_connect(m_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
@@ -307,6 +339,8 @@ private:
     std::optional<Error> publish(const std::string& topic, const std::string& payload, bool retain) {
         if (!connected_) {
             if (auto e = connect()) return e;
+            if (topic != statusTopic_ && !lastStatus_.empty())
+                if (auto e = publish(statusTopic_, lastStatus_, true)) return e;
         }
         int mid = 0;
         acked_ = false;
@@ -338,6 +372,8 @@ private:
     std::string topic_, statusTopic_, password_, commandTopic_;
     CommandInbox* commands_ = nullptr;
     mosquitto* cmd_ = nullptr;  ///< the command subscriber (startCommands)
+    HostIdentity host_;
+    std::string lastStatus_;  ///< the last status published (publishStatus), "" before the first
     mosquitto* m_ = nullptr;
     bool connected_ = false, connAck_ = false, acked_ = false, tlsConfigured_ = false;
     int connRc_ = 0, waitMid_ = -1;
@@ -345,6 +381,26 @@ private:
 };
 
 } // namespace
+
+std::string utcNow() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    ::gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+std::string offlineStatus(const HostIdentity& host, std::string_view reason, const std::string& since) {
+    detail::Json j{{"machine_id", detail::opt(host.host.machineId)},
+                   {"hostname", detail::opt(host.host.hostname)},
+                   {"online", false},
+                   {"health", "Unknown"},
+                   {"reason", std::string(reason)},
+                   {"time", since},
+                   {"agent_version", kVersion}};
+    return j.dump();
+}
 
 std::string hmacSha256Header(std::string_view key, std::string_view body) {
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -379,7 +435,7 @@ Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity
         const std::string clientId = "raidmond-" + host.host.machineId.value_or(host.host.hostname.value_or("unknown")) + "-" + cfg.name;
         return std::unique_ptr<Sink>(
             new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password,
-                         expandTopic(cfg.commandTopic, host), commands));
+                         expandTopic(cfg.commandTopic, host), commands, host));
     }
     return fail(errc::invalid_argument, "sink " + cfg.name + ": unknown type " + detail::quoteForError(cfg.type));
 }

@@ -5,6 +5,7 @@
 // before the next, and retries a failed one with backoff. Delivery is at least once: a crash
 // between a delivery and its acknowledgement repeats that event, with the same id.
 
+#include <chrono>
 #include <memory>
 #include <span>
 #include <string>
@@ -31,9 +32,24 @@ public:
     virtual Delivery deliver(std::span<const StoredEvent> batch) = 0;
     /// The host's current status (retained on MQTT); other sinks ignore it.
     virtual void publishStatus(const std::string& /*json*/) {}
+    /// How often an idle sink needs service() (zero: never). The MQTT sink drives its connection
+    /// only from the delivery thread: without a PINGREQ within 1.5 keepalives the broker would
+    /// drop a live agent and publish its Last Will.
+    virtual std::chrono::milliseconds serviceInterval() const { return std::chrono::milliseconds(0); }
+    /// Keep an idle connection alive (called by the delivery thread when nothing else is due).
+    virtual void service() {}
 };
 
 class CommandInbox;
+
+/// The current time, UTC, RFC 3339 with seconds ("2026-12-06T03:20:00Z"): the retained MQTT
+/// status says when it was published, its Last Will when the connection began.
+std::string utcNow();
+
+/// The MQTT status of an agent that is not there (docs/agent.md, MQTT): the Last Will the broker
+/// publishes when the connection is lost (reason "connection lost"), or what a stopping agent
+/// publishes itself (reason "stopped"). `since`: when the connection began or the agent stopped.
+std::string offlineStatus(const HostIdentity& host, std::string_view reason, const std::string& since);
 
 /// Build a sink from its configuration; the host identity fills topic templates. With `commands`
 /// (the agent has [[commands.key]]), the MQTT sink subscribes to its command_topic and the webhook

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <raidmon/json.hpp>
+
 #include <raidmon/agent_client.hpp>
 #include <raidmon/hotswap.hpp>
 #include <raidmon/inventory.hpp>
@@ -64,7 +66,7 @@ int runList(const Globals& g, const HotswapOptions& o) {
     if (g.json) {
         Json a = Json::array();
         for (const auto& i : *incidents) a.push_back(Json::parse(toJson(i, -1)));
-        std::cout << a.dump(2) << '\n';
+        std::cout << asDocument(Json{{"incidents", a}}.dump(), 2) << '\n';
         return 0;
     }
     if (incidents->empty()) std::cout << "no hot-swap incidents\n";
@@ -86,7 +88,8 @@ int runLocal(const Globals& g, const HotswapOptions& o, const Error& why) {
     std::vector<Incident> incidents;
     if (auto known = loadIncidents(stateDirOf(g))) incidents = std::move(*known);
     const Incident* open = findIncident(incidents, o.drive);
-    if (!open || isTerminal(open->state)) {
+    const bool recorded = open && !isTerminal(open->state);  // in the agent's state, from before it stopped
+    if (!recorded) {
         auto r = openIncident(incidents, *inv, o.drive, HotswapPolicy{}, ctx.clock->now());
         if (!r) {
             printError("hotswap: " + r.error().message);
@@ -94,10 +97,17 @@ int runLocal(const Globals& g, const HotswapOptions& o, const Error& why) {
         }
         open = &incidents.back();
     }
-    const WorkOrder wo = makeWorkOrder(*open, *inv);
+    // Without the agent nothing records the incident, lights the bay or verifies the replacement:
+    // the work order says so (steps without a light; an id only for an incident raidmond recorded).
+    WorkOrder wo = makeWorkOrder(*open, *inv, false);
+    if (recorded) wo.incidentId = open->id;
     if (!o.svg.empty() && !writeSvg(o.svg, toSvg(wo, *inv))) return kExitNoInput;
     if (g.json) {
-        std::cout << Json{{"incident", Json::parse(toJson(*open, -1))}, {"work_order", Json::parse(toJson(wo, -1))}, {"agent", false}}.dump(2)
+        std::cout << asDocument(Json{{"incident", recorded ? Json::parse(toJson(*open, -1)) : Json(nullptr)},
+                                     {"work_order", Json::parse(toJson(wo, -1))},
+                                     {"agent", false}}
+                                    .dump(),
+                                2)
                   << '\n';
     } else {
         std::cout << toText(wo);
@@ -191,7 +201,7 @@ int runHotswap(const Globals& g, const HotswapOptions& o) {
     }
     if (!o.svg.empty() && !writeSvg(o.svg, j.value("svg", ""))) return kExitNoInput;
     if (g.json) {
-        std::cout << Json{{"incident", j["incident"]}, {"work_order", j["work_order"]}, {"agent", true}}.dump(2) << '\n';
+        std::cout << asDocument(Json{{"incident", j["incident"]}, {"work_order", j["work_order"]}, {"agent", true}}.dump(), 2) << '\n';
         return 0;
     }
     std::cout << j.value("text", "");

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <raidmon/json.hpp>
+
 #include <raidmon/inventory.hpp>
 #include <raidmon/led.hpp>
 
@@ -152,7 +154,7 @@ int runIdentify(const Globals& g, const IdentifyOptions& o) {
     }
     if (g.json) {
         Json j{{"identify", o.onOff}, {"notes", *r}};
-        std::cout << j.dump(2) << '\n';
+        std::cout << asDocument(j.dump(), 2) << '\n';
     } else {
         std::cout << "Server identify light " << o.onOff << '\n';
         for (const auto& n : *r) std::cout << "Note     " << n << '\n';
@@ -189,7 +191,7 @@ int runLeds(const Globals& g, bool expire) {
         j["expired"] = Json::array();
         for (const auto& l : expired) j["expired"].push_back(leaseJson(l));
         j["failures"] = failures;
-        std::cout << j.dump(2) << '\n';
+        std::cout << asDocument(j.dump(-1, ' ', false, Json::error_handler_t::replace), 2) << '\n';
     } else {
         std::cout << "Lights set by raidmon (" << (dir / "leds.json").string() << "): " << leases.size() << '\n';
         for (const auto& l : leases) printLease(l);

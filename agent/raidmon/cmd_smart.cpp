@@ -119,7 +119,7 @@ int runSmart(const Globals& g, const SmartCliOptions& o) {
         return exitCode(Health::Unknown);
     }
     if (g.json)
-        std::cout << toJson(*r, 2) << '\n';
+        std::cout << asDocument(toJson(*r, -1), 2) << '\n';
     else
         renderSmart(std::cout, *r);
     return exitCode(r->health);

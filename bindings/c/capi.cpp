@@ -978,7 +978,9 @@ int raidmon_hotswap_cancel(raidmon_context* ctx, const char* socket, const char*
 
 raidmon_work_order* raidmon_work_order_ref(raidmon_work_order* wo) { return refOf(wo); }
 raidmon_work_order* raidmon_work_order_unref(raidmon_work_order* wo) { return unrefOf(wo); }
-const raidmon_incident* raidmon_work_order_incident(const raidmon_work_order* wo) { return wo ? handleOf(wo->answer.incident) : nullptr; }
+const raidmon_incident* raidmon_work_order_incident(const raidmon_work_order* wo) {
+    return wo && wo->answer.recorded ? handleOf(wo->answer.incident) : nullptr;
+}
 int raidmon_work_order_from_agent(const raidmon_work_order* wo) { return wo && wo->answer.agent ? 1 : 0; }
 const char* raidmon_work_order_text(const raidmon_work_order* wo) { return wo ? wo->answer.text.c_str() : nullptr; }
 const char* raidmon_work_order_svg(const raidmon_work_order* wo) { return wo ? wo->answer.svg.c_str() : nullptr; }

@@ -102,7 +102,7 @@ Result<Drive> readDriveSmart(const Context& ctx, const SmartRequest& req) {
     return r;
 }
 
-std::string smartJson(const Drive& drive) { return toJson(drive, 2); }
+std::string smartJson(const Drive& drive) { return asDocument(toJson(drive, -1), 2); }
 
 Result<IdentifyResult> identify(const Context& ctx, const std::filesystem::path& stateDir, bool on,
                                 std::optional<std::chrono::seconds> duration, const std::string& reason) {
@@ -127,17 +127,17 @@ Result<IdentifyResult> identify(const Context& ctx, const std::filesystem::path&
 }
 
 std::string identifyJson(const IdentifyResult& r) {
-    return Json{{"identify", r.on ? "on" : "off"}, {"notes", r.notes}}.dump(2);
+    return asDocument(Json{{"identify", r.on ? "on" : "off"}, {"notes", r.notes}}.dump(), 2);
 }
 
 std::string incidentsJson(const std::vector<Incident>& incidents) {
     Json a = Json::array();
     for (const auto& i : incidents) a.push_back(Json::parse(toJson(i, -1)));
-    return a.dump(2);
+    return asDocument(Json{{"incidents", a}}.dump(), 2);
 }
 
 std::string hotswapJson(const HotswapAnswer& a) {
-    return Json{{"incident", Json::parse(a.incidentJson)}, {"work_order", Json::parse(a.workOrderJson)}, {"agent", a.agent}}.dump(2);
+    return asDocument(Json{{"incident", Json::parse(a.incidentJson)}, {"work_order", Json::parse(a.workOrderJson)}, {"agent", a.agent}}.dump(), 2);
 }
 
 Result<HotswapAnswer> hotswapWorkOrder(const Context& ctx, const std::filesystem::path& stateDir,
@@ -153,15 +153,19 @@ Result<HotswapAnswer> hotswapWorkOrder(const Context& ctx, const std::filesystem
         std::vector<Incident> known;
         if (auto k = loadIncidents(stateDir)) known = std::move(*k);
         const Incident* open = findIncident(known, drive);
-        if (!open || isTerminal(open->state)) {
+        const bool recorded = open && !isTerminal(open->state);  // in the agent's state, from before it stopped
+        if (!recorded) {
             auto r = openIncident(known, *inv, drive, HotswapPolicy{}, ctx.clock->now());
             if (!r) return tl::unexpected(prefixed(r.error(), "hotswap: "));
             open = &known.back();
         }
-        const WorkOrder wo = makeWorkOrder(*open, *inv);
+        // As `raidmon hotswap` without the agent: steps without a light, an id only if recorded.
+        WorkOrder wo = makeWorkOrder(*open, *inv, false);
+        if (recorded) wo.incidentId = open->id;
         HotswapAnswer a;
         a.incident = *open;
-        a.incidentJson = toJson(*open, -1);
+        a.recorded = recorded;
+        a.incidentJson = recorded ? toJson(*open, -1) : "null";
         a.workOrderJson = toJson(wo, -1);
         a.text = toText(wo);
         a.svg = toSvg(wo, *inv);

@@ -63,6 +63,9 @@ struct HotswapAnswer {
     std::string text;           ///< the work order as plain text (toText)
     std::string svg;            ///< the bays with the target marked (toSvg)
     bool agent = false;         ///< true: from raidmond; false: computed from a scan now (nothing follows)
+    /// false: computed without raidmond for an incident nobody recorded (its id exists nowhere):
+    /// incidentJson is "null", and the bindings give no incident (C: NULL, Python: None).
+    bool recorded = true;
 };
 
 /// @brief What `raidmon hotswap DRIVE --json --no-follow` prints (without the final newline).

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The C ABI is a promise: the C symbols libraidmon exports, the list in libraidmon/raidmon.map
-(node RAIDMON_C_1.0) and the functions <raidmon/raidmon.h> declares must be the same set, and
-every one must carry the version RAIDMON_C_1.0.
+(node RAIDMON_C_1.0), the functions <raidmon/raidmon.h> declares and the C symbols of the Debian
+symbols file (debian/libraidmon0.symbols) must be the same set, and every one must carry the
+version RAIDMON_C_1.0.
 
 usage: check_symbols.py LIBRARY MAP HEADER
 Exit 0 when they agree; 1 with a list of the differences otherwise.
 """
 
+import os
 import re
 import subprocess
 import sys
@@ -54,6 +56,15 @@ def main(lib, map_file, header):
     for s, v in sorted(syms.items()):
         if s in listed and v != "RAIDMON_C_1.0":
             problems.append(f"{s}: version {v or '(none)'}, expected RAIDMON_C_1.0")
+    # The Debian symbols file (debian/libraidmon0.symbols) lists the same C symbols, or
+    # dpkg-gensymbols fails the package build (tools/package-check.sh, ctest package_check).
+    symbols_file = os.path.join(os.path.dirname(os.path.abspath(map_file)), "..", "debian", "libraidmon0.symbols")
+    if os.path.exists(symbols_file):
+        in_deb = set(re.findall(r"^ (raidmon_\w+)@RAIDMON_C_1\.0 ", open(symbols_file).read(), re.M))
+        for s in sorted(listed - in_deb):
+            problems.append(f"listed in raidmon.map but not in debian/libraidmon0.symbols: {s}")
+        for s in sorted(in_deb - listed):
+            problems.append(f"in debian/libraidmon0.symbols but not listed in raidmon.map: {s}")
     for p in problems:
         print(p)
     if not problems:

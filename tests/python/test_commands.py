@@ -31,7 +31,7 @@ def test_identify_on_and_off_is_raidmon_identify_json(cli, fake_tools, tmp_path)
     assert [(l["enclosure"], l["label"], l["backend"], l["reason"]) for l in leases] == [
         ("server", "identify", "ipmi", "raidmon.identify(on) from Python")]
     off = raidmon.identify(False, state_dir=state, no_device_io=True)
-    assert off.on is False and json.loads(off.to_json()) == {"identify": "off", "notes": []}
+    assert off.on is False and json.loads(off.to_json()) == {"format_version": 1, "identify": "off", "notes": []}
     assert log.read_text().splitlines()[-2:] == ["ipmitool chassis identify 0", "ipmitool chassis status"]
     cli_off = run_cli(cli, "identify", "off", "--json", "--state-dir", str(tmp_path / "cli-state"), "--no-device-io")
     assert off.to_json() + "\n" == cli_off.stdout

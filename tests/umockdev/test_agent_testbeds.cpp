@@ -11,7 +11,10 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -253,86 +256,149 @@ http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
     BOOST_TEST(agent.stop(SIGTERM) == 0);
 }
 
-BOOST_AUTO_TEST_CASE(mqtt_real_broker_qos1_and_retained_status) {
-    requireBroker();
-    Testbed tb(testbedDir("sas12"));
-    TempDir t;
-    const int port = freePort();
-    std::ofstream(t.path / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n";
-    Child broker({"/usr/sbin/mosquitto", "-c", (t.path / "mosquitto.conf").string()}, t.path / "broker.log");
-    std::this_thread::sleep_for(300ms);
+namespace {
 
-    // The panel side: a libmosquitto subscriber of the test's own.
-    struct Got {
-        std::mutex m;
-        std::vector<std::pair<std::string, std::string>> msgs;
-    } got;
-    mosquitto_lib_init();
-    mosquitto* sub = mosquitto_new("raidmon-test-sub", true, &got);
-    BOOST_REQUIRE(sub);
-    mosquitto_message_callback_set(sub, [](mosquitto*, void* u, const mosquitto_message* m) {
-        auto* g = static_cast<Got*>(u);
-        std::lock_guard lk(g->m);
-        g->msgs.emplace_back(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen)));
-    });
-    int rc = MOSQ_ERR_UNKNOWN;
-    for (int i = 0; i < 50 && rc != MOSQ_ERR_SUCCESS; ++i) {
-        rc = mosquitto_connect(sub, "127.0.0.1", port, 30);
-        if (rc != MOSQ_ERR_SUCCESS) std::this_thread::sleep_for(100ms);
+/// A mosquitto broker on a free loopback port, for one test.
+struct Broker {
+    explicit Broker(const fs::path& dir) : port(freePort()) {
+        std::ofstream(dir / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n";
+        process = std::make_unique<Child>(std::vector<std::string>{"/usr/sbin/mosquitto", "-c", (dir / "mosquitto.conf").string()},
+                                          dir / "broker.log");
     }
-    BOOST_REQUIRE_MESSAGE(rc == MOSQ_ERR_SUCCESS, "broker did not come up: " << slurp(t.path / "broker.log"));
-    mosquitto_subscribe(sub, nullptr, "raidmon/#", 1);
-    mosquitto_loop_start(sub);
+    int port;
+    std::unique_ptr<Child> process;
+};
 
-    const auto cfg = t.path / "raidmond.toml";
+/// The panel side: a libmosquitto subscriber of the test's own, collecting (topic, payload).
+class Subscriber {
+public:
+    Subscriber(const char* id, int port, const std::string& pattern, const fs::path& brokerLog) {
+        m_ = mosquitto_new(id, true, this);
+        BOOST_REQUIRE(m_);
+        mosquitto_message_callback_set(m_, [](mosquitto*, void* u, const mosquitto_message* msg) {
+            auto* s = static_cast<Subscriber*>(u);
+            std::lock_guard lk(s->mu_);
+            s->msgs_.emplace_back(msg->topic, std::string(static_cast<const char*>(msg->payload), static_cast<std::size_t>(msg->payloadlen)));
+        });
+        int rc = MOSQ_ERR_UNKNOWN;
+        for (int i = 0; i < 50 && rc != MOSQ_ERR_SUCCESS; ++i) {  // the broker may still be starting
+            rc = mosquitto_connect(m_, "127.0.0.1", port, 30);
+            if (rc != MOSQ_ERR_SUCCESS) std::this_thread::sleep_for(100ms);
+        }
+        BOOST_REQUIRE_MESSAGE(rc == MOSQ_ERR_SUCCESS, "broker did not come up: " << slurp(brokerLog));
+        mosquitto_subscribe(m_, nullptr, pattern.c_str(), 1);
+        mosquitto_loop_start(m_);
+    }
+    Subscriber(const Subscriber&) = delete;
+    Subscriber& operator=(const Subscriber&) = delete;
+    ~Subscriber() {
+        mosquitto_loop_stop(m_, true);
+        mosquitto_disconnect(m_);
+        mosquitto_destroy(m_);
+    }
+    std::vector<std::string> payloads(const std::string& topic) {
+        std::lock_guard lk(mu_);
+        std::vector<std::string> out;
+        for (const auto& [k, v] : msgs_)
+            if (k == topic) out.push_back(v);
+        return out;
+    }
+    /// Waits (polling what the network thread collected) until `done` holds, at most `limit`.
+    template <typename F>
+    bool waitFor(F done, std::chrono::milliseconds limit = 20s) {
+        for (auto end = std::chrono::steady_clock::now() + limit; std::chrono::steady_clock::now() < end;
+             std::this_thread::sleep_for(20ms))
+            if (done()) return true;
+        return done();
+    }
+
+private:
+    mosquitto* m_ = nullptr;
+    std::mutex mu_;
+    std::vector<std::pair<std::string, std::string>> msgs_;
+};
+
+const std::string kEventsTopic = "raidmon/8d3f2a6c41b94e0f9c1e5a7b2d4c6e80/events";
+const std::string kStatusTopic = "raidmon/8d3f2a6c41b94e0f9c1e5a7b2d4c6e80/status";
+
+fs::path mqttConfig(const fs::path& dir, int port) {
+    const auto cfg = dir / "raidmond.toml";
     std::ofstream(cfg) << kQuiet << "\n[[sink]]\ntype = \"mqtt\"\nhost = \"127.0.0.1\"\nport = " << port
-                       << "\nretry_initial = \"100ms\"\nretry_max = \"400ms\"\ntimeout = \"2s\"\n";
-    Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
-    const std::string topic = "raidmon/8d3f2a6c41b94e0f9c1e5a7b2d4c6e80/events";
-    const std::string status = "raidmon/8d3f2a6c41b94e0f9c1e5a7b2d4c6e80/status";
-    auto count = [&](const std::string& tp) {
-        std::lock_guard lk(got.m);
-        std::size_t n = 0;
-        for (const auto& [k, v] : got.msgs) n += k == tp ? 1 : 0;
-        return n;
-    };
-    for (int i = 0; i < 300 && (count(topic) < 3 || count(status) < 1); ++i) std::this_thread::sleep_for(20ms);
-    BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
-    BOOST_REQUIRE(count(topic) >= 3);  // started, drive.failed, array.degraded
+                       << "\nretry_initial = \"100ms\"\nretry_max = \"400ms\"\ntimeout = \"2s\"\nkeepalive = 5\n";
+    return cfg;
+}
+
+/// sas12, a scratch directory and a broker: what each MQTT test starts from.
+struct MqttRig {
+    MqttRig() : tb(testbedDir("sas12")) {
+        requireBroker();
+        mosquitto_lib_init();
+        broker = std::make_unique<Broker>(t.path);
+    }
+    Testbed tb;
+    TempDir t;
+    std::unique_ptr<Broker> broker;
+};
+
+} // namespace
+
+BOOST_FIXTURE_TEST_CASE(mqtt_real_broker_qos1_and_retained_status, MqttRig) {
     {
-        std::lock_guard lk(got.m);
+        Subscriber sub("raidmon-test-sub", broker->port, "raidmon/#", t.path / "broker.log");
+        Child agent(agentArgs(mqttConfig(t.path, broker->port), t.path / "state", tb), t.path / "agent.log");
+        sub.waitFor([&] { return sub.payloads(kEventsTopic).size() >= 3 && !sub.payloads(kStatusTopic).empty(); });
+        BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
+        const auto events = sub.payloads(kEventsTopic);
+        BOOST_REQUIRE(events.size() >= 3);  // started, drive.failed, array.degraded
         std::vector<Json> evs;
-        for (const auto& [k, v] : got.msgs)
-            if (k == topic) evs.push_back(Json::parse(v));
+        for (const auto& e : events) evs.push_back(Json::parse(e));
         BOOST_TEST(evs[0]["type"] == "io.raidmon.agent.started");
         expectInSequence(evs);
+        const auto status = sub.payloads(kStatusTopic);
+        BOOST_REQUIRE(!status.empty());
+        const Json st = Json::parse(status.front());
+        BOOST_TEST(st["health"] == "Critical");
+        BOOST_TEST(st["online"] == true);
+        BOOST_TEST(std::regex_match(st["time"].get<std::string>(), std::regex("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")));
+        BOOST_TEST(agent.stop(SIGTERM) == 0);
     }
-    BOOST_REQUIRE(count(status) >= 1);
-    BOOST_TEST(agent.stop(SIGTERM) == 0);
-    mosquitto_loop_stop(sub, true);
-    mosquitto_disconnect(sub);
-    mosquitto_destroy(sub);
+    // The status is retained: a subscriber that comes later gets it at once. A stopped agent said so
+    // before it disconnected (a clean disconnect drops the Last Will).
+    Subscriber late("raidmon-test-late", broker->port, kStatusTopic, t.path / "broker.log");
+    BOOST_REQUIRE(late.waitFor([&] { return !late.payloads(kStatusTopic).empty(); }));
+    const Json st = Json::parse(late.payloads(kStatusTopic).front());
+    BOOST_TEST(st["online"] == false);
+    BOOST_TEST(st["reason"] == "stopped");
+    BOOST_TEST(st["health"] == "Unknown");
+    BOOST_TEST(st["machine_id"] == "8d3f2a6c41b94e0f9c1e5a7b2d4c6e80");
+}
 
-    // The status is retained: a subscriber that comes later gets it at once.
-    Got late;
-    mosquitto* sub2 = mosquitto_new("raidmon-test-late", true, &late);
-    mosquitto_message_callback_set(sub2, [](mosquitto*, void* u, const mosquitto_message* m) {
-        auto* g = static_cast<Got*>(u);
-        std::lock_guard lk(g->m);
-        g->msgs.emplace_back(m->topic, std::string(static_cast<const char*>(m->payload), static_cast<std::size_t>(m->payloadlen)));
-    });
-    BOOST_REQUIRE(mosquitto_connect(sub2, "127.0.0.1", port, 30) == MOSQ_ERR_SUCCESS);
-    mosquitto_subscribe(sub2, nullptr, status.c_str(), 1);
-    for (int i = 0; i < 100; ++i) {
-        mosquitto_loop(sub2, 20, 1);
-        std::lock_guard lk(late.m);
-        if (!late.msgs.empty()) break;
-    }
-    BOOST_REQUIRE(!late.msgs.empty());
-    BOOST_TEST(Json::parse(late.msgs[0].second)["health"] == "Critical");
-    mosquitto_disconnect(sub2);
-    mosquitto_destroy(sub2);
-    mosquitto_lib_cleanup();
+BOOST_FIXTURE_TEST_CASE(mqtt_last_will_when_the_agent_is_killed, MqttRig) {
+    Subscriber sub("raidmon-test-will", broker->port, kStatusTopic, t.path / "broker.log");
+    Child agent(agentArgs(mqttConfig(t.path, broker->port), t.path / "state", tb), t.path / "agent.log");
+    BOOST_REQUIRE_MESSAGE(sub.waitFor([&] { return !sub.payloads(kStatusTopic).empty(); }), slurp(t.path / "agent.log"));
+    BOOST_TEST(Json::parse(sub.payloads(kStatusTopic).back())["online"] == true);
+    // An idle agent (no heartbeat, nothing to deliver) stays online: it sends its PINGREQs, so the
+    // broker (keepalive 5 s: it gives up after 7.5 s of silence) never publishes the Will for it.
+    auto offline = [&] {
+        for (const auto& p : sub.payloads(kStatusTopic))
+            if (Json::parse(p)["online"] == false) return true;
+        return false;
+    };
+    BOOST_TEST(!sub.waitFor(offline, 9s), "a live agent was declared offline: " << slurp(t.path / "broker.log"));
+    BOOST_TEST(agent.stop(SIGKILL) == 128 + SIGKILL);
+    // The broker sees the connection break without a DISCONNECT and publishes the Will.
+    BOOST_REQUIRE_MESSAGE(sub.waitFor([&] { return Json::parse(sub.payloads(kStatusTopic).back())["online"] == false; }),
+                          "no Last Will after SIGKILL: " << slurp(t.path / "broker.log"));
+    const Json will = Json::parse(sub.payloads(kStatusTopic).back());
+    BOOST_TEST(will["reason"] == "connection lost");
+    BOOST_TEST(will["health"] == "Unknown");
+    BOOST_TEST(will["machine_id"] == "8d3f2a6c41b94e0f9c1e5a7b2d4c6e80");
+    BOOST_TEST(!will["time"].get<std::string>().empty());
+    // and retained: a panel that starts now learns the host is offline
+    Subscriber late("raidmon-test-will-late", broker->port, kStatusTopic, t.path / "broker.log");
+    BOOST_REQUIRE(late.waitFor([&] { return !late.payloads(kStatusTopic).empty(); }));
+    BOOST_TEST(Json::parse(late.payloads(kStatusTopic).front())["online"] == false);
 }
 
 BOOST_AUTO_TEST_CASE(metrics_endpoint_on_loopback) {

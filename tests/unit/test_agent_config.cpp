@@ -5,6 +5,15 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "daemon/agent.hpp"
 
 #include "daemon/metrics.hpp"
@@ -262,8 +271,15 @@ BOOST_AUTO_TEST_CASE(metrics_are_openmetrics) {
     m.eventsByType["io.raidmon.drive.failed"] = 2;
     auto page = agent::renderMetrics(inv, m, {{"webhook-1", 5, 1, 3, false}});
     BOOST_TEST(page.find("raidmon_host_health 2\n") != std::string::npos);
-    BOOST_TEST(page.find("raidmon_drive_health{drive=\"wwn-0x5000c500a1b2c30c\",device=\"sdd\",slot=\"Slot \\\"03\\\"\"} 2\n") !=
+    // labelled by the stable id and the bay, never the kernel name; the info series maps them
+    BOOST_TEST(page.find("raidmon_drive_health{drive=\"wwn-0x5000c500a1b2c30c\",slot=\"Slot \\\"03\\\"\"} 2\n") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_drive_info{drive=\"wwn-0x5000c500a1b2c30c\",device=\"sdd\",model=\"\",serial=\"\"} 1\n") !=
                std::string::npos);
+    BOOST_TEST(page.find("device=\"sdd\"") == page.find("raidmon_drive_info{") + std::string("raidmon_drive_info{drive=\"wwn-0x5000c500a1b2c30c\",").size());
+    // the state: one series per state, 1 for the current one; no state label on the health
+    BOOST_TEST(page.find("raidmon_array_health{array=\"md-1\",name=\"md0\",level=\"\"} ") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_array_state{array=\"md-1\",name=\"md0\",state=\"rebuilding\"} 1\n") != std::string::npos);
+    BOOST_TEST(page.find("raidmon_array_state{array=\"md-1\",name=\"md0\",state=\"optimal\"} 0\n") != std::string::npos);
     BOOST_TEST(page.find("raidmon_array_operation_ratio{array=\"md-1\",name=\"md0\",operation=\"recovery\"} 0.375\n") != std::string::npos);
     BOOST_TEST(page.find("# TYPE raidmon_agent_events counter\n") != std::string::npos);
     BOOST_TEST(page.find("raidmon_agent_events_total{type=\"io.raidmon.drive.failed\"} 2\n") != std::string::npos);
@@ -278,6 +294,27 @@ BOOST_AUTO_TEST_CASE(metrics_are_openmetrics) {
     BOOST_TEST(text.find("# TYPE raidmon_host_health gauge\n") != std::string::npos);
     BOOST_TEST(text.find("# UNIT") == std::string::npos);
     BOOST_TEST(text.find("# EOF") == std::string::npos);
+    // Prometheus' own linter passes the text format: `promtool check metrics < page`.
+    BOOST_TEST_REQUIRE(std::filesystem::exists("/usr/bin/promtool"), "promtool is not installed (bash tools/deps.sh installs prometheus)");
+    const auto dir = std::filesystem::temp_directory_path() / ("raidmon-metrics-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "page.prom") << text;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, (dir / "page.prom").c_str(), O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, (dir / "promtool.out").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    char* argv[] = {const_cast<char*>("/usr/bin/promtool"), const_cast<char*>("check"), const_cast<char*>("metrics"), nullptr};
+    pid_t pid = -1;
+    BOOST_TEST_REQUIRE(posix_spawn(&pid, argv[0], &fa, nullptr, argv, environ) == 0);
+    posix_spawn_file_actions_destroy(&fa);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    std::ifstream out(dir / "promtool.out");
+    const std::string said((std::istreambuf_iterator<char>(out)), std::istreambuf_iterator<char>());
+    BOOST_TEST((WIFEXITED(st) && WEXITSTATUS(st) == 0), "promtool check metrics: " << said);
+    BOOST_TEST(said.empty(), "promtool check metrics: " << said);
+    std::filesystem::remove_all(dir);
 }
 
 BOOST_AUTO_TEST_CASE(smart_intervals_per_drive_and_for_drives_at_risk) {

@@ -999,6 +999,42 @@ BOOST_FIXTURE_TEST_CASE(work_order_text_json_svg, Opened) {
     BOOST_TEST(count("<rect") == count("/>") - 0u);
 }
 
+BOOST_FIXTURE_TEST_CASE(work_order_without_the_agent_is_honest, Opened) {
+    // raidmon hotswap with raidmond not running: nothing records the incident or lights the bay.
+    const auto i = inc();
+    const WorkOrder guided = makeWorkOrder(i, inv);
+    const WorkOrder offline = makeWorkOrder(i, inv, false);
+    BOOST_TEST(guided.guided);
+    BOOST_TEST(!offline.guided);
+    const std::string gt = toText(guided), ot = toText(offline);
+    BOOST_TEST(gt.find("blinking locate light") != std::string::npos);
+    BOOST_TEST(gt.find(i.id) != std::string::npos);
+    BOOST_TEST(ot.find("blinking") == std::string::npos, ot);
+    BOOST_TEST(ot.find("wait for the light") == std::string::npos, ot);
+    BOOST_TEST(ot.find(i.id) == std::string::npos, ot);  // an id nobody recorded is never quoted
+    BOOST_TEST(ot.find("none: computed without raidmond") != std::string::npos, ot);
+    BOOST_TEST(ot.find("No light is lit for this work order") != std::string::npos, ot);
+    BOOST_TEST(ot.find("Nothing verifies the replacement") != std::string::npos, ot);
+    BOOST_TEST(toSvg(offline, inv).find(i.id) == std::string::npos);
+    BOOST_TEST(toSvg(offline, inv).find("not recorded") != std::string::npos);
+    auto j = nlohmann::json::parse(toJson(offline));
+    BOOST_TEST(j["incident"]["id"].is_null());
+    BOOST_TEST(j["guided"] == false);
+    // nobody lights the bay: an incident the engine left locating awaits its removal offline
+    BOOST_TEST(j["incident"]["state"] == "awaiting_removal");
+    Incident locating = i;
+    locating.state = IncidentState::locating;
+    BOOST_TEST(nlohmann::json::parse(toJson(makeWorkOrder(locating, inv, false)))["incident"]["state"] == "awaiting_removal");
+    BOOST_TEST(nlohmann::json::parse(toJson(makeWorkOrder(locating, inv)))["incident"]["state"] == "locating");
+    // an incident raidmond recorded before it stopped keeps its id, and says the agent is away
+    WorkOrder recorded = makeWorkOrder(i, inv, false);
+    recorded.incidentId = i.id;
+    BOOST_TEST(toText(recorded).find(i.id + " (") != std::string::npos);
+    BOOST_TEST(toText(recorded).find("which is not running") != std::string::npos);
+    BOOST_TEST(nlohmann::json::parse(toJson(recorded))["incident"]["id"] == i.id);
+    BOOST_TEST(nlohmann::json::parse(toJson(guided))["incident"]["id"] == i.id);
+}
+
 BOOST_AUTO_TEST_CASE(work_order_warns_before_pulling_a_needed_drive) {
     auto inv = optimalHost();
     std::vector<Incident> incidents;

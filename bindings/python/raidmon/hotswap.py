@@ -139,7 +139,8 @@ class WorkOrder:
     """The technician's work order for one incident (``raidmon hotswap DRIVE --no-follow``).
 
     Attributes:
-        incident: the :class:`Incident`.
+        incident: the :class:`Incident`; None when computed from a scan (``agent`` False) for an
+            incident raidmond never recorded (it has no id).
         agent: True when raidmond holds the incident (it lights the bay, verifies the replacement
             and follows the rebuild); False when it was computed from a scan because no agent
             answered: then nothing follows the replacement.
@@ -155,7 +156,7 @@ class WorkOrder:
     def __init__(self, answer: Dict[str, str]) -> None:
         self._json = answer["json"]
         doc = json.loads(self._json)
-        self.incident = Incident._from_json(doc["incident"])
+        self.incident = None if doc["incident"] is None else Incident._from_json(doc["incident"])
         self.agent = bool(doc["agent"])
         self.data: Dict[str, Any] = doc["work_order"]
         self.steps: List[str] = list(self.data.get("steps", []))
@@ -202,7 +203,7 @@ def incidents(state_dir: Optional[Union[str, "os.PathLike[str]"]] = None, *, soc
         IOFailureError: the agent does not answer. PermissionDeniedError: it refuses this user.
         CommandFailedError: it refuses the request (the assistant is off).
     """
-    return [Incident._from_json(item) for item in json.loads(_raidmon.hotswap_incidents(_socket(state_dir, socket)))]
+    return [Incident._from_json(item) for item in json.loads(_raidmon.hotswap_incidents(_socket(state_dir, socket)))["incidents"]]
 
 
 def work_order(

@@ -312,10 +312,15 @@ struct WorkOrder {
     std::vector<std::string> warning;  ///< set when the verdict is loses_data / loses_last_redundancy
     std::vector<std::string> findings;
     std::optional<IncidentDrive> replacement;
+    /// true: raidmond holds the incident (its id exists), lights the bay and follows the steps;
+    /// false: computed from a scan without the agent (`raidmon hotswap` when raidmond is not
+    /// running): no incident id, no light, nobody verifies the replacement, and the steps say so.
+    bool guided = true;
 };
 
-/// @brief Build the work order of an incident against the current inventory.
-WorkOrder makeWorkOrder(const Incident& incident, const Inventory& inv);
+/// @brief Build the work order of an incident against the current inventory; `guided` as in
+/// WorkOrder::guided.
+WorkOrder makeWorkOrder(const Incident& incident, const Inventory& inv, bool guided = true);
 /// @brief Plain text, lines of at most 80 columns, safe for a terminal: escape sequences and
 /// control characters a drive or a tool put into a serial, model or message are removed
 /// (raidmon/text.hpp).

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "json_model.hpp"
 
+#include <stdexcept>
+
 #include <raidmon/json.hpp>
 #include <raidmon/version.hpp>
 
@@ -231,5 +233,14 @@ std::string toJson(const Inventory& inv, int indent) { return dump(detail::toJso
 std::string toJson(const Drive& d, int indent) { return dump(detail::toJsonValue(d), indent); }
 std::string toJson(const Array& a, int indent) { return dump(detail::toJsonValue(a), indent); }
 std::string toJson(const Host& h, int indent) { return dump(detail::toJsonValue(h), indent); }
+
+std::string asDocument(const std::string& objectJson, int indent) {
+    const auto members = detail::Json::parse(objectJson, nullptr, false);
+    if (members.is_discarded() || !members.is_object()) throw std::invalid_argument("asDocument: not a JSON object");
+    detail::Json doc{{"format_version", kJsonFormatVersion}};
+    for (const auto& [k, v] : members.items())
+        if (k != "format_version") doc[k] = v;
+    return dump(doc, indent);
+}
 
 } // namespace raidmon

@@ -3,6 +3,8 @@
 
 #include <array>
 
+#include <raidmon/json.hpp>
+
 #include "core/json_model.hpp"
 #include "core/strutil.hpp"
 #include "ctl/decoders.hpp"
@@ -92,7 +94,7 @@ Result<Capture> decode(std::string_view raw, std::string_view format) {
 
 std::string toJson(const Capture& c, int indent) {
     using detail::Json;
-    Json j{{"format", c.format}};
+    Json j{{"format_version", kJsonFormatVersion}, {"format", c.format}};
     auto add = [&](const char* key, const auto& v) {
         Json a = Json::array();
         for (const auto& x : v) a.push_back(detail::toJsonValue(x));

@@ -42,10 +42,19 @@ std::vector<std::string> stepsFor(const WorkOrder& wo) {
     case IncidentState::awaiting_removal:
         s.push_back(server);
         s.push_back(need);
-        s.push_back("Find the bay with the blinking locate light (" + (bay.empty() ? std::string("bay unknown: find the drive by its serial") : "bay " + bay) + ").");
+        if (wo.guided)
+            s.push_back("Find the bay with the blinking locate light (" + (bay.empty() ? std::string("bay unknown: find the drive by its serial") : "bay " + bay) + ").");
+        else
+            s.push_back("Find " + (bay.empty() ? std::string("the drive by its serial (bay unknown)") : "bay " + bay) +
+                        ". No light is lit for this work order: `raidmon locate " + wo.drive.serial.value_or(wo.drive.id) +
+                        " on` lights the bay, where the enclosure supports it.");
         s.push_back("Check the drive's serial is " + wo.drive.serial.value_or("unknown") + " before pulling it.");
-        s.push_back("Pull that drive only, and wait for the light to change or for raidmon to confirm.");
+        s.push_back(wo.guided ? "Pull that drive only, and wait for the light to change or for raidmon to confirm."
+                              : "Pull that drive only.");
         s.push_back("Insert the replacement into the same bay.");
+        if (!wo.guided)
+            s.push_back("Nothing verifies the replacement or adds it to " + wo.arrayName.value_or("the array") +
+                        ": check it with `raidmon status` and add it yourself, or start raidmond for the guided flow.");
         break;
     case IncidentState::removed:
     case IncidentState::awaiting_insertion:
@@ -58,11 +67,16 @@ std::vector<std::string> stepsFor(const WorkOrder& wo) {
             s.push_back(need);
             s.push_back("Insert the replacement " + where + ".");
         }
-        s.push_back("Wait for raidmon to verify the drive.");
+        s.push_back(wo.guided ? "Wait for raidmon to verify the drive."
+                              : "Check the drive with `raidmon status`: nothing verifies it while raidmond is not running.");
         break;
     case IncidentState::verified:
-        s.push_back("The replacement is verified; it is to be added to " + wo.arrayName.value_or("the array") +
-                    " (automatically or after confirmation).");
+        if (wo.guided)
+            s.push_back("The replacement is verified; it is to be added to " + wo.arrayName.value_or("the array") +
+                        " (automatically or after confirmation).");
+        else
+            s.push_back("The replacement was verified, but raidmond is not running: nothing adds it to " +
+                        wo.arrayName.value_or("the array") + ". Add it yourself, or start raidmond for the guided flow.");
         s.push_back("Leave the drives in place until the rebuild has finished.");
         break;
     case IncidentState::rebuilding:
@@ -136,7 +150,7 @@ Json driveJson(const IncidentDrive& d) {
 
 } // namespace
 
-WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv) {
+WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv, bool guided) {
     WorkOrder wo;
     wo.hostname = inv.host.hostname;
     wo.machineId = inv.host.machineId;
@@ -165,6 +179,13 @@ WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv) {
     wo.risks = inc.risks;
     wo.findings = inc.findings;
     wo.replacement = inc.replacement;
+    wo.guided = guided;
+    // Nobody lights the bay without the agent: the drive simply awaits its removal.
+    if (!guided && (wo.state == IncidentState::detected || wo.state == IncidentState::assessed || wo.state == IncidentState::locating))
+        wo.state = IncidentState::awaiting_removal;
+    // Without the agent the incident is recorded nowhere, unless the caller found it in the agent's
+    // state (it then sets the id back): no id to quote.
+    if (!guided) wo.incidentId.clear();
     wo.steps = stepsFor(wo);
     const bool pulling = static_cast<int>(inc.state) <= static_cast<int>(IncidentState::awaiting_removal);
     if (pulling && (wo.removalVerdict == RemovalVerdict::loses_data || wo.removalVerdict == RemovalVerdict::loses_last_redundancy)) {
@@ -180,7 +201,11 @@ WorkOrder makeWorkOrder(const Incident& inc, const Inventory& inv) {
 std::string toText(const WorkOrder& wo) {
     std::ostringstream out;
     out << "RAIDMON WORK ORDER - drive replacement\n" << std::string(kColumns, '=') << '\n';
-    field(out, "Incident", wo.incidentId + " (" + std::string(toString(wo.cause)) + ", " + std::string(toString(wo.state)) + ")");
+    field(out, "Incident",
+          wo.guided ? wo.incidentId + " (" + std::string(toString(wo.cause)) + ", " + std::string(toString(wo.state)) + ")"
+          : wo.incidentId.empty()
+              ? "none: computed without raidmond, not recorded (" + std::string(toString(wo.cause)) + ")"
+              : wo.incidentId + " (" + std::string(toString(wo.cause)) + "; recorded by raidmond, which is not running)");
     out << "\nSERVER\n";
     field(out, "Hostname", wo.hostname);
     field(out, "Product", wo.productName);
@@ -241,7 +266,10 @@ std::string toJson(const WorkOrder& wo, int indent) {
              {"product_serial", detail::opt(wo.productSerial)},
              {"asset_tag", detail::opt(wo.assetTag)},
              {"bmc_ip", detail::opt(wo.bmcIp)}}},
-           {"incident", {{"id", wo.incidentId}, {"state", std::string(toString(wo.state))}, {"cause", std::string(toString(wo.cause))}}},
+           {"incident", {{"id", wo.incidentId.empty() ? Json(nullptr) : Json(wo.incidentId)},
+                         {"state", std::string(toString(wo.state))},
+                         {"cause", std::string(toString(wo.cause))}}},
+           {"guided", wo.guided},
            {"array", detail::opt(wo.arrayName)},
            {"bay", {{"enclosure", detail::opt(wo.enclosure)}, {"slot", detail::opt(wo.slot)}, {"label", detail::opt(wo.slotLabel)}}},
            {"drive", driveJson(wo.drive)},
@@ -281,7 +309,8 @@ std::string toSvg(const WorkOrder& wo, const Inventory& inv) {
     std::ostringstream o;
     o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height << "\" viewBox=\"0 0 " << width
       << ' ' << height << "\" font-family=\"sans-serif\">\n";
-    o << "<title>" << xmlEscape("raidmon work order " + wo.incidentId) << "</title>\n";
+    const std::string incident = wo.incidentId.empty() ? std::string("not recorded (computed without raidmond)") : wo.incidentId;
+    o << "<title>" << xmlEscape("raidmon work order, incident " + incident) << "</title>\n";
     o << "<rect x=\"0\" y=\"0\" width=\"" << width << "\" height=\"" << height << "\" fill=\"#f4f4f4\" stroke=\"#333\"/>\n";
     for (std::size_t i = 0; i < bays.size(); ++i) {
         const auto& b = bays[i];
@@ -312,7 +341,7 @@ std::string toSvg(const WorkOrder& wo, const Inventory& inv) {
                    (wo.drive.model ? " (" + *wo.drive.model + ")" : std::string()))
       << "</text>\n";
     o << "<text x=\"" << margin << "\" y=\"" << cy + 40 << "\" font-size=\"12\">"
-      << xmlEscape("Enclosure " + wo.enclosure.value_or("unknown") + ", incident " + wo.incidentId) << "</text>\n";
+      << xmlEscape("Enclosure " + wo.enclosure.value_or("unknown") + ", incident " + incident) << "</text>\n";
     o << "</svg>\n";
     return o.str();
 }

@@ -2,6 +2,7 @@
 // `raidmon locate` as one library call (raidmon/led.hpp locateSlot), shared by the CLI and the
 // bindings, and its JSON.
 #include <raidmon/inventory.hpp>
+#include <raidmon/json.hpp>
 #include <raidmon/led.hpp>
 #include <raidmon/units.hpp>
 
@@ -56,6 +57,7 @@ Result<LedChange> locateSlot(const Context& ctx, std::string_view what, LedPatte
 
 std::string toJson(const LedChange& c, int indent) {
     Json j;
+    j["format_version"] = kJsonFormatVersion;
     j["enclosure"] = c.bay.enclosure;
     j["slot"] = c.bay.slot;
     j["label"] = c.bay.label ? Json(*c.bay.label) : Json(nullptr);

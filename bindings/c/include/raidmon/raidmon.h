@@ -626,7 +626,8 @@ RAIDMON_C_API int raidmon_hotswap_cancel(raidmon_context *ctx, const char *socke
                                          raidmon_work_order **out);
 RAIDMON_C_API raidmon_work_order *raidmon_work_order_ref(raidmon_work_order *wo);
 RAIDMON_C_API raidmon_work_order *raidmon_work_order_unref(raidmon_work_order *wo);
-/** @brief Its incident. Borrowed from the work order. */
+/** @brief Its incident. Borrowed from the work order. NULL for a work order computed from a scan
+ *  (raidmon_work_order_from_agent() 0) of an incident raidmond never recorded: it has no id. */
 RAIDMON_C_API const raidmon_incident *raidmon_work_order_incident(const raidmon_work_order *wo);
 /** @brief 1 from raidmond; 0 computed from a scan (no agent). */
 RAIDMON_C_API int raidmon_work_order_from_agent(const raidmon_work_order *wo);
