@@ -6,7 +6,9 @@
 //                         (each event acknowledged, cursor commits without fsync) next to the
 //                         acknowledgement once per batch of 256 it replaced, and per event with fsync
 //   idle TESTBED SECONDS  raidmond's RSS and CPU while idle, next to smartd's measured the same way
-//   all                   the four above side by side (sas12 1000, 3000, 3000, jbod120 30)
+//   console TESTBED N     a KVM's USB device plugged and pulled N times: its "add" uevent ->
+//                         console.attached in the file sink, its "remove" -> console.detached
+//   all                   the five above side by side (sas12 1000, 3000, 3000, jbod120 30, sas12 300)
 // Run under umockdev's preload: umockdev-wrapper build/bench/bench_agent latency sas12 1000
 #include <algorithm>
 #include <chrono>
@@ -30,6 +32,7 @@
 #include "daemon/outbox.hpp"
 #include "daemon/sinks.hpp"
 #include "testbed.hpp"
+#include "usb_console.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -94,10 +97,12 @@ double pct(std::vector<double> v, double q) {
 // The agent with a file sink. `uventsOnly`: no timer-driven md reads (md_poll 1h), so only the
 // uevents under test cause events; otherwise the defaults (md_poll 2 s).
 pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events, bool fsync = true, bool ueventsOnly = false) {
+    // The console banner goes to the work directory: the default (/run/issue.d) is this machine's.
     std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\n"
                                          << (ueventsOnly ? "md_poll = \"1h\"\n" : "")
                                          << "rate_limit_max = 1000000\n[outbox]\nfsync = " << (fsync ? "true" : "false")
-                                         << "\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+                                         << "\n[console]\nissue_file = \"" << (dir / "issue.d" / "50-raidmon.issue").string()
+                                         << "\"\nagetty_reload = false\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
     const std::string r = tb.root().string();
     pid_t pid = spawn({RAIDMOND, "--config", (dir / "raidmond.toml").string(), "--state-dir", (dir / "state").string(), "--proc",
                        r + "/proc", "--etc", r + "/etc", "--no-device-io"},
@@ -116,6 +121,14 @@ void report(const char* what, const std::vector<double>& ms, int lost) {
     std::printf("\n");
 }
 
+/// Wait until the file has not grown for 30 ms: the agent is done with what came before.
+void settle(const fs::path& events) {
+    for (off_t last = -1; fileSize(events) != last;) {
+        last = fileSize(events);
+        std::this_thread::sleep_for(30ms);
+    }
+}
+
 // One uevent, then the time until the file sink grows; false if it did not within 5 s.
 template <typename Prepare>
 bool timeOne(raidmon::test::Testbed& tb, const fs::path& events, const std::string& dev, const std::string& action, Prepare prepare,
@@ -123,10 +136,7 @@ bool timeOne(raidmon::test::Testbed& tb, const fs::path& events, const std::stri
     // The previous uevent's work (its events, the hot-swap assistant's lights and events) must be
     // over before the testbed changes again: a scan that reads a half-rewritten attribute of the
     // next step would see no change, and that step's uevent then finds nothing new.
-    for (off_t last = -1; fileSize(events) != last;) {
-        last = fileSize(events);
-        std::this_thread::sleep_for(30ms);
-    }
+    settle(events);
     prepare();
     std::this_thread::sleep_for(2ms);
     const off_t before = fileSize(events);
@@ -170,6 +180,73 @@ int latency(const std::string& testbed, int n) {
         if (std::getenv("BENCH_KEEP")) std::printf("  kept %s\n", dir.c_str()); else fs::remove_all(dir);
     }
     return 0;
+}
+
+/// How many lines of the file name this event type.
+int countLines(const fs::path& file, const std::string& type) {
+    std::ifstream in(file);
+    int n = 0;
+    for (std::string line; std::getline(in, line);) n += line.find("\"" + type + "\"") != std::string::npos;
+    return n;
+}
+
+/// A KVM's keyboard+mouse composite device (Raritan D2CIM-VUSB, classified ip_kvm) plugged into
+/// port 1-4 and pulled, `n` times, its devices announced one after the other without a pause, as
+/// the kernel does. The agent reports the device once its last interface is there, so two clocks
+/// run to console.attached in the file sink: from the USB device's "add" uevent (the first of the
+/// device; includes the testbed making the interfaces, HID and input devices), and from the last
+/// interface's "add" (the uevent that completes the device). Unplugged: the "remove" uevents of
+/// the devices under it, then the USB device's, timed until console.detached.
+int consoleLatency(const std::string& testbed, int n) {
+    using namespace raidmon::test;
+    std::printf("console device uevent -> file sink, %s\n", testbed.c_str());
+    Testbed tb(testbedDir(testbed));
+    const auto dir = makeTemp();
+    const auto events = dir / "events.jsonl";
+    pid_t pid = startAgent(tb, dir, events, true, true);
+    const std::string hub = addUsbRootHub(tb);
+    const UsbConsoleSpec kvm{.port = "1-4", .vendorId = "14dd", .productId = "1007", .manufacturer = "Raritan", .product = "D2CIM-VUSB",
+                             .serial = "HKB7300421", .protocols = {"01", "02"}, .inputName = "Raritan D2CIM-VUSB"};
+    const std::string lastInterface = kvm.port + ":1." + std::to_string(kvm.protocols.size() - 1);
+    std::vector<double> fromFirstMs, fromLastMs, detachMs, testbedMs;
+    int attachLost = 0, detachLost = 0;
+    for (int i = 0; i < n; ++i) {
+        settle(events);
+        const off_t before = fileSize(events);
+        Clk::time_point first, last;
+        const UsbConsole c = plugUsbConsole(tb, hub, kvm, 0ms, [&](const std::string&, const std::string& name) {
+            if (name == kvm.port) first = Clk::now();
+            if (name == lastInterface) last = Clk::now();
+        });
+        if (waitGrowth(events, before, 5s)) {
+            const auto t = Clk::now();
+            fromFirstMs.push_back(std::chrono::duration<double, std::milli>(t - first).count());
+            fromLastMs.push_back(std::chrono::duration<double, std::milli>(t - last).count());
+            testbedMs.push_back(std::chrono::duration<double, std::milli>(last - first).count());
+        } else {
+            ++attachLost;
+        }
+        const auto order = removalOrder(c);
+        for (std::size_t k = 0; k + 1 < order.size(); ++k) {
+            tb.uevent(order[k], "remove");
+            std::this_thread::sleep_for(20ms);
+        }
+        if (!timeOne(tb, events, c.device, "remove", [] {}, detachMs)) ++detachLost;
+        for (const auto& p : order) umockdev_testbed_remove_device(tb.handle(), p.c_str());
+    }
+    stop(pid);
+    // Every growth timed must have been the console event: one of each per plug, nothing else.
+    const int attached = countLines(events, "io.raidmon.console.attached"), detached = countLines(events, "io.raidmon.console.detached");
+    std::printf(" outbox fsync on (default), %d plugs: %d console.attached, %d console.detached in the sink\n", n, attached, detached);
+    report("USB device add -> console.attached", fromFirstMs, attachLost);
+    report("last interface add -> attached", fromLastMs, attachLost);
+    report("USB device remove -> detached", detachMs, detachLost);
+    if (!testbedMs.empty())
+        std::printf("  (of the first figure, the testbed making the devices before the last interface: median %.2f ms)\n", pct(testbedMs, 0.5));
+    const bool ok = attached == n && detached == n && attachLost == 0 && detachLost == 0;
+    if (!ok) std::printf("  MISMATCH: the sink does not hold exactly one attach and one detach per plug (agent log: %s)\n", (dir / "agent.log").c_str());
+    if (std::getenv("BENCH_KEEP") || !ok) std::printf("  kept %s\n", dir.c_str()); else fs::remove_all(dir);
+    return ok ? 0 : 1;
 }
 
 /// A rebuild_progress event of md0, new id, now: what the outbox benchmarks commit.
@@ -353,15 +430,17 @@ int main(int argc, char** argv) {
     if (mode == "outbox" && argc == 3) return outbox(std::atoi(argv[2]));
     if (mode == "delivery" && argc == 3) return delivery(std::atoi(argv[2]));
     if (mode == "idle" && argc == 4) return idle(argv[2], std::atoi(argv[3]));
+    if (mode == "console" && argc == 4) return consoleLatency(argv[2], std::atoi(argv[3]));
     if (mode == "all" && argc == 2) {
         // The issue's figures side by side in one run: latency over 1000 uevents, the outbox,
-        // and the agent idle with 116 drives next to smartd.
+        // the agent idle with 116 drives next to smartd, and 300 console attaches.
         int rc = latency("sas12", 1000);
         rc |= outbox(3000);
         rc |= delivery(3000);
         rc |= idle("jbod120", 30);
+        rc |= consoleLatency("sas12", 300);
         return rc;
     }
-    std::fprintf(stderr, "usage: bench_agent latency TESTBED N | outbox N | delivery N | idle TESTBED SECONDS | all\n");
+    std::fprintf(stderr, "usage: bench_agent latency TESTBED N | outbox N | delivery N | idle TESTBED SECONDS | console TESTBED N | all\n");
     return 64;
 }

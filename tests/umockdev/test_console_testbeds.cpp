@@ -10,15 +10,18 @@
 #include <fstream>
 #include <thread>
 
-#include <umockdev.h>
-
 #include <nlohmann/json.hpp>
 
 #include "agent_harness.hpp"
 #include "temp_dir.hpp"
 #include "testbed.hpp"
+#include "usb_console.hpp"
 
+using raidmon::test::addUsbRootHub;
+using raidmon::test::plugUsbConsole;
+using raidmon::test::unplugUsbConsole;
 using raidmon::test::Testbed;
+using raidmon::test::UsbConsole;
 using raidmon::test::testbedDir;
 using raidmon::test::TempDir;
 using namespace raidmon::test::agent;
@@ -73,23 +76,12 @@ BOOST_AUTO_TEST_CASE(ip_kvm_plugged_and_pulled) {
     BOOST_TEST(slurp(t.path / "state" / "identity.json").find(startCode) != std::string::npos);
 
     // The KVM's CIM: a USB device on port 1-4 of the first controller with a keyboard and a mouse
-    // interface, the HID and input devices under them; the kernel announces each.
-    UMockdevTestbed* h = tb.handle();
-    const std::string hub = umockdev_testbed_add_device(h, "usb", "usb1", nullptr, "idVendor", "1d6b", "idProduct", "0002", "bDeviceClass", "09",
-                                                        nullptr, "DEVTYPE", "usb_device", nullptr);
-    const std::string kvm = umockdev_testbed_add_device(h, "usb", "1-4", hub.c_str(), "idVendor", "14dd", "idProduct", "1007", "manufacturer",
-                                                        "Raritan", "product", "D2CIM-VUSB", "serial", "HKB7300421", "bDeviceClass", "00", "bNumInterfaces", " 2", nullptr,
-                                                        "DEVTYPE", "usb_device", "PRODUCT", "14dd/1007/100", nullptr);
-    const std::string if0 = umockdev_testbed_add_device(h, "usb", "1-4:1.0", kvm.c_str(), "bInterfaceClass", "03", "bInterfaceSubClass", "01",
-                                                        "bInterfaceProtocol", "01", nullptr, "DEVTYPE", "usb_interface", nullptr);
-    const std::string if1 = umockdev_testbed_add_device(h, "usb", "1-4:1.1", kvm.c_str(), "bInterfaceClass", "03", "bInterfaceSubClass", "01",
-                                                        "bInterfaceProtocol", "02", nullptr, "DEVTYPE", "usb_interface", nullptr);
-    const std::string hid = umockdev_testbed_add_device(h, "hid", "0003:14DD:1007.0001", if0.c_str(), nullptr, "HID_ID", "0003:000014DD:00001007", nullptr);
-    const std::string input = umockdev_testbed_add_device(h, "input", "input7", hid.c_str(), "name", "Raritan D2CIM-VUSB", nullptr, nullptr);
-    for (const auto& p : {kvm, if0, if1, hid, input}) {
-        tb.uevent(p, "add");
-        std::this_thread::sleep_for(20ms);  // pace: umockdev 0.17 aborts past ~10 unread uevents
-    }
+    // interface, the HID and input devices under them; the kernel announces each (umockdev sends
+    // the "add" uevent of each device it adds).
+    const UsbConsole kvm = plugUsbConsole(tb, addUsbRootHub(tb),
+                                          {.port = "1-4", .vendorId = "14dd", .productId = "1007", .manufacturer = "Raritan",
+                                           .product = "D2CIM-VUSB", .serial = "HKB7300421", .protocols = {"01", "02"},
+                                           .inputName = "Raritan D2CIM-VUSB"});
     evs = waitEvents(events, [](const auto& e) { return countType(e, "console.attached") >= 1; });
     const Json* att = findEvent(evs, "console.attached");
     BOOST_REQUIRE_MESSAGE(att, "no console.attached; log: " << slurp(t.path / "agent.log"));
@@ -122,12 +114,8 @@ BOOST_AUTO_TEST_CASE(ip_kvm_plugged_and_pulled) {
     BOOST_TEST(card["verification_code"] == code);
     BOOST_TEST(card["consoles"].size() == 1u);
 
-    // Pulled out: "remove" first, then the devices go (umockdev 0.17).
-    for (const auto& p : {input, hid, if1, if0, kvm}) {
-        tb.uevent(p, "remove");
-        std::this_thread::sleep_for(20ms);
-    }
-    umockdev_testbed_remove_device(h, kvm.c_str());
+    // Pulled out: the "remove" uevents, then the devices go.
+    unplugUsbConsole(tb, kvm);
     evs = waitEvents(events, [](const auto& e) { return countType(e, "console.detached") >= 1; });
     const Json* det = findEvent(evs, "console.detached");
     BOOST_REQUIRE_MESSAGE(det, "no console.detached; log: " << slurp(t.path / "agent.log"));

@@ -76,7 +76,8 @@ echo raidmon-vm > "$R/etc/hostname"
 # Kernel modules: the closure over modules.dep of what the emulated hardware needs.
 MD=$KROOT/lib/modules/$KVER
 WANT="md-mod raid1 raid456 raid10 libahci ahci sd_mod sg scsi_mod nvme nvme-core virtio_pci virtio_scsi
-      ses enclosure crc32c_generic crct10dif_generic crc64_rocksoft_generic"
+      ses enclosure crc32c_generic crct10dif_generic crc64_rocksoft_generic
+      xhci-pci usbhid hid-generic evdev virtio_blk ext4"  # USB consoles, a state disk (loaded by the scenarios that use them)
 declare -A SEEN
 add_mod() {
   [ -n "${SEEN[$1]:-}" ] && return

@@ -11,7 +11,7 @@ mkdir -p "$CACHE"
 skip() { echo "vm tier: SKIPPED: $*" >&2; exit 77; }
 
 need=()
-for c in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio zstd:zstd mdadm:mdadm; do
+for c in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio zstd:zstd mdadm:mdadm mkfs.ext4:e2fsprogs; do
   command -v "${c%%:*}" >/dev/null || need+=("${c##*:}")
 done
 # busybox must be the static one: the guest has no libc for it

@@ -8,7 +8,11 @@ the scenario's host-side checks.
 
 Hardware: 4 virtio-scsi disks (serial VSCSI-D0..3), 2 NVMe controllers each on its own PCIe root
 port (NVME-D0, NVME-D1), 2 AHCI disks (AHCI-D0, AHCI-D1), SMBIOS identity; spares that the guest
-can ask to hot-plug. Exit: 0 pass, 1 fail, 77 when QEMU cannot start here (skipped, loudly).
+can ask to hot-plug. A scenario's check module may ask for more with HARDWARE (a tuple):
+"usb" an xHCI controller (id xhci) for USB devices the guest asks to hot-plug; "state_disk" a
+virtio-blk disk (serial RAIDMON-STATE, ext4, made fresh for each run) whose content survives the
+guest's resets; "reboot" lets the guest reboot and the host reset it (otherwise a reboot ends QEMU).
+Exit: 0 pass, 1 fail, 77 when QEMU cannot start here (skipped, loudly).
 """
 import argparse
 import base64
@@ -111,6 +115,18 @@ def main():
         logf.flush()
 
     kver = (a.cache / "kernel.ready").read_text().strip()
+    # The scenario's host-side checks, and the extra hardware they ask for.
+    check_py = HERE / "scenarios" / (a.scenario + "_check.py")
+    checks = None
+    if check_py.exists():
+        spec = importlib.util.spec_from_file_location("checks", check_py)
+        checks = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(checks)
+    hardware = set(getattr(checks, "HARDWARE", ()))
+    unknown = hardware - {"usb", "state_disk", "reboot"}
+    if unknown:
+        log("HOST: %s asks for unknown hardware %s" % (check_py.name, sorted(unknown)))
+        return 1
     images = out / "images"
     images.mkdir(exist_ok=True)
 
@@ -126,7 +142,9 @@ def main():
         os.unlink(qmp_path)
     args = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg,thread=multi", "-cpu", "max", "-smp", "2",
             "-m", "512M", "-nodefaults", "-no-user-config", "-display", "none", "-serial", "stdio",
-            "-monitor", "none", "-no-reboot", "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+            "-monitor", "none", "-qmp", "unix:%s,server=on,wait=off" % qmp_path,
+            # Without "reboot", a guest reboot (or a kernel panic, panic=-1) ends QEMU.
+            "-action", "reboot=%s" % ("reset" if "reboot" in hardware else "shutdown"),
             "-kernel", str(a.cache / "kernel" / "boot" / ("vmlinuz-" + kver)), "-initrd", a.initrd,
             "-append", "console=ttyS0 loglevel=3 panic=-1",
             "-smbios", "type=1,manufacturer=raidmon-test,product=VM-12,serial=VM-0042-SERIAL,"
@@ -148,6 +166,18 @@ def main():
         args += ["-device", "pcie-root-port,id=rp%d,chassis=%d,slot=%d,bus=pcie.0" % (i, i + 1, i + 1)]
         args += disk("nv%d" % i, "nvme%d" % i)
         args += ["-device", "nvme,bus=rp%d,drive=nv%d,id=nvme%d,serial=NVME-D%d" % (i, i, i, i)]
+    # Added after the hardware every scenario has, so that its PCI addresses stay as they were.
+    if "usb" in hardware:
+        args += ["-device", "qemu-xhci,id=xhci"]
+    if "state_disk" in hardware:
+        # ext4 made here, so the guest only mounts it; its journal is replayed after a hard reset
+        state = images / "state.img"
+        subprocess.run(["truncate", "-s", "0", str(state)], check=True)
+        subprocess.run(["truncate", "-s", "32M", str(state)], check=True)
+        subprocess.run(["mkfs.ext4", "-q", "-F", "-L", "raidmon-state", str(state)], check=True)
+        args += ["-blockdev", "driver=file,filename=%s,node-name=state-f" % state,
+                 "-blockdev", "driver=raw,file=state-f,node-name=state",
+                 "-device", "virtio-blk-pci,drive=state,id=state,serial=RAIDMON-STATE"]
     spares = {
         "vscsi-r1": ("vsr1", dict(driver="scsi-hd", bus="scsi0.0", lun=0, id="vscsi-r1", product="VSCSI-R1",
                                   serial="VSCSI-R1", **{"scsi-id": 5})),
@@ -155,6 +185,12 @@ def main():
         # a disk the scenario uses, pulls and plugs in again (a used replacement)
         "vscsi-u1": ("vsu1", dict(driver="scsi-hd", bus="scsi0.0", lun=0, id="vscsi-u1", product="VSCSI-U1",
                                   serial="VSCSI-U1", **{"scsi-id": 6})),
+    }
+    # USB devices the guest can ask for ("usb" hardware): no block node; fixed ports of the xHCI
+    # controller, so that the guest's USB port path is known ("1-1", "1-2" on its USB 2 root hub).
+    usb = {
+        "usb-kbd": dict(driver="usb-kbd", bus="xhci.0", port="1", id="usb-kbd", serial="RMVM-KBD-0001"),
+        "usb-tablet": dict(driver="usb-tablet", bus="xhci.0", port="2", id="usb-tablet", serial="RMVM-TAB-0002"),
     }
     for name in spares:
         img = images / (name + ".img")
@@ -178,6 +214,7 @@ def main():
     timer.start()
 
     result = None
+    guest_failed = []  # every failed guest check, also of a boot that a reset ended
     qmp_failures = 0
     receiving = None
     chunks = []
@@ -205,17 +242,24 @@ def main():
                 qmp_failures += "error" not in r and not qmp.wait_deleted(what[1])
                 if what[1] in spares:  # its image may be plugged in again: let go of the block node
                     qmp_failures += "error" in qmp.cmd("blockdev-del", **{"node-name": spares[what[1]][0]})
+            elif what[0] == "plug" and what[1] in usb:
+                qmp_failures += "error" in qmp.cmd("device_add", **usb[what[1]])
             elif what[0] == "plug":
                 node, dev = spares[what[1]]
                 qmp_failures += "error" in qmp.cmd("blockdev-add", driver="raw", **{"node-name": node},
                                                    file={"driver": "file", "filename": str(images / (what[1] + ".img"))})
                 qmp_failures += "error" in qmp.cmd("device_add", drive=node, **dev)
+            elif what[0] == "reset" and "reboot" in hardware:
+                # a hard reset, as a BMC's chassis control does it: nothing in the guest is told
+                qmp_failures += "error" in qmp.cmd("system_reset")
             elif what[0] == "smartwarn":
                 qmp_failures += "error" in qmp.cmd("qom-set", path="/machine/peripheral/" + what[1],
                                                    property="smart_critical_warning", value=int(what[2], 0))
             else:
                 log("HOST: unknown request %s" % what)
                 qmp_failures += 1
+        elif line.startswith("@@CHECK FAILED"):
+            guest_failed.append(line[len("@@CHECK FAILED "):])
         elif line.startswith("@@RESULT"):
             result = line
         elif line.startswith("@@DONE"):
@@ -238,13 +282,11 @@ def main():
             failures.append(what)
 
     expect(result == "@@RESULT PASS", "guest checks passed (%s)" % result)
+    expect(not guest_failed, "no guest check failed (%s)" % "; ".join(guest_failed))
     expect(qmp_failures == 0, "every QMP request succeeded")
-    spec = importlib.util.spec_from_file_location("checks", HERE / "scenarios" / (a.scenario + "_check.py"))
-    if result is not None and spec and spec.loader and (HERE / "scenarios" / (a.scenario + "_check.py")).exists():
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
+    if result is not None and checks is not None:
         try:
-            mod.check(out, expect)
+            checks.check(out, expect)
         except Exception as e:  # a missing file or field is a failure with its reason
             expect(False, "host checks raised %r" % e)
     log("HOST: scenario %s %s in %.1fs" % (a.scenario, "PASSED" if not failures else "FAILED", time.time() - t0))

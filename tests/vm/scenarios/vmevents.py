@@ -11,9 +11,11 @@ CAUSES = {"drive_failed", "failure_predicted", "wrong_drive_removed", "unexpecte
 
 
 class Events:
-    def __init__(self, out, expect):
+    def __init__(self, out, expect, files=("events.jsonl",)):
+        """The events of `files` in `out`, in that order (a scenario that reboots the guest sends
+        one file per boot)."""
         self.expect = expect
-        self.all = [json.loads(line) for line in open(out / "events.jsonl") if line.strip()]
+        self.all = [json.loads(line) for f in files for line in open(out / f) if line.strip()]
         hs = dict(kv.split("=", 1) for kv in (out / "hotswap.txt").read_text().split()) \
             if (out / "hotswap.txt").exists() else {}
         self.hotswap = hs.get("supported") == "1"
