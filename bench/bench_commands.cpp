@@ -122,7 +122,9 @@ int locate(int n) {
         ::_exit(127);
     }
     const fs::path sock = dir / "state" / "raidmond.sock";
-    for (int i = 0; i < 1000 && !fs::exists(sock); ++i) std::this_thread::sleep_for(10ms);  // the agent's first scan
+    // The agent's first scan, then bind, chmod, listen: wait until it answers (not for the file,
+    // which exists before the socket accepts connections).
+    for (int i = 0; i < 1000 && !raidmon::askAgent(sock, "HOTSWAP LIST"); ++i) std::this_thread::sleep_for(10ms);
     const fs::path light = tb.root() / "sys/class/enclosure/0:0:12:0/Slot08/locate";
     std::vector<double> ms;
     int rc = 0;

@@ -95,3 +95,4 @@ echo "(the testbed plays the server: a drive is pulled and another inserted thro
 echo " uevents, and md recovers onto it; mdadm is a stand-in that prints what the agent asked)"
 umockdev-wrapper build/tests/umockdev/demo_hotswap "$TB" "$RAIDMOND" "$RAIDMON" "$HS"
 cp "$HS/bays.svg" build/demo-bays.svg && echo "(the bay picture is kept as build/demo-bays.svg)"
+bash tools/demo-commands.sh
