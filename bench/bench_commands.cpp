@@ -104,7 +104,7 @@ int locate(int n) {
     Key k;
     std::ofstream(dir / "panel.pem") << k.pubPem;
     std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nmd_poll = \"1h\"\nsmart_interval = 0\ncontroller_interval = 0\n"
-                                         << "rate_limit_max = 1000000\n[commands]\nrate_limit_max = 100000\n"
+                                         << "rate_limit_max = 1000000\n[console]\nissue_file = \"\"\nagetty_reload = false\n[commands]\nrate_limit_max = 100000\n"
                                          << "[[commands.key]]\nfile = \"" << (dir / "panel.pem").string() << "\"\nallow = [\"locate\"]\n"
                                          << "[[sink]]\ntype = \"file\"\npath = \"" << (dir / "events.jsonl").string() << "\"\n";
     const std::string r = tb.root().string();
@@ -122,7 +122,9 @@ int locate(int n) {
         ::_exit(127);
     }
     const fs::path sock = dir / "state" / "raidmond.sock";
-    for (int i = 0; i < 1000 && !fs::exists(sock); ++i) std::this_thread::sleep_for(10ms);  // the agent's first scan
+    // The agent's first scan, then bind, chmod, listen: wait until it answers (not for the file,
+    // which exists before the socket accepts connections).
+    for (int i = 0; i < 1000 && !raidmon::askAgent(sock, "HOTSWAP LIST"); ++i) std::this_thread::sleep_for(10ms);
     const fs::path light = tb.root() / "sys/class/enclosure/0:0:12:0/Slot08/locate";
     std::vector<double> ms;
     int rc = 0;

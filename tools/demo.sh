@@ -53,6 +53,9 @@ cat > "$DEMO/raidmond.toml" <<TOML
 heartbeat = 0
 smart_interval = 0
 controller_interval = 0
+[console]
+issue_file = "$DEMO/issue.d/50-raidmon.issue"
+agetty_reload = false
 [metrics]
 listen = "127.0.0.1:$METRICS_PORT"
 [[sink]]
@@ -95,4 +98,5 @@ echo "(the testbed plays the server: a drive is pulled and another inserted thro
 echo " uevents, and md recovers onto it; mdadm is a stand-in that prints what the agent asked)"
 umockdev-wrapper build/tests/umockdev/demo_hotswap "$TB" "$RAIDMOND" "$RAIDMON" "$HS"
 cp "$HS/bays.svg" build/demo-bays.svg && echo "(the bay picture is kept as build/demo-bays.svg)"
+bash tools/demo-commands.sh   # the panel talks back: a signed identify and locate
 bash tools/demo-console.sh   # a KVM plugged into the demo server: the panel's event and the server's screen show the same code

@@ -203,11 +203,23 @@ private:
         detail::Json result;
     };
     CommandOutcome runCommand(const Command& cmd);
-    void emitCommandEvent(const std::string& kind, const std::string& jti, const std::string& message, detail::Json entity);
+    /// Slot memory for a locate (docs/leds.md): every drive's bay recorded (rememberSlots: a
+    /// synced write) only when the drives' bays changed since the agent last recorded them, else
+    /// read; so a locate costs no write of slots.json while the drives stay where they are.
+    Result<SlotMemory> slotMemory();
+    static Event commandEvent(const std::string& kind, const std::string& jti, const std::string& message, const detail::Json& entity);
+    void emitCommandEvent(const std::string& kind, const std::string& jti, const std::string& message, const detail::Json& entity) {
+        emit({commandEvent(kind, jti, message, entity)});
+    }
     Result<Inventory> scan(const Reread& what);
     void rescan(const Reread& what);
     void emit(std::vector<Event> evs);
-    void flush();
+    void flush() { (void)commit(nullptr, std::nullopt); }
+    /// Commit the events waiting in unsaved_ (one transaction); with `command`, also its replay
+    /// record and `accepted` (its command.accepted event) in the same transaction: one sync for
+    /// both. false: the command's jti is known (a replay), nothing was committed. An error leaves
+    /// unsaved_ waiting (retried each second) and drops `accepted`: the command is not run.
+    Result<bool> commit(const CommandRecord* command, std::optional<Event> accepted);
     void syncMdWatches();
     std::set<std::string> mdTick();
     void startPoller();
@@ -234,6 +246,7 @@ private:
     std::unique_ptr<Outbox> outbox_;
     CommandInbox commands_;                  ///< commands the sinks received (before workers_: they push into it)
     std::vector<CommandKey> commandKeys_;    ///< [[commands.key]], loaded at start
+    std::string slotsRecorded_;              ///< the drives' bays as slotMemory() last recorded them
     CommandRateLimiter commandRate_{30, std::chrono::seconds(60)};
     std::vector<std::unique_ptr<DeliveryWorker>> workers_;
     std::unique_ptr<DeviceMonitor> monitor_;
@@ -327,10 +340,12 @@ void Agent::emit(std::vector<Event> evs) {
     flush();
 }
 
-void Agent::flush() {
-    if (unsaved_.empty()) return;
+Result<bool> Agent::commit(const CommandRecord* command, std::optional<Event> accepted) {
+    if (unsaved_.empty() && !command) return true;
     std::vector<Event> batch(unsaved_.begin(), unsaved_.end());
-    auto r = outbox_->append(batch, id_);
+    if (accepted && filter_.admit(*accepted, Clk::now())) batch.push_back(std::move(*accepted));
+    auto r = command ? outbox_->appendAccepted(*command, batch, id_)
+                     : outbox_->append(batch, id_).map([](std::vector<AppendResult> v) { return std::optional(std::move(v)); });
     if (!r) {
         // Kept in memory and retried each second: a full disk loses nothing while we run. Bound
         // the backlog like the outbox: droppable events go first.
@@ -343,12 +358,13 @@ void Agent::flush() {
             unsaved_.erase(it);
             ++unsavedDropped_;
         }
-        return;
+        return tl::unexpected(r.error());
     }
+    if (!*r) return false;  // a replay: rolled back, unsaved_ still waits
     if (!unsavedError_.empty()) log(LogLevel::info, "events committed again after error=\"" + unsavedError_ + "\"");
     unsavedError_.clear();
     for (std::size_t i = 0; i < batch.size(); ++i) {
-        const auto& a = (*r)[i];
+        const auto& a = (**r)[i];
         if (a.dropped) continue;  // counted by the outbox (Outbox::dropped)
         if (a.overBound) log(LogLevel::warning, "outbox over its bound (failures are never dropped) events=" + std::to_string(outbox_->size()));
         ++stats_.eventsByType[batch[i].type];
@@ -359,6 +375,7 @@ void Agent::flush() {
     stats_.suppressed = filter_.suppressed();
     stats_.dropped = unsavedDropped_ + outbox_->dropped();
     for (auto& w : workers_) w->notify();
+    return true;
 }
 
 void Agent::syncMdWatches() {
@@ -588,33 +605,40 @@ Result<std::string> Agent::changeIncident(ControlRequest::Kind kind, const std::
     return i ? toJson(*i, -1) : std::string("{}");
 }
 
-void Agent::emitCommandEvent(const std::string& kind, const std::string& jti, const std::string& message, detail::Json entity) {
+Event Agent::commandEvent(const std::string& kind, const std::string& jti, const std::string& message, const detail::Json& entity) {
     Event e;
     e.type = "io.raidmon.command." + kind;
     e.subject = jti.empty() ? std::string("command") : "command/" + jti;
     e.severity = kind == "rejected" || kind == "failed" ? Severity::warning : Severity::info;
     e.message = message;
     e.entityJson = entity.dump(-1, ' ', false, detail::Json::error_handler_t::replace);
-    emit({std::move(e)});
+    return e;
 }
 
 std::string Agent::command(const std::string& transport, std::string_view text, std::size_t size, bool run) {
     const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(ctx_.clock->now().time_since_epoch()).count();
     CommandResult<Command> v = size > kMaxCommandBytes ? tl::unexpected(commandTooLarge(size))
                                                        : verifyCommand(text, commandKeys_, id_.host.machineId.value_or(""), now);
+    detail::Json entity;
+    if (v) entity = detail::Json{{"jti", v->jti}, {"cmd", v->verb}, {"key", v->key}, {"transport", transport}, {"exp", v->exp}};
     if (v && run) {
-        // The key's rate first (a replayed flood costs no write), then the replay record, committed
-        // before anything is done: a crash after it never runs the command twice.
+        // The key's rate first (a replayed flood costs no write), then the replay record and the
+        // command.accepted event, committed in one transaction before anything is done: a crash
+        // after it never runs the command twice, and no command is reported accepted without it.
         auto no = [&](std::string reason, std::string message) {
             return tl::unexpected(Rejection{std::move(reason), std::move(message), v->jti, v->verb, v->key});
         };
         if (!commandRate_.admit(v->key, Clk::now())) {
             v = no("rate_limited", "key " + v->key + " sent more than " + std::to_string(cfg_.commandRateMax) + " commands in " +
                                        std::to_string(cfg_.commandRateWindow.count()) + " s ([commands] rate_limit_max)");
-        } else if (auto fresh = outbox_->rememberCommand(v->jti, v->exp, v->key, now); !fresh) {
-            v = no("unavailable", "the replay record cannot be written, so the command is not run: " + fresh.error().message);
-        } else if (!*fresh) {
-            v = no("replay", "a command with jti " + detail::quoteForError(v->jti, 128) + " was accepted already");
+        } else {
+            Event accepted = commandEvent("accepted", v->jti, "command " + v->verb + " accepted from " + transport, entity);
+            stampEvent(accepted, *ctx_.clock);
+            const CommandRecord record{v->jti, v->exp, v->key, now};
+            if (auto fresh = commit(&record, std::move(accepted)); !fresh)
+                v = no("unavailable", "the replay record cannot be written, so the command is not run: " + fresh.error().message);
+            else if (!*fresh)
+                v = no("replay", "a command with jti " + detail::quoteForError(v->jti, 128) + " was accepted already");
         }
     }
     if (!v) {
@@ -632,14 +656,12 @@ std::string Agent::command(const std::string& transport, std::string_view text, 
         return "ERROR rejected " + r.reason + ": " + detail::printable(r.message) + "\n";
     }
     const Command& c = *v;
-    detail::Json entity{{"jti", c.jti}, {"cmd", c.verb}, {"key", c.key}, {"transport", transport}, {"exp", c.exp}};
     if (!run) {
         entity["checked"] = true;
         return okAnswer(std::vector<std::string>{entity.dump()}, [](const std::string& l) { return l; });
     }
     log(LogLevel::info, "command accepted cmd=" + c.verb + " jti=" + detail::quoteForError(c.jti, 128) + " key=" + c.key + " transport=" +
                             detail::printable(transport));
-    emitCommandEvent("accepted", c.jti, "command " + c.verb + " accepted from " + transport, entity);
     const CommandOutcome out = runCommand(c);
     entity["result"] = out.result;
     if (!out.ok) entity["reason"] = out.message;
@@ -650,6 +672,22 @@ std::string Agent::command(const std::string& transport, std::string_view text, 
     const std::string line = entity.dump(-1, ' ', false, detail::Json::error_handler_t::replace);
     if (!out.ok) return "ERROR failed: " + detail::printable(out.message) + "\n";
     return okAnswer(std::vector<std::string>{line}, [](const std::string& l) { return l; });
+}
+
+Result<SlotMemory> Agent::slotMemory() {
+    // What rememberSlots() records of each drive, but its time.
+    std::string bays;
+    for (const auto& d : current_.drives) {
+        if (!d.location.enclosure || !d.location.slot) continue;
+        bays += detail::Json{d.id, d.serial.value_or(""), d.wwn.value_or(""), d.model.value_or(""), *d.location.enclosure, *d.location.slot,
+                             d.location.label.value_or(""), d.kernelName.value_or("")}
+                    .dump(-1, ' ', false, detail::Json::error_handler_t::replace) +
+                "\n";
+    }
+    if (bays == slotsRecorded_) return loadSlotMemory(cfg_.stateDir);
+    auto m = rememberSlots(ctx_, cfg_.stateDir, current_);
+    if (m) slotsRecorded_ = std::move(bays);
+    return m;
 }
 
 Agent::CommandOutcome Agent::runCommand(const Command& c) {
@@ -665,7 +703,7 @@ Agent::CommandOutcome Agent::runCommand(const Command& c) {
         // through the first backend that reaches it, read it back, lease it.
         std::vector<std::string> notes;
         SlotMemory memory;
-        if (auto m = rememberSlots(ctx_, cfg_.stateDir, current_)) memory = std::move(*m);
+        if (auto m = slotMemory()) memory = std::move(*m);
         else notes.push_back("slot memory not available: " + m.error().message);
         auto bay = resolveBay(current_, memory, c.target);
         if (!bay) return failed("target " + detail::quoteForError(c.target, 128) + ": " + bay.error().message);

@@ -2,7 +2,7 @@
 #pragma once
 // Signed commands from the panel (docs/panel.md, "Commands"): JWTs (RFC 7519) signed with
 // EdDSA/Ed25519 (RFC 8037), verified with OpenSSL, parsed with nlohmann::json. Everything here is
-// pure apart from reading the key files: the agent adds the replay store (Outbox::rememberCommand)
+// pure apart from reading the key files: the agent adds the replay store (Outbox::appendAccepted)
 // and runs the verbs. Strict on purpose: one header algorithm, base64url without padding and in
 // its canonical form, no duplicate JSON members, a size limit, known claims only.
 

@@ -38,19 +38,31 @@ private:
     sqlite3_stmt* st_ = nullptr;
 };
 
-/// Roll back unless committed: a failed append leaves nothing half-written.
+/// Roll back unless committed: a failed append leaves nothing half-written, and the outbox's
+/// counters as they were at BEGIN.
 class Txn {
 public:
-    explicit Txn(sqlite3* db) : db_(db) {}
+    Txn(sqlite3* db, std::size_t& count, std::uint64_t& dropped) : db_(db), count_(count), dropped_(dropped), countBefore_(count), droppedBefore_(dropped) {}
     Txn(const Txn&) = delete;
     Txn& operator=(const Txn&) = delete;
     ~Txn() {
-        if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        if (done_) return;
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        count_ = countBefore_;
+        dropped_ = droppedBefore_;
     }
-    void committed() { done_ = true; }
+    /// COMMIT; false (rolled back at destruction) if it failed.
+    bool commit() {
+        done_ = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
+        return done_;
+    }
 
 private:
     sqlite3* db_;
+    std::size_t& count_;
+    std::uint64_t& dropped_;
+    std::size_t countBefore_;
+    std::uint64_t droppedBefore_;
     bool done_ = false;
 };
 
@@ -139,20 +151,20 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, 
     return ob;
 }
 
-Result<bool> Outbox::rememberCommand(std::string_view jti, std::int64_t exp, std::string_view key, std::int64_t now) {
+Result<bool> Outbox::recordCommand(const CommandRecord& command) {
     // Forget the ids whose command has expired: a replay of one is refused as expired already.
     {
         Stmt del(*stmts_, "DELETE FROM command_ids WHERE exp < ?1");
         if (!del.ok()) return tl::unexpected(sqlError("cannot prune command ids"));
-        del.bind(1, now);
+        del.bind(1, command.now);
         if (del.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot prune command ids"));
     }
     Stmt ins(*stmts_, "INSERT OR IGNORE INTO command_ids (jti, exp, key, accepted) VALUES (?1, ?2, ?3, ?4)");
     if (!ins.ok()) return tl::unexpected(sqlError("cannot record a command id"));
-    ins.bind(1, jti);
-    ins.bind(2, exp);
-    ins.bind(3, key);
-    ins.bind(4, now);
+    ins.bind(1, command.jti);
+    ins.bind(2, command.exp);
+    ins.bind(3, command.key);
+    ins.bind(4, command.now);
     if (ins.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot record a command id"));
     return sqlite3_changes(db_) == 1;
 }
@@ -185,17 +197,8 @@ Result<void> Outbox::makeRoom(int priority, bool& dropNew, bool& overBound) {
     return {};
 }
 
-Result<std::vector<AppendResult>> Outbox::append(std::span<const Event> events, const HostIdentity& host) {
+Result<std::vector<AppendResult>> Outbox::store(std::span<const Event> events, const HostIdentity& host) {
     std::vector<AppendResult> out;
-    if (events.empty()) return out;
-    if (auto r = exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
-    Txn txn(db_);
-    const std::size_t countBefore = count_;
-    const std::uint64_t droppedBefore = dropped_;
-    auto undo = [&] {
-        count_ = countBefore;
-        dropped_ = droppedBefore;
-    };
     Stmt ins(*stmts_, "INSERT INTO events(id, type, priority, time_ms, body) VALUES (?1, ?2, ?3, ?4, '')");
     Stmt upd(*stmts_, "UPDATE events SET body = ?1 WHERE seq = ?2");
     if (!ins.ok() || !upd.ok()) return tl::unexpected(sqlError("cannot prepare"));
@@ -203,10 +206,7 @@ Result<std::vector<AppendResult>> Outbox::append(std::span<const Event> events, 
         AppendResult ar;
         const int prio = priorityOf(ev);
         bool dropNew = false;
-        if (auto r = makeRoom(prio, dropNew, ar.overBound); !r) {
-            undo();
-            return tl::unexpected(r.error());
-        }
+        if (auto r = makeRoom(prio, dropNew, ar.overBound); !r) return tl::unexpected(r.error());
         if (dropNew) {
             ar.dropped = true;
             ++dropped_;
@@ -218,42 +218,44 @@ Result<std::vector<AppendResult>> Outbox::append(std::span<const Event> events, 
         ins.bind(2, ev.type);
         ins.bind(3, prio);
         ins.bind(4, std::chrono::duration_cast<std::chrono::milliseconds>(ev.time.time_since_epoch()).count());
-        if (ins.step() != SQLITE_DONE) {
-            auto e = sqlError("cannot store event " + ev.id);
-            undo();
-            return tl::unexpected(e);
-        }
+        if (ins.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot store event " + ev.id));
         ar.seq = static_cast<std::uint64_t>(sqlite3_last_insert_rowid(db_));
         sqlite3_reset(upd.get());
         ar.body = toCloudEvent(ev, host, ar.seq);
         upd.bind(1, ar.body);
         upd.bind(2, static_cast<std::int64_t>(ar.seq));
-        if (upd.step() != SQLITE_DONE) {
-            auto e = sqlError("cannot store event " + ev.id);
-            undo();
-            return tl::unexpected(e);
-        }
+        if (upd.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot store event " + ev.id));
         ++count_;
         out.push_back(ar);
     }
     // Keep the history of delivered events bounded.
-    {
-        Stmt p(*stmts_, "DELETE FROM events WHERE seq <= (SELECT COALESCE(MIN(seq), 0) FROM cursors) - ?1");
-        p.bind(1, static_cast<std::int64_t>(opts_.keepDelivered));
-        if (!p.ok() || p.step() != SQLITE_DONE) {
-            auto e = sqlError("cannot prune delivered events");
-            undo();
-            return tl::unexpected(e);
-        }
-        count_ -= static_cast<std::size_t>(sqlite3_changes(db_));
-    }
-    if (sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-        auto e = sqlError("cannot commit");
-        undo();
-        return tl::unexpected(e);
-    }
-    txn.committed();
+    Stmt p(*stmts_, "DELETE FROM events WHERE seq <= (SELECT COALESCE(MIN(seq), 0) FROM cursors) - ?1");
+    p.bind(1, static_cast<std::int64_t>(opts_.keepDelivered));
+    if (!p.ok() || p.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot prune delivered events"));
+    count_ -= static_cast<std::size_t>(sqlite3_changes(db_));
     return out;
+}
+
+Result<std::vector<AppendResult>> Outbox::append(std::span<const Event> events, const HostIdentity& host) {
+    if (events.empty()) return std::vector<AppendResult>{};
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+    Txn txn(db_, count_, dropped_);
+    auto out = store(events, host);
+    if (out && !txn.commit()) return tl::unexpected(sqlError("cannot commit"));
+    return out;
+}
+
+Result<std::optional<std::vector<AppendResult>>> Outbox::appendAccepted(const CommandRecord& command, std::span<const Event> events,
+                                                                        const HostIdentity& host) {
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
+    Txn txn(db_, count_, dropped_);  // a replay or an error: rolled back, nothing stored
+    auto fresh = recordCommand(command);
+    if (!fresh) return tl::unexpected(fresh.error());
+    if (!*fresh) return std::optional<std::vector<AppendResult>>();
+    auto out = store(events, host);
+    if (!out) return tl::unexpected(out.error());
+    if (!txn.commit()) return tl::unexpected(sqlError("cannot commit"));
+    return std::optional<std::vector<AppendResult>>(std::move(*out));
 }
 
 Result<void> Outbox::registerSink(std::string_view sink) {

@@ -57,6 +57,15 @@ struct AppendResult {
     std::string body;           ///< the CloudEvents JSON as stored (empty if dropped)
 };
 
+/// An accepted signed command's replay record (daemon/commands.hpp): its `jti` (RFC 7519), kept
+/// until its `exp` (seconds since the epoch), with the key that signed it.
+struct CommandRecord {
+    std::string jti;
+    std::int64_t exp = 0;
+    std::string key;
+    std::int64_t now = 0;  ///< when it was accepted; ids whose exp is before it are pruned
+};
+
 /// 0, 1 or 2 as StoredEvent::priority.
 int priorityOf(const Event& ev) noexcept;
 
@@ -113,11 +122,16 @@ public:
     Result<std::vector<StoredEvent>> after(std::uint64_t afterSeq, std::size_t limit);
     /// Stored events at or after a time, oldest first.
     Result<std::vector<StoredEvent>> since(std::chrono::system_clock::time_point t, std::size_t limit);
-    /// Record an accepted command's `jti` (RFC 7519) until its `exp` (seconds since the epoch), for
-    /// the replay check of signed commands (daemon/commands.hpp); ids of expired commands are
-    /// pruned first. Committed before the command runs, so a replay is refused after a restart.
-    /// @return true if the id is new; false if it is known (a replay). Errors: io_error naming the file.
-    Result<bool> rememberCommand(std::string_view jti, std::int64_t exp, std::string_view key, std::int64_t now);
+    /// Commit an accepted command's replay record and `events` (its io.raidmon.command.accepted
+    /// event and whatever else waits to be committed) in ONE transaction, so one sync makes both
+    /// durable: a command is never reported accepted without its record, and its record is
+    /// committed before it runs, so a replay is refused also after a restart or a crash. Records
+    /// of expired commands are pruned in the same transaction (a replay of one is refused as
+    /// expired already).
+    /// @return the events as append() stores them; std::nullopt if the `jti` is known (a replay):
+    ///         then nothing at all is stored. Errors: io_error naming the file; nothing is stored.
+    Result<std::optional<std::vector<AppendResult>>> appendAccepted(const CommandRecord& command, std::span<const Event> events,
+                                                                    const HostIdentity& host);
 
     /// The newest sequence number (0 if empty).
     Result<std::uint64_t> lastSeq();
@@ -134,6 +148,10 @@ private:
     Outbox(sqlite3* db, std::filesystem::path file, OutboxOptions opts);
     Result<void> exec(const char* sql);
     Result<void> makeRoom(int priority, bool& dropNew, bool& overBound);
+    /// In a transaction begun by the caller: store `events` (append()'s work between BEGIN and COMMIT).
+    Result<std::vector<AppendResult>> store(std::span<const Event> events, const HostIdentity& host);
+    /// In a transaction begun by the caller: prune expired command ids, insert this one; false if known.
+    Result<bool> recordCommand(const CommandRecord& command);
     Result<std::vector<StoredEvent>> select(const char* sql, std::int64_t arg, std::size_t limit);
     Error sqlError(std::string_view what) const;
 

@@ -148,7 +148,9 @@ def agent(testbed, raidmond, tmp_path_factory):
     # A heartbeat every second gives watch() something new to deliver.
     config.write_text(
         '[agent]\nheartbeat = "1s"\nmd_poll = "200ms"\nsmart_interval = 0\ncontroller_interval = 0\n'
-        f'rate_limit_max = 1000\nprogress_interval = 0\n\n[[sink]]\ntype = "file"\npath = "{events}"\n'
+        f'rate_limit_max = 1000\nprogress_interval = 0\n\n'
+        '[console]\nissue_file = ""\nagetty_reload = false\n\n'
+        f'[[sink]]\ntype = "file"\npath = "{events}"\n'
     )
     state = tmp / "state"
     log = open(tmp / "agent.log", "w")

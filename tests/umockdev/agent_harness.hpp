@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -118,7 +119,18 @@ inline std::string syspathOf(const Testbed& tb, const std::string& blockName) {
     return "/sys" + fs::canonical(link).string().substr((tb.root() / "sys").string().size());
 }
 
+/// A test's agent never writes this machine's /run/issue.d nor runs its agetty: a config without a
+/// [console] table of its own gets one that keeps no issue file (identity.json stays in the state
+/// directory). Appended at the end, where a new table is always valid TOML.
+inline void keepConsoleInTest(const fs::path& config) {
+    std::ifstream in(config);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (text.find("[console]") != std::string::npos) return;
+    std::ofstream(config, std::ios::app) << "\n[console]\nissue_file = \"\"\nagetty_reload = false\n";
+}
+
 inline std::vector<std::string> agentArgs(const fs::path& config, const fs::path& state, const Testbed& tb) {
+    keepConsoleInTest(config);
     const std::string r = tb.root().string();
     return {RAIDMOND, "--config", config.string(), "--state-dir", state.string(), "--proc", r + "/proc", "--etc", r + "/etc",
             "--no-device-io"};

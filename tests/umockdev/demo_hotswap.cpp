@@ -93,6 +93,7 @@ int main(int argc, char** argv) {
         ::setenv("PATH", (bin.string() + ":" + std::getenv("PATH")).c_str(), 1);
         const std::string r = tb.root().string();
         std::ofstream(work / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\nmd_poll = \"500ms\"\n"
+                                              << "[console]\nissue_file = \"\"\nagetty_reload = false\n"  // not this machine's screen
                                               << "[hotswap]\nadd = \"auto\"\n[[sink]]\ntype = \"file\"\npath = \"" << events.string()
                                               << "\"\n";
         say("raidmond with the hot-swap assistant (policy add = \"auto\"): the failed drive of bay Slot03 gets an incident at once");

@@ -180,20 +180,46 @@ BOOST_AUTO_TEST_CASE(messages_never_carry_key_material) {
     BOOST_TEST(bad.error().message.find("/k.pem") != std::string::npos);
 }
 
-BOOST_AUTO_TEST_CASE(an_accepted_jti_is_kept_until_its_exp_also_after_reopening) {
+BOOST_AUTO_TEST_CASE(an_accepted_jti_is_kept_with_its_event_until_its_exp_also_after_reopening) {
     TempDir t;
     const auto db = t.path / "outbox.db";
+    HostIdentity host;
+    host.host.machineId = "0123456789abcdef0123456789abcdef";
+    auto accepted = [](const std::string& jti) {
+        Event e;
+        e.id = newEventId();
+        e.type = "io.raidmon.command.accepted";
+        e.subject = "command/" + jti;
+        e.message = "command ping accepted";
+        e.time = std::chrono::system_clock::now();
+        return std::vector<Event>{e};
+    };
+    // What appendAccepted() answers: 1 = stored (the record and the event), 0 = a replay, -1 = an error.
+    auto accept = [&](Outbox& ob, const std::string& jti, std::int64_t exp, std::int64_t now) {
+        auto r = ob.appendAccepted(CommandRecord{jti, exp, "k", now}, accepted(jti), host);
+        if (!r) return -1;
+        if (!*r) return 0;
+        BOOST_TEST((*r)->size() == 1u);
+        BOOST_TEST((**r)[0].seq > 0u);
+        return 1;
+    };
+    auto storedEvents = [](Outbox& ob) { return ob.after(0, 100).value().size(); };
     {
         auto ob = Outbox::open(db);
         BOOST_REQUIRE(ob);
-        BOOST_TEST((*ob)->rememberCommand("j-1", kNow + 60, "k", kNow).value_or(false) == true);
-        BOOST_TEST((*ob)->rememberCommand("j-1", kNow + 60, "k", kNow).value_or(true) == false);
+        BOOST_TEST(accept(**ob, "j-1", kNow + 60, kNow) == 1);
+        BOOST_TEST(storedEvents(**ob) == 1u);
+        // A replay stores nothing: no second record, no second accepted event.
+        BOOST_TEST(accept(**ob, "j-1", kNow + 60, kNow) == 0);
+        BOOST_TEST(storedEvents(**ob) == 1u);
     }
     auto ob = Outbox::open(db);
     BOOST_REQUIRE(ob);
-    BOOST_TEST((*ob)->rememberCommand("j-1", kNow + 60, "k", kNow + 30).value_or(true) == false);  // a replay after a restart
+    BOOST_TEST(accept(**ob, "j-1", kNow + 60, kNow + 30) == 0);  // a replay after a restart
+    BOOST_TEST(storedEvents(**ob) == 1u);
     // After its exp the id is forgotten (the command itself is refused as expired by then).
-    BOOST_TEST((*ob)->rememberCommand("j-1", kNow + 200, "k", kNow + 61).value_or(false) == true);
+    BOOST_TEST(accept(**ob, "j-1", kNow + 200, kNow + 61) == 1);
+    BOOST_TEST(storedEvents(**ob) == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(the_rate_limit_is_per_key) {
