@@ -21,6 +21,7 @@
 #include <set>
 
 #include <mosquitto.h>
+#include <pwd.h>
 #include <nlohmann/json.hpp>
 
 #include "bench_util.hpp"
@@ -99,6 +100,9 @@ void toggle(Host& h) {
 }
 
 pid_t startBroker(const fs::path& dir, int port) {
+    // mosquitto started as root runs as the user "mosquitto": its persistence file must be
+    // writable by that user, or it keeps no session across the restart (and says so in its log).
+    if (const passwd* pw = ::getpwnam("mosquitto")) (void)!::chown(dir.c_str(), pw->pw_uid, pw->pw_gid);
     std::ofstream(dir / "mosquitto.conf") << "listener " << port << " 127.0.0.1\nallow_anonymous true\n"
                                           << "persistence true\npersistence_location " << dir.string() << "/\n"
                                           << "max_queued_messages 0\nmax_inflight_messages 0\n"
