@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "bench_util.hpp"
 #include "daemon/delivery.hpp"
 #include "daemon/outbox.hpp"
 #include "daemon/sinks.hpp"
@@ -374,29 +375,8 @@ int delivery(int n) {
     return 0;
 }
 
-struct Usage {
-    long rssKiB = 0;
-    double cpuSeconds = 0;
-};
-
-Usage usage(pid_t pid) {
-    Usage u;
-    std::ifstream st("/proc/" + std::to_string(pid) + "/status");
-    for (std::string line; std::getline(st, line);)
-        if (line.rfind("VmRSS:", 0) == 0) u.rssKiB = std::stol(line.substr(6));
-    std::ifstream sf("/proc/" + std::to_string(pid) + "/stat");
-    std::string all((std::istreambuf_iterator<char>(sf)), {});
-    auto close = all.rfind(')');
-    std::istringstream rest(all.substr(close + 2));
-    std::string f;
-    long utime = 0, stime = 0;
-    for (int i = 3; i <= 15 && rest >> f; ++i) {
-        if (i == 14) utime = std::stol(f);
-        if (i == 15) stime = std::stol(f);
-    }
-    u.cpuSeconds = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-    return u;
-}
+using raidmon::bench::Usage;
+using raidmon::bench::usage;
 
 int idle(const std::string& testbed, int seconds) {
     raidmon::test::Testbed tb(raidmon::test::testbedDir(testbed));

@@ -98,7 +98,7 @@ int runSmart(const Globals& g, const SmartCliOptions& o) {
     ScanOptions scan;
     scan.probeSignatures = false;
     scan.crossCheckMdstat = false;
-    auto inv = scanInventory(ctx, scan);
+    auto inv = scanInventoryFor(ctx, o.drive, scan);  // that drive, its enclosure and arrays: no full scan
     if (!inv) {
         printError("smart: " + inv.error().message);
         return exitCode(Health::Unknown);

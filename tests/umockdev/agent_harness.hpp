@@ -136,18 +136,7 @@ inline std::vector<std::string> agentArgs(const fs::path& config, const fs::path
             "--no-device-io"};
 }
 
-/// A TCP port on 127.0.0.1 that was free a moment ago (for a receiver of the test's own).
-inline int freePort() {
-    int s = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(s);
-    return ntohs(a.sin_port);
-}
+using raidmon::test::freePort;  // testbed.hpp
 
 /// An [agent] section for tests: no heartbeat, no SMART or controller polls, no rate limits.
 inline constexpr const char* kQuiet = R"(

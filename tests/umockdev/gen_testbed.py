@@ -182,7 +182,9 @@ SD_MAJORS = [8, 65, 66, 67, 68, 69, 70, 71, 128, 129, 130, 131, 132, 133, 134, 1
 
 
 def sd_devnum(index):
-    return SD_MAJORS[index // 16], (index % 16) * 16
+    # drivers/scsi/sd.c: major sd_major((index & 0xf0) >> 4), first minor ((index & 0xf) << 4) |
+    # (index & 0xfff00): beyond 256 disks the majors repeat with minors from 256 up (sdiw is 8:256).
+    return SD_MAJORS[(index & 0xf0) >> 4], ((index & 0xf) << 4) | (index & 0xfff00)
 
 
 def udev_blkid(dev, md_uuid, partition=False):

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #include "testbed.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 
 #include <umockdev.h>
 
+#include <arpa/inet.h>
 #include <cerrno>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <csignal>
 #include <cstring>
 #include <poll.h>
@@ -45,6 +49,14 @@ Testbed::~Testbed() {
 
 fs::path Testbed::root() const { return umockdev_testbed_get_root_dir(tb_); }
 
+fs::path Testbed::defaultStateDir() const { return root() / "raidmon-state"; }
+
+bool isRaidmonCli(const std::vector<std::string>& argv) { return !argv.empty() && fs::path(argv[0]).filename() == "raidmon"; }
+
+bool namesStateDir(const std::vector<std::string>& argv) {
+    return std::any_of(argv.begin(), argv.end(), [](const std::string& a) { return a == "--state-dir" || a.rfind("--state-dir=", 0) == 0; });
+}
+
 void Testbed::setAttribute(const std::string& syspath, const std::string& name, const std::string& value) {
     umockdev_testbed_set_attribute(tb_, syspath.c_str(), name.c_str(), value.c_str());
 }
@@ -58,6 +70,12 @@ RunResult Testbed::run(std::vector<std::string> argv, std::chrono::milliseconds 
     const std::string r = root().string();
     for (auto& a : argv)
         for (auto pos = a.find("@TB@"); pos != std::string::npos; pos = a.find("@TB@", pos + r.size())) a.replace(pos, 4, r);
+    if (isRaidmonCli(argv) && !namesStateDir(argv)) {
+        // The CLI's default state directory is the machine's /var/lib/raidmon (status writes its
+        // slot memory there when it exists): a test or benchmark gets the testbed's own.
+        argv.push_back("--state-dir");
+        argv.push_back(defaultStateDir().string());
+    }
     // Everything the child needs is built before fork(): the testbed has a worker thread, so the
     // child may only call async-signal-safe functions.
     std::vector<char*> cargv;
@@ -121,6 +139,18 @@ RunResult Testbed::run(std::vector<std::string> argv, std::chrono::milliseconds 
     res.exitStatus = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (killed) res.err += "\n[testbed: killed after timeout]\n";
     return res;
+}
+
+int freePort() {
+    int s = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    ::getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(s);
+    return ntohs(a.sin_port);
 }
 
 fs::path testbedDir(const std::string& name) { return fs::path(RAIDMON_TESTBEDS) / name; }

@@ -33,7 +33,9 @@ public:
     [[nodiscard]] std::filesystem::path root() const;
 
     /// Run a program (argv[0] a path) with "@TB@" in any argument replaced by root(); capture
-    /// its output. Kills it after `timeout`.
+    /// its output. Kills it after `timeout`. The raidmon CLI run without `--state-dir` gets
+    /// `--state-dir defaultStateDir()`: nothing run by the harness writes the machine's
+    /// /var/lib/raidmon.
     /// `env` entries ("KEY=VALUE") are added to (or replace in) the inherited environment.
     RunResult run(std::vector<std::string> argv, std::chrono::milliseconds timeout = std::chrono::seconds(30),
                   const std::vector<std::string>& env = {});
@@ -45,9 +47,21 @@ public:
 
     [[nodiscard]] UMockdevTestbed* handle() const { return tb_; }
 
+    /// The state directory run() gives the raidmon CLI when its arguments name none (inside
+    /// root(), created by the CLI when it first writes).
+    [[nodiscard]] std::filesystem::path defaultStateDir() const;
+
 private:
     UMockdevTestbed* tb_ = nullptr;
 };
+
+/// A TCP port on 127.0.0.1 that was free a moment ago (for a receiver of the test's own).
+int freePort();
+
+/// Is argv[0] the raidmon CLI (a file named "raidmon")?
+bool isRaidmonCli(const std::vector<std::string>& argv);
+/// Does argv name a state directory ("--state-dir DIR" or "--state-dir=DIR")?
+bool namesStateDir(const std::vector<std::string>& argv);
 
 /// Where the generated testbeds live (build/testbeds/<name>).
 std::filesystem::path testbedDir(const std::string& name);

@@ -7,6 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <map>
+#include <sys/stat.h>
 
 #include <nlohmann/json.hpp>
 
@@ -321,6 +322,60 @@ BOOST_AUTO_TEST_CASE(slot_memory_finds_the_bay_of_a_vanished_drive) {
     auto c = setSlotLed(h.ctx, h.inv, *resolveBay(h.inv, *loaded, "Z1Z3A002K0000"), LedPattern::locate, h.opts());
     BOOST_REQUIRE(c);
     BOOST_TEST(h.slotFile(2, "locate") == "1");
+}
+
+namespace {
+/// The identity of the file now at `p` (a rewrite replaces it by rename: a new inode) and its text.
+std::pair<ino_t, std::string> fileIdentity(const std::filesystem::path& p) {
+    struct stat st {};
+    BOOST_REQUIRE(::stat(p.c_str(), &st) == 0);
+    std::ifstream f(p);
+    return {st.st_ino, std::string(std::istreambuf_iterator<char>(f), {})};
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(slot_memory_is_written_only_when_it_changes_and_forgets_drives_long_gone) {
+    LedHost h;
+    const auto file = h.state / "slots.json";
+    BOOST_REQUIRE(rememberSlots(h.ctx, h.state, h.inv));
+    const auto first = fileIdentity(file);
+    // the same bays an hour later: nothing to write (seen_at is kept to the day)
+    h.clock->t += 1h;
+    BOOST_REQUIRE(rememberSlots(h.ctx, h.state, h.inv));
+    BOOST_TEST((fileIdentity(file) == first));
+    // a day later: seen_at refreshed, one rewrite
+    h.clock->t += 24h;
+    auto day = rememberSlots(h.ctx, h.state, h.inv);
+    BOOST_REQUIRE(day);
+    const auto second = fileIdentity(file);
+    BOOST_TEST(second.first != first.first);
+    BOOST_TEST((day->entries[0].seenAt == h.clock->t));
+    // a kernel name changed (a reboot renamed the disk): rewritten at once
+    h.inv.drives[0].kernelName = "sdq";
+    BOOST_REQUIRE(rememberSlots(h.ctx, h.state, h.inv));
+    BOOST_TEST(fileIdentity(file).second.find("\"sdq\"") != std::string::npos);
+    // the drive in bay 2 is pulled: remembered for kSlotMemoryRetention after it was last seen
+    const auto pulledAt = h.clock->t;
+    h.inv.drives.pop_back();
+    h.inv.enclosures[0].slots[2].drive.reset();
+    const auto beforePull = fileIdentity(file);
+    h.clock->t = pulledAt + kSlotMemoryRetention;
+    auto kept = rememberSlots(h.ctx, h.state, h.inv);
+    BOOST_REQUIRE(kept);
+    BOOST_TEST(kept->entries.size() == 2u);
+    BOOST_TEST(kept->find("Z1Z3A002K0000") != nullptr);
+    // (the drive still present was refreshed: that is the only change written)
+    BOOST_TEST(fileIdentity(file).second.find("Z1Z3A002K0000") != std::string::npos);
+    BOOST_TEST(fileIdentity(file).first != beforePull.first);
+    h.clock->t = pulledAt + kSlotMemoryRetention + 1s;
+    auto pruned = rememberSlots(h.ctx, h.state, h.inv);
+    BOOST_REQUIRE(pruned);
+    BOOST_TEST(pruned->entries.size() == 1u);
+    BOOST_TEST(pruned->find("Z1Z3A002K0000") == nullptr);
+    auto loaded = loadSlotMemory(h.state);
+    BOOST_REQUIRE(loaded);
+    BOOST_TEST(loaded->entries.size() == 1u);
+    BOOST_TEST(fileIdentity(file).second.find("Z1Z3A002K0000") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(damaged_state_files_are_errors_naming_file_and_place) {

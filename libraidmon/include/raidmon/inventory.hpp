@@ -66,6 +66,18 @@ void probeSignatures(const Context& ctx, std::vector<Drive>& drives, std::vector
 /// @return the inventory; io_error only if the device source itself cannot be read.
 Result<Inventory> scanInventory(const Context& ctx, const ScanOptions& opts = {});
 
+/// @brief The inventory around one drive that `spec` names (a device node, kernel name, serial, WWN
+/// or Drive::id, as findDrive() resolves it), read without a full scan: the drive is found by its
+/// kernel name, or among the disks whose sysfs identity (VPD 80h serial, wwid, NVMe or virtio
+/// serial) `spec` contains; then only its own SES enclosure (the `enclosure_device:` link of its
+/// SCSI device), the PCIe hot-plug slots, the md arrays that hold it or its partitions and the
+/// controllers are read, joined and evaluated as scanInventory() does, so the drive is the same
+/// Drive a full scan gives (notes and the health of the whole cover only what was read). When no
+/// disk matches that way (a drive only a RAID controller's tool sees), this is scanInventory().
+/// @return the inventory (it may hold no drive `spec` names: the caller's lookup says so); the
+///         errors of scanInventory().
+Result<Inventory> scanInventoryFor(const Context& ctx, std::string_view spec, const ScanOptions& opts = {});
+
 /// @brief Evaluate health of every entity and of the whole (pure function; no I/O).
 void evaluateHealth(Inventory& inv);
 

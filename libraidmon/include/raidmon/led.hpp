@@ -99,9 +99,24 @@ struct SlotMemory {
 ///         user's link, or the file is a symbolic link or owned by another user (docs/security.md).
 Result<SlotMemory> loadSlotMemory(const std::filesystem::path& stateDir);
 
-/// @brief Record the bay of every drive of `inv` that has one (time from ctx.clock), keeping
-/// entries of drives that are absent now, and write `stateDir`/slots.json atomically (the
-/// directory is created if missing).
+/// @brief How long the slot memory keeps a drive that is in no bay any more (pulled, dead,
+/// replaced): 30 days after it was last seen in one. Then its entry is dropped.
+inline constexpr std::chrono::hours kSlotMemoryRetention{24 * 30};
+/// @brief The resolution of SlotMemoryEntry::seenAt for a drive that stays in its bay: refreshed
+/// when it is a day old (so an unchanged host rewrites slots.json at most once a day).
+inline constexpr std::chrono::hours kSlotMemoryRefresh{24};
+
+/// @brief Bring `memory` up to date with `inv` at time `now` (pure): a new entry for every drive
+/// with a bay and a stable id that has none; an entry whose bay, label, kernel name or identity
+/// changed is replaced; seen_at is refreshed when it is kSlotMemoryRefresh old (or in the future);
+/// entries of drives absent from `inv` and not seen for more than kSlotMemoryRetention are dropped
+/// (pruned). Entries stay sorted by drive id.
+/// @return whether anything changed (what rememberSlots() writes).
+bool updateSlotMemory(SlotMemory& memory, const Inventory& inv, std::chrono::system_clock::time_point now);
+
+/// @brief Record the bay of every drive of `inv` that has one (time from ctx.clock) as
+/// updateSlotMemory() does, and write `stateDir`/slots.json atomically only when that changed
+/// something (the directory is created if missing; its lock file is taken either way).
 /// @return the updated memory; io_error/permission_denied naming the file if it cannot be written;
 ///         the errors of loadSlotMemory().
 Result<SlotMemory> rememberSlots(const Context& ctx, const std::filesystem::path& stateDir, const Inventory& inv);

@@ -7,6 +7,8 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <map>
+#include <set>
 
 #include "backends.hpp"
 #include "core/devnode.hpp"
@@ -169,25 +171,57 @@ const SlotMemoryEntry* SlotMemory::find(std::string_view key) const {
     return nullptr;
 }
 
+namespace {
+
+/// The same bay and identity (seen_at aside).
+bool sameEntry(const SlotMemoryEntry& a, const SlotMemoryEntry& b) {
+    return a.drive == b.drive && a.serial == b.serial && a.wwn == b.wwn && a.model == b.model && a.enclosure == b.enclosure &&
+           a.slot == b.slot && a.label == b.label && a.kernelName == b.kernelName;
+}
+
+} // namespace
+
+bool updateSlotMemory(SlotMemory& mem, const Inventory& inv, std::chrono::system_clock::time_point t) {
+    bool changed = false;
+    std::map<std::string, std::size_t> index;
+    for (std::size_t i = 0; i < mem.entries.size(); ++i) index.emplace(mem.entries[i].drive, i);
+    std::set<std::string> present;
+    for (const auto& d : inv.drives) {
+        if (!d.location.enclosure || !d.location.slot) continue;
+        // Drives named only by their kernel name have no identity worth remembering.
+        if (detail::startsWith(d.id, "name-")) continue;
+        present.insert(d.id);
+        SlotMemoryEntry e{d.id, d.serial, d.wwn, d.model, *d.location.enclosure, *d.location.slot, d.location.label, d.kernelName, t};
+        auto it = index.find(d.id);
+        if (it == index.end()) {
+            index.emplace(d.id, mem.entries.size());
+            mem.entries.push_back(std::move(e));
+            changed = true;
+            continue;
+        }
+        SlotMemoryEntry& old = mem.entries[it->second];
+        // seen_at is kept to the day: a drive that stays in its bay rewrites nothing more often.
+        if (!sameEntry(old, e) || t - old.seenAt >= kSlotMemoryRefresh || old.seenAt > t) {
+            old = std::move(e);
+            changed = true;
+        }
+    }
+    // Drives long gone: not seen in any bay for kSlotMemoryRetention.
+    const auto before = mem.entries.size();
+    std::erase_if(mem.entries, [&](const SlotMemoryEntry& e) { return !present.count(e.drive) && t - e.seenAt > kSlotMemoryRetention; });
+    changed = changed || mem.entries.size() != before;
+    if (changed)
+        std::sort(mem.entries.begin(), mem.entries.end(), [](const SlotMemoryEntry& a, const SlotMemoryEntry& b) { return a.drive < b.drive; });
+    return changed;
+}
+
 Result<SlotMemory> rememberSlots(const Context& ctx, const fs::path& stateDir, const Inventory& inv) {
     auto lock = detail::lockState(stateDir);
     if (!lock) return tl::unexpected(lock.error());
     auto mem = loadSlotMemory(stateDir);
     if (!mem) return tl::unexpected(mem.error());
-    const auto t = now(ctx);
-    for (const auto& d : inv.drives) {
-        if (!d.location.enclosure || !d.location.slot) continue;
-        // Drives named only by their kernel name have no identity worth remembering.
-        if (detail::startsWith(d.id, "name-")) continue;
-        SlotMemoryEntry e{d.id, d.serial, d.wwn, d.model, *d.location.enclosure, *d.location.slot, d.location.label,
-                          d.kernelName, t};
-        auto it = std::find_if(mem->entries.begin(), mem->entries.end(), [&](const SlotMemoryEntry& x) { return x.drive == d.id; });
-        if (it != mem->entries.end()) *it = std::move(e);
-        else mem->entries.push_back(std::move(e));
-    }
-    std::sort(mem->entries.begin(), mem->entries.end(),
-              [](const SlotMemoryEntry& a, const SlotMemoryEntry& b) { return a.drive < b.drive; });
-    if (auto w = detail::saveSlotMemory(stateDir, *mem); !w) return tl::unexpected(w.error());
+    if (updateSlotMemory(*mem, inv, now(ctx)))
+        if (auto w = detail::saveSlotMemory(stateDir, *mem); !w) return tl::unexpected(w.error());
     return mem;
 }
 

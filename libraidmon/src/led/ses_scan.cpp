@@ -53,18 +53,27 @@ Enclosure sesEnclosureFromPages(const ses::Configuration& cfg, const std::vector
 
 std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes) {
     std::vector<Enclosure> out;
-    auto devs = ctx.devices->enumerate("scsi");
-    if (!devs) return out;
+    // The SCSI devices ("H:C:T:L"; not hosts or targets) of type 0Dh that the enclosure class has
+    // no child of: found by reading each device's "type", and only those become device records.
+    // (A host with 944 disks has about 2,800 SCSI entries: hosts, targets and devices.)
+    const fs::path bus = ctx.paths.sys / "bus" / "scsi" / "devices";
+    std::vector<DeviceRecord> devs;
+    for (const auto& n : listDir(bus)) {
+        if (std::count(n.begin(), n.end(), ':') != 3 || startsWith(n, "target")) continue;
+        auto dir = resolveLink(bus / n);
+        if (!dir || attr(*dir, "type") != kScsiTypeEnclosure) continue;
+        if (pathExists(*dir / "enclosure")) continue;  // bound by ses: the enclosure class has it
+        if (auto rec = ctx.devices->lookup(dir->string()); rec && rec->devtype == "scsi_device") devs.push_back(std::move(*rec));
+    }
+    if (devs.empty()) return out;
     std::map<std::string, std::string> driveBySas;
     for (const auto& d : drives) {
         if (!d.sysPath) continue;
         // block/sdX -> the SCSI device, whose sas_address the SAS transport class (mpt3sas) shows
         if (auto sas = attr(fs::path(*d.sysPath).parent_path().parent_path(), "sas_address")) driveBySas[toLower(*sas)] = d.id;
     }
-    for (const auto& rec : *devs) {
+    for (const auto& rec : devs) {
         const fs::path dir = rec.syspath;
-        if (rec.devtype != "scsi_device" || attr(dir, "type") != kScsiTypeEnclosure) continue;
-        if (pathExists(dir / "enclosure")) continue;  // bound by ses: the enclosure class has it
         auto sgs = listDir(dir / "scsi_generic");
         if (sgs.empty()) {
             notes.push_back(rec.sysname + ": SES device without an sg node (sg module not loaded?): its bays are not shown");
