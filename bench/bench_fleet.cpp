@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
     t0 = Clk::now();
     for (auto& h : hosts) {
         std::ofstream(h.dir / "raidmond.toml") << "[agent]\nheartbeat = \"" << heartbeat << "s\"\nsmart_interval = 0\ncontroller_interval = 0\n"
-                                               << "md_poll = \"1h\"\nrate_limit_max = 1000000\n"
+                                               << "md_poll = \"1h\"\nrate_limit_max = 1000000\n[console]\nissue_file = \"\"\nagetty_reload = false\n"
                                                << "[[sink]]\ntype = \"file\"\npath = \"" << (h.dir / "events.jsonl").string() << "\"\n"
                                                << "[[sink]]\ntype = \"mqtt\"\nhost = \"127.0.0.1\"\nport = " << port
                                                << "\nretry_initial = \"500ms\"\nretry_max = \"2s\"\ntimeout = \"5s\"\n";

@@ -77,7 +77,7 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
     const auto events = dir / "events.jsonl";
     const int port = freePort();
     std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\nmd_poll = \"1h\"\n"
-                                         << "rate_limit_max = 1000000\n[metrics]\nlisten = \"127.0.0.1:" << port << "\"\n"
+                                         << "rate_limit_max = 1000000\n[console]\nissue_file = \"\"\nagetty_reload = false\n[metrics]\nlisten = \"127.0.0.1:" << port << "\"\n"
                                          << "[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
     const std::string r = tb.root().string();
     const auto t0 = Clk::now();
