@@ -51,20 +51,27 @@ Enclosure sesEnclosureFromPages(const ses::Configuration& cfg, const std::vector
     return e;
 }
 
-std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes) {
+std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes,
+                                      bool* anyUnbound) {
     std::vector<Enclosure> out;
+    if (anyUnbound) *anyUnbound = false;
     auto devs = ctx.devices->enumerate("scsi");
     if (!devs) return out;
     std::map<std::string, std::string> driveBySas;
-    for (const auto& d : drives) {
-        if (!d.sysPath) continue;
-        // block/sdX -> the SCSI device, whose sas_address the SAS transport class (mpt3sas) shows
-        if (auto sas = attr(fs::path(*d.sysPath).parent_path().parent_path(), "sas_address")) driveBySas[toLower(*sas)] = d.id;
-    }
+    bool mapped = false;
     for (const auto& rec : *devs) {
         const fs::path dir = rec.syspath;
         if (rec.devtype != "scsi_device" || attr(dir, "type") != kScsiTypeEnclosure) continue;
         if (pathExists(dir / "enclosure")) continue;  // bound by ses: the enclosure class has it
+        if (anyUnbound) *anyUnbound = true;
+        if (!mapped) {  // only when there is an unbound one: a sas_address read per drive
+            mapped = true;
+            for (const auto& d : drives) {
+                if (!d.sysPath) continue;
+                // block/sdX -> the SCSI device, whose sas_address the SAS transport class (mpt3sas) shows
+                if (auto sas = attr(fs::path(*d.sysPath).parent_path().parent_path(), "sas_address")) driveBySas[toLower(*sas)] = d.id;
+            }
+        }
         auto sgs = listDir(dir / "scsi_generic");
         if (sgs.empty()) {
             notes.push_back(rec.sysname + ": SES device without an sg node (sg module not loaded?): its bays are not shown");
