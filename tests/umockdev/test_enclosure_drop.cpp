@@ -284,12 +284,14 @@ BOOST_AUTO_TEST_CASE(a_whole_shelf_drops_one_enclosure_lost_then_it_returns_one_
     fs::rename(away, tb.root() / kShelfB.substr(1));
     for (const auto& s : b.scsi) tb.setAttribute(s, "state", "running");
     tb.setAttribute(b.ses, "state", "running");
-    std::vector<std::pair<std::string, std::string>> adds = {{b.ses, "add"}, {b.enclosure, "add"}};
-    for (const auto& d : b.disks) adds.emplace_back(d, "add");
-    rig.send(tb, adds);
+    // md has its members back by the time the agent reads them (udev's mdadm -I re-adds each
+    // disk as it appears; a member still faulty when its disk returns is reported as failed).
     mdMembers(tb, kMd0, {"sdbg"}, "in_sync", 0);
     mdMembers(tb, kMd1, {"sdbh", "sdbi"}, "in_sync", 0);
     std::ofstream(tb.root() / "proc" / "mdstat") << mdstatOk;
+    std::vector<std::pair<std::string, std::string>> adds = {{b.ses, "add"}, {b.enclosure, "add"}};
+    for (const auto& d : b.disks) adds.emplace_back(d, "add");
+    rig.send(tb, adds);
     tb.uevent(kMd0, "change");
     tb.uevent(kMd1, "change");
 
