@@ -19,6 +19,7 @@
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <raidmon/controllers.hpp>
@@ -29,6 +30,7 @@
 #include <raidmon/version.hpp>
 
 #include "daemon/commands.hpp"
+#include "daemon/common_cause.hpp"
 #include "daemon/console.hpp"
 #include "daemon/control_proto.hpp"
 #include "daemon/delivery.hpp"
@@ -53,6 +55,12 @@ namespace agent {
 namespace {
 
 using Clk = std::chrono::steady_clock;
+using WallTime = std::chrono::system_clock::time_point;
+
+/// A burst (a shelf, a port, an HBA going or coming back) is gathered into one batch: the batch
+/// waits until no uevent came for kBurstQuiet, and never longer than kBurstMax after its first.
+constexpr auto kBurstQuiet = std::chrono::milliseconds(100);
+constexpr auto kBurstMax = std::chrono::milliseconds(3000);
 
 /// An md attribute the kernel notifies with sysfs_notify (POLLPRI); read again at each timer tick
 /// too, because umockdev (and some old kernels' attributes) never notify.
@@ -93,6 +101,11 @@ struct Reread {
     std::set<std::string> md;           ///< array names
     std::vector<std::string> removed;   ///< syspaths of disks that left, in order
     std::vector<DeviceRecord> added;    ///< disks that arrived, in order
+    bool enclosureGone = false;         ///< an enclosure's "remove" came: more of a burst may follow
+    /// When each disk's uevent was received (by syspath), and the batch's first uevent: the
+    /// events it causes carry that time, not the time the scan ended.
+    std::map<std::string, WallTime> receivedAt;
+    std::optional<WallTime> firstAt;
 
     static Reread all() {
         Reread r;
@@ -109,6 +122,9 @@ struct Reread {
         md.insert(o.md.begin(), o.md.end());
         for (auto& r : o.removed) removed.push_back(std::move(r));
         for (auto& a : o.added) added.push_back(std::move(a));
+        enclosureGone = enclosureGone || o.enclosureGone;
+        receivedAt.merge(o.receivedAt);
+        if (o.firstAt && (!firstAt || *o.firstAt < *firstAt)) firstAt = o.firstAt;
     }
 };
 
@@ -127,8 +143,11 @@ Reread rereadFor(const DeviceEvent& ev) {
         else if (!md && ev.action == "remove") r.removed.push_back(d.syspath);
         else if (!md && ev.action == "add") r.added.push_back(d);
         else r.everything = true;
+    } else if (d.subsystem == "scsi" && ev.action == "add" && d.property("MODALIAS").value_or("").rfind("scsi:t-0x0d", 0) == 0) {
+        r.everything = true;  // an SES device: without the ses driver it comes with no "enclosure" uevent
     } else if (d.subsystem != "scsi" && d.subsystem != "nvme") {
         r.everything = true;
+        r.enclosureGone = d.subsystem == "enclosure" && ev.action == "remove";
     }
     return r;
 }
@@ -181,7 +200,19 @@ private:
     }
     // The hot-swap assistant (docs/hotswap.md): incidents persisted in state_dir/incidents.json.
     void loadHotswap();
-    void hotswapAfterScan(const Inventory& before);
+    /// The hot-swap engine after a scan. Drives lost to a common cause (lost_) are shown to it as
+    /// still there: unreachable is not pulled, so no wrong-drive alarm, no incident moves on, no
+    /// light. `ghostsBefore`: those that were unreachable in `before`.
+    void hotswapAfterScan(const Inventory& before, const std::vector<Drive>& ghostsBefore);
+    /// The drives of lost_ not back yet.
+    std::vector<Drive> unreachable() const;
+    /// Does the batch `what` look like the start or the middle of a burst (siblings of a removed
+    /// disk blocked or gone from sysfs, an enclosure gone, drives of a lost group returning)?
+    /// Records blocked siblings in blocked_.
+    bool burstUnderWay(const Reread& what);
+    /// Common causes in the step current_ -> next: lost and restored events, and the per-drive
+    /// removed/added events they replace taken out of `evs`.
+    void commonCauses(const Inventory& next, std::vector<Event>& evs, WallTime when);
     void runActions(std::vector<HotswapAction> actions);
     /// Some drive may be polled for SMART (smart_interval, or a [smart_intervals] rule).
     bool smartPolls() const;
@@ -242,6 +273,8 @@ private:
     HostIdentity id_;
     Inventory current_;
     std::vector<Incident> incidents_;
+    std::vector<LostGroup> lost_;      ///< drives lost together, until they are back (daemon/common_cause.hpp)
+    std::set<std::string> blocked_;    ///< Drive::id of drives seen blocked/offline while a burst was gathered
     std::optional<detail::InventoryParts> parts_;  ///< the last scan in parts, for partial rescans
     std::unique_ptr<Outbox> outbox_;
     CommandInbox commands_;                  ///< commands the sinks received (before workers_: they push into it)
@@ -283,8 +316,7 @@ Result<Inventory> Agent::scan(const Reread& what) {
         parts_ = std::move(*p);
         ++stats_.scans;
     } else {
-        for (const auto& p : what.removed) detail::dropDrive(ctx_, *parts_, p);
-        for (const auto& d : what.added) detail::addDrive(ctx_, *parts_, d);
+        if (!what.removed.empty() || !what.added.empty()) detail::applyDiskChanges(ctx_, *parts_, what.removed, what.added);
         if (!what.md.empty() && what.removed.empty() && what.added.empty()) detail::refreshMd(ctx_, *parts_, what.md);
         if (!what.md.empty() || !what.removed.empty() || !what.added.empty()) ++stats_.partialScans;
     }
@@ -321,13 +353,120 @@ void Agent::rescan(const Reread& what) {
     }
     DiffOptions d;
     d.progressStepPercent = cfg_.progressStepPercent;
-    emit(diffInventories(current_, *inv, d));
+    std::vector<Event> evs = diffInventories(current_, *inv, d);
+    const WallTime when = what.firstAt.value_or(ctx_.clock->now());
+    const std::vector<Drive> ghostsBefore = unreachable();
+    commonCauses(*inv, evs, when);
+    // Each event carries the time its uevent was received (a drive's own, else the batch's first).
+    std::map<std::string, std::string> pathOf;  // subject -> syspath, for the drives whose uevent came
+    if (!what.receivedAt.empty())
+        for (const auto* side : {&current_, &*inv})
+            for (const auto& dr : side->drives)
+                if (dr.sysPath && what.receivedAt.count(*dr.sysPath)) pathOf["drive/" + dr.id] = *dr.sysPath;
+    for (auto& e : evs) {
+        if (e.time != WallTime{}) continue;
+        auto p = pathOf.find(e.subject);
+        auto at = p == pathOf.end() ? what.receivedAt.end() : what.receivedAt.find(p->second);
+        e.time = at != what.receivedAt.end() ? at->second : when;
+    }
+    emit(std::move(evs));
     const bool healthChanged = inv->health != current_.health;
     Inventory before = std::exchange(current_, std::move(*inv));
-    hotswapAfterScan(before);
+    hotswapAfterScan(before, ghostsBefore);
     syncMdWatches();
     if (healthChanged)
         for (auto& w : workers_) w->setStatus(statusJson());
+}
+
+std::vector<Drive> Agent::unreachable() const {
+    std::vector<Drive> out;
+    for (const auto& g : lost_)
+        for (const auto& d : g.drives)
+            if (std::find(g.missing.begin(), g.missing.end(), d.id) != g.missing.end()) out.push_back(d);
+    return out;
+}
+
+void Agent::commonCauses(const Inventory& next, std::vector<Event>& evs, WallTime when) {
+    std::set<std::string> replaced;  // "drive/<id>" whose drive.removed / drive.added a group event replaces
+    std::vector<Event> out;
+    // Returns first: a drive of a lost group that is back.
+    std::set<std::string> present;
+    for (const auto& d : next.drives) present.insert(d.id);
+    for (auto& g : lost_) {
+        std::vector<std::string> back;
+        for (const auto& id : g.missing)
+            if (present.count(id)) back.push_back(id);
+        if (back.empty()) continue;
+        std::erase_if(g.missing, [&](const std::string& id) { return present.count(id) > 0; });
+        for (const auto& id : back) replaced.insert("drive/" + id);
+        out.push_back(restoredEvent(g, back, next));
+        log(LogLevel::info, g.kind + " restored id=" + g.id + " returned=" + std::to_string(back.size()) + " missing=" + std::to_string(g.missing.size()));
+    }
+    std::erase_if(lost_, [](const LostGroup& g) { return g.missing.empty(); });
+    CauseEvidence ce;
+    ce.exists = [](const std::string& p) { return detail::pathExists(p); };
+    ce.blocked = std::exchange(blocked_, {});
+    for (auto& g : findCommonCauses(current_, next, ce)) {
+        g.lostAt = when;
+        for (const auto& d : g.drives) replaced.insert("drive/" + d.id);
+        // The rest of a loss already reported (a burst the kernel spread over more than kBurstMax):
+        // the open group grows and is reported again, whole, under the same subject.
+        auto same = std::find_if(lost_.begin(), lost_.end(), [&](const LostGroup& o) {
+            if (!g.cause.empty() && o.cause == g.cause) return true;
+            return std::any_of(g.enclosures.begin(), g.enclosures.end(),
+                               [&](const std::string& e) { return std::find(o.enclosures.begin(), o.enclosures.end(), e) != o.enclosures.end(); });
+        });
+        if (same != lost_.end()) {
+            for (auto& d : g.drives) same->drives.push_back(std::move(d));
+            for (auto& m : g.missing) same->missing.push_back(std::move(m));
+            for (auto& a : g.arrays)
+                if (std::find(same->arrays.begin(), same->arrays.end(), a) == same->arrays.end()) same->arrays.push_back(std::move(a));
+            if (g.kind == "enclosure") same->kind = "enclosure";
+        }
+        LostGroup& into = same != lost_.end() ? *same : lost_.emplace_back(std::move(g));
+        out.push_back(lostEvent(into, next));
+        log(LogLevel::warning, into.kind + " lost id=" + into.id + " cause=" + (into.cause.empty() ? into.causeKind : into.cause) +
+                                   " drives=" + std::to_string(into.drives.size()) + " arrays=" + std::to_string(into.arrays.size()));
+    }
+    if (out.empty()) return;
+    std::erase_if(evs, [&](const Event& e) {
+        return (e.type == "io.raidmon.drive.removed" || e.type == "io.raidmon.drive.added") && replaced.count(e.subject);
+    });
+    for (auto& e : out) e.time = when;
+    evs.insert(evs.begin(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+}
+
+bool Agent::burstUnderWay(const Reread& what) {
+    if (what.removed.empty()) return false;
+    // The enclosures of the disks that left; their drives tell whether this is one pull or the
+    // start of a shelf, port or HBA going: the transport blocks every device behind a port that
+    // stopped answering, then the kernel removes them one after another. A disk pulled by hand
+    // leaves its neighbours running. Under way while a neighbour is blocked or already gone from
+    // sysfs without its "remove", or a disk that left is still in sysfs, blocked (being torn down).
+    std::set<std::string> leaving(what.removed.begin(), what.removed.end()), encs;
+    for (const auto& d : current_.drives)
+        if (d.sysPath && leaving.count(*d.sysPath) && d.location.enclosure) encs.insert(*d.location.enclosure);
+    auto blocked = [](const Drive& d) {
+        auto st = detail::readFile(std::filesystem::path(*d.sysPath) / "device" / "state");
+        if (!st) return false;
+        const auto v = detail::trim(*st);
+        return v != "running" && v != "live";
+    };
+    bool under = false;
+    for (const auto& d : current_.drives) {
+        if (!d.sysPath) continue;
+        const bool left = leaving.count(*d.sysPath) > 0;
+        if (!left && (!d.location.enclosure || !encs.count(*d.location.enclosure))) continue;
+        if (!detail::pathExists(*d.sysPath)) {
+            under = under || !left;
+            continue;
+        }
+        if (blocked(d)) {
+            blocked_.insert(d.id);
+            under = true;
+        }
+    }
+    return under;
 }
 
 void Agent::emit(std::vector<Event> evs) {
@@ -540,9 +679,18 @@ void Agent::saveHotswap() {
         log(LogLevel::error, "cannot save hot-swap incidents error=\"" + r.error().message + "\"");
 }
 
-void Agent::hotswapAfterScan(const Inventory& before) {
+void Agent::hotswapAfterScan(const Inventory& before, const std::vector<Drive>& ghostsBefore) {
     if (!cfg_.hotswap) return;
-    auto step = advanceIncidents(incidents_, before, current_, cfg_.hotswapPolicy, ctx_.clock->now());
+    const std::vector<Drive> ghostsAfter = unreachable();
+    auto withGhosts = [](const Inventory& inv, const std::vector<Drive>& ghosts) {
+        Inventory out = inv;
+        for (const auto& g : ghosts)
+            if (std::none_of(out.drives.begin(), out.drives.end(), [&](const Drive& d) { return d.id == g.id; })) out.drives.push_back(g);
+        return out;
+    };
+    HotswapStep step;
+    if (ghostsBefore.empty() && ghostsAfter.empty()) step = advanceIncidents(incidents_, before, current_, cfg_.hotswapPolicy, ctx_.clock->now());
+    else step = advanceIncidents(incidents_, withGhosts(before, ghostsBefore), withGhosts(current_, ghostsAfter), cfg_.hotswapPolicy, ctx_.clock->now());
     if (step.events.empty() && step.actions.empty()) return;
     emit(std::move(step.events));
     runActions(std::move(step.actions));
@@ -966,8 +1114,15 @@ Result<void> Agent::run() {
     if (cfg_.console) subsystems.insert(subsystems.end(), std::begin(kConsoleSubsystems), std::end(kConsoleSubsystems));
     if (ctx_.devices) {
         auto m = ctx_.devices->monitor(subsystems);
-        if (m) monitor_ = std::move(*m);
-        else log(LogLevel::warning, "no device events, polling only error=\"" + m.error().message + "\"");
+        if (m) {
+            monitor_ = std::move(*m);
+            int rcvbuf = 0;
+            socklen_t len = sizeof rcvbuf;
+            if (::getsockopt(monitor_->fd(), SOL_SOCKET, SO_RCVBUF, &rcvbuf, &len) == 0)
+                log(LogLevel::info, "device events: receive buffer=" + std::to_string(rcvbuf) + " bytes");
+        } else {
+            log(LogLevel::warning, "no device events, polling only error=\"" + m.error().message + "\"");
+        }
     }
     // The controllers' tools once before the first scan: drives behind a RAID controller are in
     // the first inventory (the start events) instead of arriving later as "added".
@@ -997,7 +1152,7 @@ Result<void> Agent::run() {
     }
     // Incidents carried over from an earlier run meet the host as it is now; failed drives
     // without one get one.
-    hotswapAfterScan(Inventory{});
+    hotswapAfterScan(Inventory{}, {});
     if (cfg_.console) console_.publish(id_, current_, incidents_);
     for (auto& w : workers_) w->setStatus(statusJson());
     wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -1007,6 +1162,8 @@ Result<void> Agent::run() {
                             " sinks=" + std::to_string(workers_.size()) + " control=" + sock.string());
 
     auto nextHeartbeat = Clk::now() + cfg_.heartbeat;
+    // The safety net: whatever a uevent did not say (or the kernel dropped) is found by a full scan.
+    auto nextFullScan = Clk::now() + cfg_.fullScanInterval;
     auto nextMd = Clk::now() + cfg_.mdPoll;
     // Locate leases (docs/leds.md) run for minutes; checking every 10 s turns a light off at most
     // 10 s late, including leases set by the CLI or by an earlier run of the agent.
@@ -1016,8 +1173,13 @@ Result<void> Agent::run() {
     Clk::time_point rescanAt{};
     bool rescanPending = false;
     Reread rescanWhat;
+    Clk::time_point batchStart{}, lastUevent{};
+    bool inBurst = false;  // the pending batch is (part of) a burst: it waits for quiet, at most kBurstMax
     auto requestRescan = [&](Clk::time_point at, const Reread& what) {
-        if (!rescanPending) rescanAt = at;
+        if (!rescanPending) {
+            rescanAt = at;
+            batchStart = Clk::now();
+        }
         rescanPending = true;
         rescanWhat.add(what);
     };
@@ -1041,6 +1203,7 @@ Result<void> Agent::run() {
         auto next = std::min(nextMd, nextLeases);
         if (cfg_.heartbeat.count() > 0) next = std::min(next, nextHeartbeat);
         if (rescanPending) next = std::min(next, rescanAt);
+        if (cfg_.fullScanInterval.count() > 0) next = std::min(next, nextFullScan);
         if (auto r = filter_.nextRelease()) next = std::min(next, std::max(*r, now));
         if (!unsaved_.empty()) next = std::min(next, now + std::chrono::seconds(1));
         if (cfg_.console) next = std::min(next, console_.nextRotation());
@@ -1062,6 +1225,7 @@ Result<void> Agent::run() {
         if (monitor_ && (fds[monIdx].revents & POLLIN)) {
             std::size_t got = 0, disks = 0;
             Reread what;
+            const WallTime received = ctx_.clock->now();
             while (auto ev = monitor_->receive()) {
                 ++got;
                 if (isConsoleSubsystem(ev->device.subsystem)) {
@@ -1069,13 +1233,39 @@ Result<void> Agent::run() {
                     continue;
                 }
                 ++disks;
-                what.add(rereadFor(*ev));
+                Reread r = rereadFor(*ev);
+                for (const auto& p : r.removed) r.receivedAt.emplace(p, received);
+                for (const auto& a : r.added) r.receivedAt.emplace(a.syspath, received);
+                r.firstAt = received;
+                what.add(std::move(r));
                 if (ev->device.subsystem != "block") continue;
                 if (ev->action == "remove") gone_.insert(ev->device.syspath);
                 else if (ev->action == "add") gone_.erase(ev->device.syspath);
             }
             stats_.uevents += got;
-            if (disks) requestRescan(now + cfg_.settle, what);
+            if (monitor_->lostEvents()) {
+                // The socket's buffer overflowed (ENOBUFS): some uevents are lost for good, so
+                // nothing short of reading everything again is right.
+                ++stats_.ueventOverflows;
+                log(LogLevel::warning, "device events were dropped (udev monitor socket overflow, ENOBUFS): full rescan");
+                Event e;
+                e.type = "io.raidmon.agent.uevents_lost";
+                e.subject = "host";
+                e.severity = Severity::warning;
+                e.message = "The kernel dropped device events (the udev monitor's receive buffer overflowed): raidmond read every "
+                            "device again instead; the events that follow come from that full scan.";
+                e.entityJson = detail::Json{{"overflows", stats_.ueventOverflows}, {"rescan", "full"}}.dump();
+                emit({std::move(e)});
+                Reread all = Reread::all();
+                all.firstAt = received;
+                what.add(std::move(all));
+                ++disks;
+            }
+            if (disks) {
+                lastUevent = now;
+                if (what.enclosureGone || what.removed.size() >= 2 || (!what.added.empty() && !lost_.empty())) inBurst = true;
+                requestRescan(now + cfg_.settle, what);
+            }
         }
         bool mdNotified = false;
         for (std::size_t i = 0; i < mdWatches_.size(); ++i)
@@ -1088,15 +1278,28 @@ Result<void> Agent::run() {
         }
         if (fds[cmdIdx].revents & POLLIN)
             for (const auto& item : commands_.take()) (void)command(item.transport, item.text, item.size, true);
+        if (cfg_.fullScanInterval.count() > 0 && now >= nextFullScan) {
+            nextFullScan = now + cfg_.fullScanInterval;
+            requestRescan(now, Reread::all());
+        }
         if (rescanPending && now >= rescanAt) {
-            rescanPending = false;
-            rescan(std::exchange(rescanWhat, Reread{}));
+            // A burst is applied once: while the siblings of a removed disk are still blocked or
+            // going, or uevents of a burst still flow, the batch waits (at most kBurstMax).
+            const bool siblings = now < batchStart + kBurstMax && burstUnderWay(rescanWhat);
+            inBurst = inBurst || siblings;
+            if (now < batchStart + kBurstMax && (siblings || (inBurst && now < lastUevent + kBurstQuiet))) {
+                rescanAt = std::min(batchStart + kBurstMax, std::max(lastUevent + kBurstQuiet, now + kBurstQuiet / 5));
+            } else {
+                rescanPending = false;
+                inBurst = false;
+                rescan(std::exchange(rescanWhat, Reread{}));
+            }
         }
         if (now >= nextLeases) {
             nextLeases = now + kLeaseCheck;
             expireLeaseLights();
             // Steps that only time makes (a controller given controller_rebuild_wait to rebuild).
-            hotswapAfterScan(current_);
+            hotswapAfterScan(current_, unreachable());
         }
         if (cfg_.heartbeat.count() > 0 && now >= nextHeartbeat) {
             nextHeartbeat = now + cfg_.heartbeat;

@@ -82,6 +82,7 @@ struct AgentConfig {
     std::vector<SmartIntervalRule> smartIntervals;        ///< [smart_intervals]: per drive, first match wins
     std::chrono::seconds controllerInterval{300};         ///< [agent] controller_interval; 0 = off
     std::chrono::milliseconds settle{0};                  ///< [agent] settle: uevent burst coalescing
+    std::chrono::seconds fullScanInterval{600};           ///< [agent] full_scan_interval: the safety net under the partial rescans; 0 = off
     std::size_t outboxMaxEvents = 100000;                 ///< [outbox] max_events
     std::size_t outboxKeepDelivered = 10000;              ///< [outbox] keep_delivered
     bool outboxFsync = true;                              ///< [outbox] fsync

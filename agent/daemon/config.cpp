@@ -171,6 +171,8 @@ Result<void> parseAgent(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
             TRY_ASSIGN(cfg.smartWakeStandby, boolean(c, v, key));
         } else if (name == "controller_interval") {
             TRY_ASSIGN(cfg.controllerInterval, wholeSeconds(c, v, key, "off"));
+        } else if (name == "full_scan_interval") {
+            TRY_ASSIGN(cfg.fullScanInterval, wholeSeconds(c, v, key, "off"));
         } else if (name == "settle") {
             TRY_ASSIGN(cfg.settle, duration(c, v, key));
             if (cfg.settle > seconds(10)) return tl::unexpected(keyError(c, v, key, "must be at most 10s"));

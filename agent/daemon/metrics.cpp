@@ -147,6 +147,8 @@ std::string renderMetrics(const Inventory& inv, const AgentMetrics& a, const std
     p.sample("raidmon_agent_events_dropped_total", {}, static_cast<double>(a.dropped));
     p.family("raidmon_agent_uevents", "counter", "Device events received.");
     p.sample("raidmon_agent_uevents_total", {}, static_cast<double>(a.uevents));
+    p.family("raidmon_agent_uevent_overflows", "counter", "Times device events were dropped by the kernel (ENOBUFS), each followed by a full rescan.");
+    p.sample("raidmon_agent_uevent_overflows_total", {}, static_cast<double>(a.ueventOverflows));
     p.family("raidmon_agent_scans", "counter", "Inventory scans.");
     p.sample("raidmon_agent_scans_total", {}, static_cast<double>(a.scans));
     p.family("raidmon_agent_partial_scans", "counter", "Rescans that re-read only what a uevent named: a disk that came or went, an md array that changed.");

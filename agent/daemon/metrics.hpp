@@ -21,6 +21,7 @@ struct AgentMetrics {
     std::uint64_t suppressed = 0;
     std::uint64_t dropped = 0;
     std::uint64_t uevents = 0;
+    std::uint64_t ueventOverflows = 0;  ///< times the udev monitor's socket overflowed (ENOBUFS): each a full rescan
     std::uint64_t scans = 0;
     std::uint64_t partialScans = 0;  ///< rescans that re-read only what a uevent named (a disk, an md array)
     double lastScanSeconds = 0;

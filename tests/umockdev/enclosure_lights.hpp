@@ -24,13 +24,17 @@ inline std::map<std::string, std::string> enclosureLights(const Testbed& tb) {
     };
     std::map<std::string, std::string> out;
     fs::path cls = tb.root() / "sys" / "class" / "enclosure";
-    for (const auto& enc : fs::directory_iterator(cls))
-        for (const auto& comp : fs::directory_iterator(fs::canonical(enc.path()))) {
+    for (const auto& enc : fs::directory_iterator(cls)) {
+        std::error_code ec;
+        const fs::path dir = fs::canonical(enc.path(), ec);
+        if (ec) continue;  // an enclosure that went away (its class link dangles)
+        for (const auto& comp : fs::directory_iterator(dir)) {
             if (!comp.is_directory() || comp.is_symlink()) continue;
             for (const char* a : {"locate", "fault"})
                 if (fs::exists(comp.path() / a))
                     out[enc.path().filename().string() + "/" + comp.path().filename().string() + "/" + a] = firstLine(comp.path() / a);
         }
+    }
     return out;
 }
 

@@ -69,6 +69,10 @@ public:
     [[nodiscard]] virtual int fd() const = 0;
     /// @brief Take one pending event; nullopt when none is pending.
     virtual std::optional<DeviceEvent> receive() = 0;
+    /// @brief Were events dropped since the last call (the kernel could not queue them: the
+    /// socket's receive buffer overflowed, ENOBUFS)? Reports each overflow once; the caller must
+    /// then read everything again. Sources that cannot lose events always say false.
+    virtual bool lostEvents() { return false; }
 };
 
 /// @brief The device database: enumeration and event monitoring (libudev in production).

@@ -119,7 +119,8 @@ Event makeAgentStarted(const Inventory& inv, std::string_view version);
 /// @brief A new random UUID (version 4), from the operating system's random source.
 std::string newEventId();
 
-/// @brief Set the id (a new UUID unless already set) and the time (clock.now()).
+/// @brief Set the id (a new UUID unless already set) and the time (clock.now() unless already
+/// set: raidmond stamps an event with the time its uevent was received).
 void stampEvent(Event& ev, const Clock& clock);
 
 /// @brief True for events that may be dropped when the outbox is full: heartbeats and rebuild

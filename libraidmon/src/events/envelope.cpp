@@ -55,7 +55,7 @@ std::string newEventId() {
 
 void stampEvent(Event& ev, const Clock& clock) {
     if (ev.id.empty()) ev.id = newEventId();
-    ev.time = clock.now();
+    if (ev.time == std::chrono::system_clock::time_point{}) ev.time = clock.now();
 }
 
 namespace {

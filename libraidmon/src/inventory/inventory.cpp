@@ -90,7 +90,9 @@ void evaluateHealth(Inventory& inv) {
 
 namespace {
 
-void readEnclosures(const Context& ctx, detail::InventoryParts& p) {
+/// `full`: a whole scan (the unbound-SES search always runs), else a rescan after a disk change
+/// (it runs only if the last full scan found an unbound SES device).
+void readEnclosures(const Context& ctx, detail::InventoryParts& p, bool full) {
     auto& notes = p.enclosureNotes;
     notes.clear();
     p.base.enclosures.clear();
@@ -100,7 +102,8 @@ void readEnclosures(const Context& ctx, detail::InventoryParts& p) {
         p.partial = true;
     }
     // SES enclosures the kernel's ses driver did not bind, through SG_IO (RECEIVE DIAGNOSTIC only).
-    for (auto& e : detail::scanUnboundSes(ctx, p.base.drives, notes)) p.base.enclosures.push_back(std::move(e));
+    if (full || p.unboundSes)
+        for (auto& e : detail::scanUnboundSes(ctx, p.base.drives, notes, &p.unboundSes)) p.base.enclosures.push_back(std::move(e));
     if (auto s = scanPciSlots(ctx, p.base.drives, notes)) p.base.enclosures.push_back(std::move(*s));
 }
 
@@ -123,7 +126,7 @@ void readMd(const Context& ctx, detail::InventoryParts& parts, const std::set<st
 template <typename Pred>
 void dropDrives(const Context& ctx, detail::InventoryParts& parts, Pred gone) {
     std::erase_if(parts.base.drives, gone);
-    readEnclosures(ctx, parts);
+    readEnclosures(ctx, parts, false);
     readMd(ctx, parts);
 }
 
@@ -149,7 +152,7 @@ Result<detail::InventoryParts> detail::scanParts(const Context& ctx, const ScanO
         inv.notes.push_back("controllers: " + c.error().message);
         p.partial = true;
     }
-    readEnclosures(ctx, p);
+    readEnclosures(ctx, p, true);
     for (const auto& rec : *blockDevs)
         if (rec.devtype != "partition" && detail::pathExists(fs::path(rec.syspath) / "md")) p.mdDevices.push_back(rec);
     readMd(ctx, p);
@@ -172,16 +175,27 @@ void detail::refreshMd(const Context& ctx, InventoryParts& parts, const std::set
 }
 
 void detail::dropDrive(const Context& ctx, InventoryParts& parts, std::string_view syspath) {
-    dropDrives(ctx, parts, [&](const Drive& d) { return d.sysPath == syspath; });
+    applyDiskChanges(ctx, parts, {std::string(syspath)}, {});
 }
 
-void detail::addDrive(const Context& ctx, InventoryParts& parts, const DeviceRecord& disk) {
-    std::erase_if(parts.base.drives, [&](const Drive& d) { return d.sysPath == disk.syspath; });
-    const std::vector<DeviceRecord> one{disk};
-    auto drives = detail::drivesFrom(ctx, one, parts.base.notes);
-    if (parts.options.probeSignatures) detail::signaturesFrom(ctx, one, drives, parts.base.notes);
+void detail::addDrive(const Context& ctx, InventoryParts& parts, const DeviceRecord& disk) { applyDiskChanges(ctx, parts, {}, {disk}); }
+
+void detail::applyDiskChanges(const Context& ctx, InventoryParts& parts, const std::vector<std::string>& removed,
+                              const std::vector<DeviceRecord>& added) {
+    // The removals first, then the arrivals (as the uevents' handlers always did): a disk that
+    // left and came back in one batch is read again. raidmond trusts the last uevent of each disk
+    // over sysfs on top of this (a "remove" after an "add" hides it).
+    std::set<std::string, std::less<>> drop(removed.begin(), removed.end());
+    for (const auto& a : added) drop.insert(a.syspath);
+    std::erase_if(parts.base.drives, [&](const Drive& d) { return d.sysPath && drop.count(*d.sysPath); });
+    std::vector<DeviceRecord> arrived;
+    std::set<std::string, std::less<>> seen;
+    for (auto it = added.rbegin(); it != added.rend(); ++it)  // the last record of a disk added twice
+        if (seen.insert(it->syspath).second) arrived.insert(arrived.begin(), *it);
+    auto drives = detail::drivesFrom(ctx, arrived, parts.base.notes);
+    if (parts.options.probeSignatures) detail::signaturesFrom(ctx, arrived, drives, parts.base.notes);
     for (auto& d : drives) parts.base.drives.push_back(std::move(d));
-    readEnclosures(ctx, parts);
+    readEnclosures(ctx, parts, false);
     readMd(ctx, parts);
 }
 

@@ -28,6 +28,10 @@ struct InventoryParts {
     /// The block devices that are md arrays, from the last enumeration: what refreshMd() re-reads.
     std::vector<DeviceRecord> mdDevices;
     bool partial = false;  ///< part of the scan failed (see notes)
+    /// The last full scan found an SES device the kernel's ses driver did not bind: partial
+    /// rescans search for such devices again only then (an SES device that appears later comes
+    /// with a SCSI "add" uevent, which makes raidmond scan everything).
+    bool unboundSes = false;
 };
 
 /// Read everything except the controllers' own tools (those are merged by scanInventory()).
@@ -46,6 +50,11 @@ void dropDrive(const Context& ctx, InventoryParts& parts, std::string_view syspa
 /// A block disk arrived (its "add" uevent): read it and its signatures, then the enclosures and md
 /// arrays again. Its partitions come with their own uevents (and a full scan).
 void addDrive(const Context& ctx, InventoryParts& parts, const DeviceRecord& disk);
+
+/// A batch of disks that left and arrived (their uevents, in order): every disk dropped and read
+/// first, then the enclosures and md arrays read once for all of them.
+void applyDiskChanges(const Context& ctx, InventoryParts& parts, const std::vector<std::string>& removed,
+                      const std::vector<DeviceRecord>& added);
 
 /// The inventory of `parts`: drives, enclosures, arrays and notes together, unjoined.
 Inventory combine(const InventoryParts& parts);

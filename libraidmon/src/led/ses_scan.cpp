@@ -51,12 +51,14 @@ Enclosure sesEnclosureFromPages(const ses::Configuration& cfg, const std::vector
     return e;
 }
 
-std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes) {
+std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes,
+                                      bool* anyUnbound) {
     std::vector<Enclosure> out;
     // The SCSI devices ("H:C:T:L"; not hosts or targets) of type 0Dh that the enclosure class has
     // no child of: found by reading each device's "type", and only those become device records.
     // (A host with 944 disks has about 2,800 SCSI entries: hosts, targets and devices.)
     const fs::path bus = ctx.paths.sys / "bus" / "scsi" / "devices";
+    if (anyUnbound) *anyUnbound = false;
     std::vector<DeviceRecord> devs;
     for (const auto& n : listDir(bus)) {
         if (std::count(n.begin(), n.end(), ':') != 3 || startsWith(n, "target")) continue;
@@ -66,6 +68,7 @@ std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Driv
         if (auto rec = ctx.devices->lookup(dir->string()); rec && rec->devtype == "scsi_device") devs.push_back(std::move(*rec));
     }
     if (devs.empty()) return out;
+    if (anyUnbound) *anyUnbound = true;
     std::map<std::string, std::string> driveBySas;
     for (const auto& d : drives) {
         if (!d.sysPath) continue;

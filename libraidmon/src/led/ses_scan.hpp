@@ -24,6 +24,9 @@ Enclosure sesEnclosureFromPages(const ses::Configuration& cfg, const std::vector
 
 /// Every SCSI device of type 0Dh (enclosure services) without an enclosure class child, read
 /// through its sg node when device I/O is allowed; notes say why one was not read.
-std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes);
+/// `anyUnbound` (when given): set to whether any SES device without the ses driver was found,
+/// read or not (a caller that re-reads often skips the search while there is none).
+std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Drive>& drives, std::vector<std::string>& notes,
+                                      bool* anyUnbound = nullptr);
 
 } // namespace raidmon::detail

@@ -6,11 +6,14 @@
 #include <cstring>
 #include <libudev.h>
 #include <unistd.h>
+#include <utility>
 
 #include "core/sysfs.hpp"
 
 namespace raidmon {
 namespace {
+
+constexpr int kMonitorReceiveBuffer = 128 * 1024 * 1024;
 
 struct UdevDeleter {
     void operator()(udev* u) const { udev_unref(u); }
@@ -53,8 +56,14 @@ public:
     UdevMonitor& operator=(const UdevMonitor&) = delete;
     int fd() const override { return udev_monitor_get_fd(mon_.get()); }
     std::optional<DeviceEvent> receive() override {
+        errno = 0;
         UdevPtr<udev_device> d(udev_monitor_receive_device(mon_.get()));
-        if (!d) return std::nullopt;
+        if (!d) {
+            // libudev returns NULL with errno from recvmsg(): ENOBUFS means the kernel dropped
+            // messages for this socket. The socket stays usable; what was lost must be re-read.
+            if (errno == ENOBUFS) lost_ = true;
+            return std::nullopt;
+        }
         DeviceEvent ev;
         ev.action = str(udev_device_get_action(d.get()));
         ev.device = toRecord(d.get());
@@ -62,9 +71,12 @@ public:
         return ev;
     }
 
+    bool lostEvents() override { return std::exchange(lost_, false); }
+
 private:
     UdevPtr<udev> udev_;
     UdevPtr<udev_monitor> mon_;
+    bool lost_ = false;
 };
 
 class UdevDeviceSource final : public DeviceSource {
@@ -122,6 +134,11 @@ public:
         UdevPtr<udev_monitor> m(udev_monitor_new_from_netlink(u.get(), "udev"));
         if (!m) return fail(errc::io_error, "libudev: cannot open the udev netlink monitor");
         for (const auto& s : subsystems) udev_monitor_filter_add_match_subsystem_devtype(m.get(), s.c_str(), nullptr);
+        // A shelf of 100 disks dropping sends hundreds of uevents within milliseconds; the
+        // default buffer (rmem_default, ~200 KiB) overflows. libudev asks with SO_RCVBUFFORCE
+        // (root) and falls back to SO_RCVBUF (capped at rmem_max); a refusal is not fatal (the
+        // overflow is detected and answered by a full rescan).
+        (void)udev_monitor_set_receive_buffer_size(m.get(), kMonitorReceiveBuffer);
         if (int rc = udev_monitor_enable_receiving(m.get()); rc < 0)
             return fail(errc::io_error, std::string("libudev: enable receiving: ") + std::strerror(-rc));
         return std::unique_ptr<DeviceMonitor>(new UdevMonitor(std::move(u), std::move(m)));
