@@ -55,13 +55,13 @@ raidmon::ScanOptions smartScan() {
 }
 
 /// What `raidmon smart` printed before it had a targeted lookup: a full scan, the first drive that
-/// matches, its SMART reading.
+/// matches, its SMART reading, as a document of its own (format_version first, as the CLI prints it).
 std::string fullScanSmart(const raidmon::Context& ctx, const raidmon::Drive& d) {
     raidmon::SmartOptions so;
     so.via = raidmon::SmartVia::smartctl;
     auto r = raidmon::readSmart(ctx, d, so);
     BOOST_REQUIRE_MESSAGE(r, (r ? "" : r.error().message));
-    return raidmon::toJson(*r, 2) + "\n";
+    return raidmon::asDocument(raidmon::toJson(*r), 2) + "\n";
 }
 
 } // namespace
