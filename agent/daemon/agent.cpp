@@ -101,6 +101,8 @@ struct Reread {
     std::set<std::string> md;           ///< array names
     std::vector<std::string> removed;   ///< syspaths of disks that left, in order
     std::vector<DeviceRecord> added;    ///< disks that arrived, in order
+    /// Disks (syspaths) whose partitions came or went: read again, or dropped if they are leaving.
+    std::vector<std::string> partitionsOf;
     bool enclosureGone = false;         ///< an enclosure's "remove" came: more of a burst may follow
     /// When each disk's uevent was received (by syspath), and the batch's first uevent: the
     /// events it causes carry that time, not the time the scan ended.
@@ -122,6 +124,7 @@ struct Reread {
         md.insert(o.md.begin(), o.md.end());
         for (auto& r : o.removed) removed.push_back(std::move(r));
         for (auto& a : o.added) added.push_back(std::move(a));
+        for (auto& p : o.partitionsOf) partitionsOf.push_back(std::move(p));
         enclosureGone = enclosureGone || o.enclosureGone;
         receivedAt.merge(o.receivedAt);
         if (o.firstAt && (!firstAt || *o.firstAt < *firstAt)) firstAt = o.firstAt;
@@ -131,6 +134,8 @@ struct Reread {
 /// What a uevent makes the agent read again:
 /// - "change" of an md array (the kernel sends one on every array state change): that array;
 /// - "add"/"remove" of a disk: that disk, then the enclosures and md arrays it may belong to;
+/// - "add"/"remove"/"change" of a partition: its disk (a disk that leaves sends its partitions'
+///   "remove" first; one that arrives, or gets a new partition table, their "add"s after its own);
 /// - SCSI and NVMe devices without a block device of their own: nothing (the disk's own block
 ///   uevent follows; an SES enclosure also comes as an "enclosure" uevent);
 /// - anything else (partitions, PCI, enclosures, other "change"s): everything.
@@ -142,6 +147,10 @@ Reread rereadFor(const DeviceEvent& ev) {
         if (md && ev.action == "change") r.md.insert(d.sysname);
         else if (!md && ev.action == "remove") r.removed.push_back(d.syspath);
         else if (!md && ev.action == "add") r.added.push_back(d);
+        else r.everything = true;
+    } else if (d.subsystem == "block" && d.devtype == "partition") {
+        const auto slash = d.syspath.rfind('/');
+        if (slash != std::string::npos && slash > 0) r.partitionsOf.push_back(d.syspath.substr(0, slash));
         else r.everything = true;
     } else if (d.subsystem == "scsi" && ev.action == "add" && d.property("MODALIAS").value_or("").rfind("scsi:t-0x0d", 0) == 0) {
         r.everything = true;  // an SES device: without the ses driver it comes with no "enclosure" uevent
@@ -257,6 +266,12 @@ private:
     void stopPoller();
     void pollerLoop();
     std::string statusJson() const;
+    /// The status document every sink publishes (MQTT's retained status): built once, given to each.
+    void publishStatus() {
+        if (workers_.empty()) return;
+        const std::string doc = statusJson();
+        for (auto& w : workers_) w->setStatus(doc);
+    }
     std::string control(const LineServer::Request& req, bool& keep);
     std::string metrics(const LineServer::Request& req, bool& keep);
     /// Wait (at most kLastGasp) until every sink delivered the last committed event.
@@ -316,9 +331,23 @@ Result<Inventory> Agent::scan(const Reread& what) {
         parts_ = std::move(*p);
         ++stats_.scans;
     } else {
-        if (!what.removed.empty() || !what.added.empty()) detail::applyDiskChanges(ctx_, *parts_, what.removed, what.added);
-        if (!what.md.empty() && what.removed.empty() && what.added.empty()) detail::refreshMd(ctx_, *parts_, what.md);
-        if (!what.md.empty() || !what.removed.empty() || !what.added.empty()) ++stats_.partialScans;
+        std::vector<std::string> removed = what.removed;
+        std::vector<DeviceRecord> added = what.added;
+        // A disk whose partitions changed: read again if it is there, else it is leaving (its own
+        // "remove" follows, or came in this batch).
+        for (const auto& disk : what.partitionsOf) {
+            const auto named = [&](const auto& list, auto key) {
+                return std::any_of(list.begin(), list.end(), [&](const auto& x) { return key(x) == disk; });
+            };
+            if (named(removed, [](const std::string& x) { return x; }) ||
+                named(added, [](const DeviceRecord& x) { return x.syspath; }))
+                continue;
+            if (auto rec = ctx_.devices->lookup(disk); rec && rec->devtype == "disk") added.push_back(std::move(*rec));
+            else removed.push_back(disk);
+        }
+        if (!removed.empty() || !added.empty()) detail::applyDiskChanges(ctx_, *parts_, removed, added);
+        if (!what.md.empty() && removed.empty() && added.empty()) detail::refreshMd(ctx_, *parts_, what.md);
+        if (!what.md.empty() || !removed.empty() || !added.empty()) ++stats_.partialScans;
     }
     Inventory inv = detail::combine(*parts_);
     inv.host.bmc = id_.host.bmc;
@@ -375,7 +404,7 @@ void Agent::rescan(const Reread& what) {
     hotswapAfterScan(before, ghostsBefore);
     syncMdWatches();
     if (healthChanged)
-        for (auto& w : workers_) w->setStatus(statusJson());
+        publishStatus();
 }
 
 std::vector<Drive> Agent::unreachable() const {
@@ -915,7 +944,7 @@ Agent::CommandOutcome Agent::runCommand(const Command& c) {
     }
     if (c.verb == "status") {
         out.result = detail::Json{{"status", detail::Json::parse(toJson(current_, -1))}};
-        for (auto& w : workers_) w->setStatus(statusJson());
+        publishStatus();
         out.ok = true;
         out.message = "status snapshot: health " + std::string(toString(current_.health));
         return out;
@@ -1154,7 +1183,7 @@ Result<void> Agent::run() {
     // without one get one.
     hotswapAfterScan(Inventory{}, {});
     if (cfg_.console) console_.publish(id_, current_, incidents_);
-    for (auto& w : workers_) w->setStatus(statusJson());
+    publishStatus();
     wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (wakeFd_ < 0) return fail(errc::io_error, std::string("eventfd: ") + std::strerror(errno));
     startPoller();
@@ -1236,6 +1265,7 @@ Result<void> Agent::run() {
                 Reread r = rereadFor(*ev);
                 for (const auto& p : r.removed) r.receivedAt.emplace(p, received);
                 for (const auto& a : r.added) r.receivedAt.emplace(a.syspath, received);
+                for (const auto& d : r.partitionsOf) r.receivedAt.emplace(d, received);
                 r.firstAt = received;
                 what.add(std::move(r));
                 if (ev->device.subsystem != "block") continue;
@@ -1304,7 +1334,7 @@ Result<void> Agent::run() {
         if (cfg_.heartbeat.count() > 0 && now >= nextHeartbeat) {
             nextHeartbeat = now + cfg_.heartbeat;
             emit({makeHeartbeat(current_)});
-            for (auto& w : workers_) w->setStatus(statusJson());
+            publishStatus();
         }
         // The last word of a rate-limited entity, once its window has room again.
         for (auto& e : filter_.release(now)) unsaved_.push_back(std::move(e));

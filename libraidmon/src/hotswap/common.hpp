@@ -3,6 +3,8 @@
 // Helpers shared by the hot-swap engine, its persistence and the work order.
 
 #include <string>
+#include <string_view>
+#include <unordered_map>
 
 #include <raidmon/hotswap.hpp>
 
@@ -14,6 +16,23 @@ std::string bayName(const Incident& inc);
 std::string driveName(const IncidentDrive& d);
 /// The drive of `inv` with this id, or nullptr.
 const Drive* driveById(const Inventory& inv, const std::string& id);
+/// driveById() for a look-up per drive of another inventory (a scan's before and after on a
+/// 1,000-disk host): by hash, the first drive of an id as driveById() finds it. Keeps pointers into
+/// `inv`, which must outlive it unchanged.
+class DrivesById {
+public:
+    explicit DrivesById(const Inventory& inv) {
+        byId_.reserve(inv.drives.size());
+        for (const auto& d : inv.drives) byId_.emplace(d.id, &d);
+    }
+    const Drive* find(const std::string& id) const {
+        auto it = byId_.find(id);
+        return it == byId_.end() ? nullptr : it->second;
+    }
+
+private:
+    std::unordered_map<std::string_view, const Drive*> byId_;
+};
 /// assessRemoval() of the incident's drive in its bay.
 RemovalAssessment assessIncidentDrive(const Inventory& inv, const Incident& inc);
 /// The array of `inv` with this id, or nullptr.

@@ -663,11 +663,12 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     // On the first scan (nothing before, e.g. the agent restarted) every drive looks new: only a
     // drive in the awaited bay counts then.
     const bool firstScan = before.drives.empty();
+    const detail::DrivesById beforeById(before), afterById(after);
     for (const auto& d : after.drives) {
         // A disk udev is still processing is new once udev is done with it (its rules may yet
         // assemble an old array from it, which verification must see).
         if (d.id.empty() || d.udevPending) continue;
-        if (const Drive* was = detail::driveById(before, d.id); was && !was->udevPending) continue;
+        if (const Drive* was = beforeById.find(d.id); was && !was->udevPending) continue;
         Incident* target = nullptr;
         for (auto& inc : incidents) {
             if (inc.state != IncidentState::awaiting_insertion) continue;
@@ -696,7 +697,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     bool anyOpen = false;
     for (std::size_t i = 0; i < existing; ++i) anyOpen = anyOpen || !isTerminal(incidents[i].state);
     for (const auto& d : before.drives) {
-        if (d.id.empty() || detail::driveById(after, d.id) || hasOpenFor(incidents, d.id) || replacements.count(d.id)) continue;
+        if (d.id.empty() || afterById.find(d.id) || hasOpenFor(incidents, d.id) || replacements.count(d.id)) continue;
         openForPulled(incidents, before, d, anyOpen, st);
     }
 

@@ -3,9 +3,11 @@
 // Helpers shared by the inventory readers.
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <raidmon/context.hpp>
@@ -23,6 +25,34 @@ std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir
 /// The drive whose sysPath is `dir` or an ancestor of `dir` (a partition, a SCSI device above...)
 /// Also matches when `dir` is an ancestor of the drive's block directory (a SCSI device dir).
 const Drive* findDriveByPath(const std::vector<Drive>& drives, const std::filesystem::path& dir);
+
+/// findDriveByPath() for many look-ups over one list of drives: by hash, not by a scan of the
+/// list per look-up (an enclosure scan asks once per slot: 944 slots x 944 drives otherwise).
+/// Keeps pointers into `drives`, which must outlive it unchanged.
+class DriveIndex {
+public:
+    explicit DriveIndex(const std::vector<Drive>& drives);
+    const Drive* find(const std::filesystem::path& dir) const;
+
+private:
+    std::unordered_map<std::string, const Drive*> bySysPath_;  ///< a drive's block directory
+    std::unordered_map<std::string, const Drive*> byParent_;   ///< the directory its "block/<name>" hangs below
+};
+
+/// One component directory of an SES enclosure (…/enclosure/H:C:T:L/<name>) as a slot, or
+/// nothing when it is not a device slot (type other than "device"/"array device"). `fallbackIndex`
+/// when it has no slot number; notes: a dangling device link, garbage in a numeric attribute.
+/// `driveAt`: the drive a device link's target is (DriveIndex::find, or findDriveByPath for a few slots).
+std::optional<Slot> readSesSlot(const std::filesystem::path& comp, const std::string& enclosureId, int fallbackIndex,
+                                const std::function<const Drive*(const std::filesystem::path&)>& driveAt,
+                                std::vector<std::string>& notes);
+
+/// An SES enclosure's health and reasons from its slots' element status.
+void sesEnclosureHealth(Enclosure& e);
+
+/// The enclosure components a drive's SCSI device links to (enclosure_device:<component>, made by
+/// ses.c together with the component's "device" link), as normalised sysfs paths.
+std::vector<std::string> enclosureComponentsOf(const Drive& d);
 
 /// The verdict of an SES element status as the kernel's enclosure class prints it (ses.c
 /// enclosure_status[], any case): critical/unrecoverable -> Critical, noncritical -> Warning,

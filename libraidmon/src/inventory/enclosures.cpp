@@ -26,10 +26,96 @@ std::optional<bool> boolAttr(const fs::path& dir, std::string_view name) {
 
 } // namespace
 
+namespace detail {
+
+DriveIndex::DriveIndex(const std::vector<Drive>& drives) {
+    for (const auto& drv : drives) {
+        if (!drv.sysPath) continue;
+        const std::string& s = *drv.sysPath;
+        bySysPath_.emplace(s, &drv);  // the first drive of a path wins, as findDriveByPath's scan
+        // ".../0:0:3:0/block/sdc": the SCSI device (or NVMe controller) the block directory hangs below
+        auto pos = s.rfind("/block/");
+        if (pos != std::string::npos && s.find('/', pos + 7) == std::string::npos) byParent_.emplace(s.substr(0, pos), &drv);
+    }
+}
+
+const Drive* DriveIndex::find(const fs::path& dir) const {
+    std::string d = dir.lexically_normal().string();
+    if (auto it = byParent_.find(d); it != byParent_.end()) {
+        if (auto own = bySysPath_.find(d); own == bySysPath_.end()) return it->second;
+    }
+    // the drive itself, or a directory inside it (a partition: .../block/sda/sda1)
+    for (;;) {
+        if (auto it = bySysPath_.find(d); it != bySysPath_.end()) return it->second;
+        auto slash = d.rfind('/');
+        if (slash == std::string::npos || slash == 0) return nullptr;
+        d.resize(slash);
+    }
+}
+
+std::optional<Slot> readSesSlot(const fs::path& comp, const std::string& enclosureId, int fallbackIndex,
+                                const std::function<const Drive*(const fs::path&)>& driveAt, std::vector<std::string>& notes) {
+    auto type = attr(comp, "type");
+    if (!type) return std::nullopt;  // not a component directory (power, subsystem, ...)
+    if (*type != "array device" && *type != "device") return std::nullopt;
+    const std::string name = comp.filename().string();
+    Slot s;
+    s.label = name;
+    s.sysPath = comp.string();
+    if (auto idx = attrU64(comp, "slot", 10, &notes)) s.index = static_cast<int>(std::min<std::uint64_t>(*idx, 1u << 20));
+    else if (auto n = parseInt<int>(name)) s.index = *n;
+    else s.index = fallbackIndex;
+    s.status = attr(comp, "status");
+    s.locate = boolAttr(comp, "locate");
+    s.fault = boolAttr(comp, "fault");
+    s.active = boolAttr(comp, "active");
+    if (auto ps = attr(comp, "power_status")) s.power = *ps == "on";
+    if (auto link = resolveLink(comp / "device")) {
+        if (const Drive* d = driveAt(*link)) {
+            s.drive = d->id;
+            s.device = d->kernelName;
+        } else if (!pathExists(*link)) {
+            notes.push_back(enclosureId + " " + name + ": the slot's device link dangles (drive removed?)");
+        } else {
+            // Occupied by something we do not list as a drive (e.g. a disk of an unsupported type).
+            s.device = link->filename().string();
+        }
+    }
+    return s;
+}
+
+void sesEnclosureHealth(Enclosure& e) {
+    e.health = Health::OK;
+    e.reasons.clear();
+    for (const auto& s : e.slots) {
+        if (!s.status) continue;
+        Health h = sesSlotHealth(*s.status);
+        if (h != Health::OK) {
+            e.health = worse(e.health, h);
+            e.reasons.push_back(e.id + " " + s.label.value_or("?") + ": SES element status '" + *s.status + "'");
+        }
+    }
+}
+
+std::vector<std::string> enclosureComponentsOf(const Drive& d) {
+    std::vector<std::string> out;
+    if (!d.sysPath || d.protocol == Protocol::NVMe) return out;
+    fs::path scsiDev = fs::path(*d.sysPath).parent_path().parent_path();
+    for (const auto& n : listDir(scsiDev)) {
+        if (!startsWith(n, "enclosure_device:")) continue;
+        if (auto target = resolveLink(scsiDev / n)) out.push_back(target->lexically_normal().string());
+    }
+    return out;
+}
+
+} // namespace detail
+
 Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vector<Drive>& drives,
                                               std::vector<std::string>& notes) {
     auto devs = ctx.devices->enumerate("enclosure");
     if (!devs) return tl::unexpected(devs.error());
+    const DriveIndex index(drives);
+    const auto driveAt = [&](const fs::path& p) { return index.find(p); };
     std::vector<Enclosure> out;
     for (const auto& rec : *devs) {
         fs::path dir = rec.syspath;
@@ -51,45 +137,12 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
         e.product = textAttr(sesDev, "model");
         e.revision = textAttr(sesDev, "rev");
 
-        for (const auto& name : listDir(dir)) {
-            fs::path comp = dir / name;
-            auto type = attr(comp, "type");
-            if (!type) continue;  // not a component directory (power, subsystem, ...)
-            if (*type != "array device" && *type != "device") continue;
-            Slot s;
-            s.label = name;
-            s.sysPath = comp.string();
-            if (auto idx = attrU64(comp, "slot", 10, &garbage)) s.index = static_cast<int>(std::min<std::uint64_t>(*idx, 1u << 20));
-            else if (auto n = parseInt<int>(name)) s.index = *n;
-            else s.index = static_cast<int>(e.slots.size());
-            s.status = attr(comp, "status");
-            s.locate = boolAttr(comp, "locate");
-            s.fault = boolAttr(comp, "fault");
-            s.active = boolAttr(comp, "active");
-            if (auto ps = attr(comp, "power_status")) s.power = *ps == "on";
-            if (auto link = resolveLink(comp / "device")) {
-                if (const Drive* d = findDriveByPath(drives, *link)) {
-                    s.drive = d->id;
-                    s.device = d->kernelName;
-                } else if (!pathExists(*link)) {
-                    notes.push_back(e.id + " " + name + ": the slot's device link dangles (drive removed?)");
-                } else {
-                    // Occupied by something we do not list as a drive (e.g. a disk of an unsupported type).
-                    s.device = link->filename().string();
-                }
-            }
-            e.slots.push_back(std::move(s));
-        }
+        std::vector<std::string> slotNotes;
+        for (const auto& name : listDir(dir))
+            if (auto s = readSesSlot(dir / name, e.id, static_cast<int>(e.slots.size()), driveAt, slotNotes)) e.slots.push_back(std::move(*s));
         std::sort(e.slots.begin(), e.slots.end(), [](const Slot& a, const Slot& b) { return a.index < b.index; });
-        e.health = Health::OK;
-        for (const auto& s : e.slots) {
-            if (!s.status) continue;
-            Health h = sesSlotHealth(*s.status);
-            if (h != Health::OK) {
-                e.health = worse(e.health, h);
-                e.reasons.push_back(e.id + " " + s.label.value_or("?") + ": SES element status '" + *s.status + "'");
-            }
-        }
+        sesEnclosureHealth(e);
+        for (auto& n : slotNotes) notes.push_back(std::move(n));
         for (auto& g : garbage) notes.push_back(std::move(g));
         out.push_back(std::move(e));
     }
@@ -103,17 +156,12 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
             if (s.drive) placed.insert(*s.drive);
         }
     for (const auto& d : drives) {
-        if (!d.sysPath || placed.count(d.id) || d.protocol == Protocol::NVMe) continue;
-        fs::path scsiDev = fs::path(*d.sysPath).parent_path().parent_path();
-        for (const auto& n : listDir(scsiDev)) {
-            if (!startsWith(n, "enclosure_device:")) continue;
-            auto target = resolveLink(scsiDev / n);
-            if (!target) continue;
-            if (auto it = bySysPath.find(target->string()); it != bySysPath.end() && !it->second->drive) {
+        if (placed.count(d.id)) continue;
+        for (const auto& target : enclosureComponentsOf(d))
+            if (auto it = bySysPath.find(target); it != bySysPath.end() && !it->second->drive) {
                 it->second->drive = d.id;
                 it->second->device = d.kernelName;
             }
-        }
     }
     // By SCSI address H:C:T:L, numerically ("1:0:60:0" before "1:0:160:0").
     auto hctl = [](const Enclosure& e) {
