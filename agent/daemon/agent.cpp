@@ -103,6 +103,7 @@ struct Reread {
     std::vector<DeviceRecord> added;    ///< disks that arrived, in order
     /// Disks (syspaths) whose partitions came or went: read again, or dropped if they are leaving.
     std::vector<std::string> partitionsOf;
+    std::vector<std::string> enclosures;  ///< enclosure-class devices that came, changed or went
     bool enclosureGone = false;         ///< an enclosure's "remove" came: more of a burst may follow
     /// When each disk's uevent was received (by syspath), and the batch's first uevent: the
     /// events it causes carry that time, not the time the scan ended.
@@ -125,6 +126,7 @@ struct Reread {
         for (auto& r : o.removed) removed.push_back(std::move(r));
         for (auto& a : o.added) added.push_back(std::move(a));
         for (auto& p : o.partitionsOf) partitionsOf.push_back(std::move(p));
+        for (auto& e : o.enclosures) enclosures.push_back(std::move(e));
         enclosureGone = enclosureGone || o.enclosureGone;
         receivedAt.merge(o.receivedAt);
         if (o.firstAt && (!firstAt || *o.firstAt < *firstAt)) firstAt = o.firstAt;
@@ -138,7 +140,8 @@ struct Reread {
 ///   "remove" first; one that arrives, or gets a new partition table, their "add"s after its own);
 /// - SCSI and NVMe devices without a block device of their own: nothing (the disk's own block
 ///   uevent follows; an SES enclosure also comes as an "enclosure" uevent);
-/// - anything else (partitions, PCI, enclosures, other "change"s): everything.
+/// - an enclosure-class device (ses.c's, one per SES device the driver bound): that enclosure;
+/// - anything else (PCI, USB storage hosts, other "change"s): everything.
 Reread rereadFor(const DeviceEvent& ev) {
     const auto& d = ev.device;
     Reread r;
@@ -154,9 +157,11 @@ Reread rereadFor(const DeviceEvent& ev) {
         else r.everything = true;
     } else if (d.subsystem == "scsi" && ev.action == "add" && d.property("MODALIAS").value_or("").rfind("scsi:t-0x0d", 0) == 0) {
         r.everything = true;  // an SES device: without the ses driver it comes with no "enclosure" uevent
+    } else if (d.subsystem == "enclosure") {
+        r.enclosures.push_back(d.syspath);
+        r.enclosureGone = ev.action == "remove";
     } else if (d.subsystem != "scsi" && d.subsystem != "nvme") {
         r.everything = true;
-        r.enclosureGone = d.subsystem == "enclosure" && ev.action == "remove";
     }
     return r;
 }
@@ -345,9 +350,11 @@ Result<Inventory> Agent::scan(const Reread& what) {
             if (auto rec = ctx_.devices->lookup(disk); rec && rec->devtype == "disk") added.push_back(std::move(*rec));
             else removed.push_back(disk);
         }
+        // An enclosure first: the slots of the disks that follow are looked up in it.
+        if (!what.enclosures.empty()) detail::refreshEnclosures(ctx_, *parts_, what.enclosures);
         if (!removed.empty() || !added.empty()) detail::applyDiskChanges(ctx_, *parts_, removed, added);
         if (!what.md.empty() && removed.empty() && added.empty()) detail::refreshMd(ctx_, *parts_, what.md);
-        if (!what.md.empty() || !removed.empty() || !added.empty()) ++stats_.partialScans;
+        if (!what.md.empty() || !removed.empty() || !added.empty() || !what.enclosures.empty()) ++stats_.partialScans;
     }
     Inventory inv = detail::combine(*parts_);
     inv.host.bmc = id_.host.bmc;

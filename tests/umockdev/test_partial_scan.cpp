@@ -188,3 +188,29 @@ BOOST_AUTO_TEST_CASE(partitioned_md_member_read_again_matches_a_full_scan) {
     detail::applyDiskChanges(s.ctx, s.parts, {}, {*rec});
     requireSame(fromParts(s.parts), before);
 }
+
+// An enclosure's own uevent re-reads that enclosure: a slot's element status that changed, then
+// the whole enclosure-class device gone from sysfs (its disks still there: the ses driver
+// unbound), each against a full scan.
+BOOST_AUTO_TEST_CASE(an_enclosure_read_again_alone_matches_a_full_scan) {
+    Scanned s("jbod120md");
+    auto inv = scanInventory(s.ctx, agentOptions());
+    BOOST_REQUIRE(inv);
+    BOOST_REQUIRE(inv->enclosures.size() >= 2u);
+    const Enclosure shelfB = inv->enclosures.at(1);
+    BOOST_REQUIRE(shelfB.sysPath && shelfB.slots.size() > 5u && shelfB.slots.at(5).sysPath);
+    const std::string comp = *shelfB.slots.at(5).sysPath;
+    const std::string rel = comp.substr(shelfB.sysPath->size() + 1);  // the component's name
+
+    s.tb.setAttribute(*shelfB.sysPath, rel + "/status", "Critical");
+    detail::refreshEnclosures(s.ctx, s.parts, {*shelfB.sysPath});
+    const Json critical = fromParts(s.parts);
+    requireSame(critical, fullScan(s.ctx));
+    BOOST_TEST(critical["health"] == "Critical");
+
+    umockdev_testbed_remove_device(s.tb.handle(), shelfB.sysPath->c_str());
+    detail::refreshEnclosures(s.ctx, s.parts, {*shelfB.sysPath});
+    const Json unbound = fromParts(s.parts);
+    requireSame(unbound, fullScan(s.ctx));
+    BOOST_TEST(unbound["enclosures"].size() + 1 == critical["enclosures"].size());
+}

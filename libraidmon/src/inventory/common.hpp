@@ -50,6 +50,18 @@ std::optional<Slot> readSesSlot(const std::filesystem::path& comp, const std::st
 /// An SES enclosure's health and reasons from its slots' element status.
 void sesEnclosureHealth(Enclosure& e);
 
+/// One enclosure-class device (…/enclosure/H:C:T:L) as an SES enclosure with its slots, or nothing
+/// (and a note) when it vanished.
+std::optional<Enclosure> readSesEnclosure(const DeviceRecord& rec, const DriveIndex& drives, std::vector<std::string>& notes);
+
+/// Slots without a device link that a drive's enclosure_device:<component> link names get that
+/// drive (ses.c makes the two links together; one may be missing).
+void placeByDiskLinks(std::vector<Enclosure>& enclosures, const std::vector<Drive>& drives);
+
+/// The kernel-bound SES enclosures first, by SCSI address H:C:T:L numerically; the others keep
+/// their order after them.
+void sortSesEnclosures(std::vector<Enclosure>& enclosures);
+
 /// The enclosure components a drive's SCSI device links to (enclosure_device:<component>, made by
 /// ses.c together with the component's "device" link), as normalised sysfs paths.
 std::vector<std::string> enclosureComponentsOf(const Drive& d);

@@ -110,51 +110,48 @@ std::vector<std::string> enclosureComponentsOf(const Drive& d) {
 
 } // namespace detail
 
-Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vector<Drive>& drives,
-                                              std::vector<std::string>& notes) {
-    auto devs = ctx.devices->enumerate("enclosure");
-    if (!devs) return tl::unexpected(devs.error());
-    const DriveIndex index(drives);
-    const auto driveAt = [&](const fs::path& p) { return index.find(p); };
-    std::vector<Enclosure> out;
-    for (const auto& rec : *devs) {
-        fs::path dir = rec.syspath;
-        if (!pathExists(dir / "components")) {
-            notes.push_back(rec.sysname + ": enclosure vanished during the scan; skipped");
-            continue;
-        }
-        Enclosure e;
-        e.kind = "ses";
-        e.sysPath = dir.string();
-        e.scsiAddress = rec.sysname;
-        std::vector<std::string> garbage;
-        if (auto n = attrU64(dir, "components", 10, &garbage)) e.components = static_cast<int>(std::min<std::uint64_t>(*n, 100000));
-        auto logicalId = attr(dir, "id");
-        e.id = logicalId && logicalId->find_first_not_of("0x") != std::string::npos ? toLower(*logicalId) : rec.sysname;
-        // The SES device is the enclosure device's parent (…/0:0:12:0/enclosure/0:0:12:0).
-        fs::path sesDev = dir.parent_path().parent_path();
-        e.vendor = textAttr(sesDev, "vendor");
-        e.product = textAttr(sesDev, "model");
-        e.revision = textAttr(sesDev, "rev");
+namespace detail {
 
-        std::vector<std::string> slotNotes;
-        for (const auto& name : listDir(dir))
-            if (auto s = readSesSlot(dir / name, e.id, static_cast<int>(e.slots.size()), driveAt, slotNotes)) e.slots.push_back(std::move(*s));
-        std::sort(e.slots.begin(), e.slots.end(), [](const Slot& a, const Slot& b) { return a.index < b.index; });
-        sesEnclosureHealth(e);
-        for (auto& n : slotNotes) notes.push_back(std::move(n));
-        for (auto& g : garbage) notes.push_back(std::move(g));
-        out.push_back(std::move(e));
+std::optional<Enclosure> readSesEnclosure(const DeviceRecord& rec, const DriveIndex& drives, std::vector<std::string>& notes) {
+    fs::path dir = rec.syspath;
+    if (!pathExists(dir / "components")) {
+        notes.push_back(rec.sysname + ": enclosure vanished during the scan; skipped");
+        return std::nullopt;
     }
-    // The disk side: /sys/block/sdX/device/enclosure_device:<component> (ses.c links both ways),
-    // for drives whose slot has no device link. One pass over the drives for all enclosures.
+    Enclosure e;
+    e.kind = "ses";
+    e.sysPath = dir.string();
+    e.scsiAddress = rec.sysname;
+    std::vector<std::string> garbage;
+    if (auto n = attrU64(dir, "components", 10, &garbage)) e.components = static_cast<int>(std::min<std::uint64_t>(*n, 100000));
+    auto logicalId = attr(dir, "id");
+    e.id = logicalId && logicalId->find_first_not_of("0x") != std::string::npos ? toLower(*logicalId) : rec.sysname;
+    // The SES device is the enclosure device's parent (…/0:0:12:0/enclosure/0:0:12:0).
+    fs::path sesDev = dir.parent_path().parent_path();
+    e.vendor = textAttr(sesDev, "vendor");
+    e.product = textAttr(sesDev, "model");
+    e.revision = textAttr(sesDev, "rev");
+
+    const auto driveAt = [&](const fs::path& p) { return drives.find(p); };
+    std::vector<std::string> slotNotes;
+    for (const auto& name : listDir(dir))
+        if (auto s = readSesSlot(dir / name, e.id, static_cast<int>(e.slots.size()), driveAt, slotNotes)) e.slots.push_back(std::move(*s));
+    std::sort(e.slots.begin(), e.slots.end(), [](const Slot& a, const Slot& b) { return a.index < b.index; });
+    sesEnclosureHealth(e);
+    for (auto& n : slotNotes) notes.push_back(std::move(n));
+    for (auto& g : garbage) notes.push_back(std::move(g));
+    return e;
+}
+
+void placeByDiskLinks(std::vector<Enclosure>& enclosures, const std::vector<Drive>& drives) {
     std::map<std::string, Slot*> bySysPath;
     std::set<std::string> placed;
-    for (auto& e : out)
+    for (auto& e : enclosures)
         for (auto& s : e.slots) {
             if (s.sysPath) bySysPath[*s.sysPath] = &s;
             if (s.drive) placed.insert(*s.drive);
         }
+    if (bySysPath.empty()) return;
     for (const auto& d : drives) {
         if (placed.count(d.id)) continue;
         for (const auto& target : enclosureComponentsOf(d))
@@ -163,7 +160,11 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
                 it->second->device = d.kernelName;
             }
     }
-    // By SCSI address H:C:T:L, numerically ("1:0:60:0" before "1:0:160:0").
+}
+
+void sortSesEnclosures(std::vector<Enclosure>& enclosures) {
+    // By SCSI address H:C:T:L, numerically ("1:0:60:0" before "1:0:160:0"); the kernel-bound SES
+    // enclosures lead the list, whatever follows them (SG_IO-read ones, PCIe slots) keeps its place.
     auto hctl = [](const Enclosure& e) {
         std::array<unsigned long, 4> v{};
         const std::string addr = e.scsiAddress.value_or("");
@@ -171,7 +172,24 @@ Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vec
         for (std::size_t i = 0; i < parts.size() && i < 4; ++i) v[i] = parseInt<unsigned long>(parts[i]).value_or(0);
         return v;
     };
-    std::sort(out.begin(), out.end(), [&](const Enclosure& a, const Enclosure& b) { return hctl(a) < hctl(b); });
+    auto end = std::stable_partition(enclosures.begin(), enclosures.end(), [](const Enclosure& e) { return e.kind == "ses"; });
+    std::stable_sort(enclosures.begin(), end, [&](const Enclosure& a, const Enclosure& b) { return hctl(a) < hctl(b); });
+}
+
+} // namespace detail
+
+Result<std::vector<Enclosure>> scanEnclosures(const Context& ctx, const std::vector<Drive>& drives,
+                                              std::vector<std::string>& notes) {
+    auto devs = ctx.devices->enumerate("enclosure");
+    if (!devs) return tl::unexpected(devs.error());
+    const DriveIndex index(drives);
+    std::vector<Enclosure> out;
+    for (const auto& rec : *devs)
+        if (auto e = readSesEnclosure(rec, index, notes)) out.push_back(std::move(*e));
+    // The disk side: /sys/block/sdX/device/enclosure_device:<component> (ses.c links both ways),
+    // for drives whose slot has no device link. One pass over the drives for all enclosures.
+    placeByDiskLinks(out, drives);
+    sortSesEnclosures(out);
     return out;
 }
 

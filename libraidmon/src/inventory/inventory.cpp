@@ -139,8 +139,8 @@ bool onDisk(std::string_view member, std::string_view disk) {
 /// else the slot whose device link names it), then the PCIe slots (a handful). A change it cannot
 /// place (an SES device the ses driver did not bind, a slot of an enclosure no longer there)
 /// reads every enclosure again, as a full scan would.
-void refreshEnclosures(const Context& ctx, detail::InventoryParts& p, const std::set<std::string, std::less<>>& goneIds,
-                       const std::vector<std::string>& arrivedIds) {
+void refreshSlotsOf(const Context& ctx, detail::InventoryParts& p, const std::set<std::string, std::less<>>& goneIds,
+                    const std::vector<std::string>& arrivedIds) {
     if (p.unboundSes) return readEnclosures(ctx, p, false);
     const std::string pciSlots = (ctx.paths.sys / "bus" / "pci" / "slots").string() + "/";
     // The slot at a component path: (enclosure, slot), by a walk of the list (no index is built:
@@ -328,8 +328,33 @@ void detail::applyDiskChanges(const Context& ctx, InventoryParts& parts, const s
     }
     // What joins onto drives, read again where the change reaches: a disk change costs the same
     // on a 1,000-disk server as on a 12-disk one (test_partial_scan compares with full scans).
-    refreshEnclosures(ctx, parts, goneIds, arrivedIds);
+    refreshSlotsOf(ctx, parts, goneIds, arrivedIds);
     if (auto names = arraysTouched(parts, goneIds, arrived); !names.empty()) readMd(ctx, parts, names);
+}
+
+void detail::refreshEnclosures(const Context& ctx, InventoryParts& parts, const std::vector<std::string>& syspaths) {
+    if (parts.unboundSes) return readEnclosures(ctx, parts, false);
+    for (const auto& path : syspaths) {
+        // Forget what the last read of it said, then read it again if it is still there.
+        const auto old = std::find_if(parts.base.enclosures.begin(), parts.base.enclosures.end(),
+                                      [&](const Enclosure& e) { return e.kind == "ses" && e.sysPath == path; });
+        const std::string sysname = fs::path(path).filename().string();
+        const std::string slotPrefix = old != parts.base.enclosures.end() ? old->id + " " : std::string();
+        std::erase_if(parts.enclosureNotes, [&](const std::string& n) {
+            return detail::startsWith(n, path + "/") || detail::startsWith(n, sysname + ": enclosure vanished") ||
+                   (!slotPrefix.empty() && detail::startsWith(n, slotPrefix));
+        });
+        if (old != parts.base.enclosures.end()) parts.base.enclosures.erase(old);
+        auto rec = ctx.devices->lookup(path);
+        if (!rec || !detail::pathExists(fs::path(path) / "components")) continue;  // it left
+        const detail::DriveIndex index(parts.base.drives);
+        if (auto e = detail::readSesEnclosure(*rec, index, parts.enclosureNotes)) {
+            std::vector<Enclosure> one{std::move(*e)};
+            detail::placeByDiskLinks(one, parts.base.drives);
+            parts.base.enclosures.push_back(std::move(one.front()));
+        }
+    }
+    detail::sortSesEnclosures(parts.base.enclosures);
 }
 
 Inventory detail::combine(const InventoryParts& parts) {

@@ -56,6 +56,11 @@ void addDrive(const Context& ctx, InventoryParts& parts, const DeviceRecord& dis
 void applyDiskChanges(const Context& ctx, InventoryParts& parts, const std::vector<std::string>& removed,
                       const std::vector<DeviceRecord>& added);
 
+/// Enclosure-class devices that came, changed or went (their uevents, by syspath): each read again,
+/// or dropped when it has left sysfs, with its notes. Falls back to reading every enclosure when
+/// the last full scan found an SES device the ses driver did not bind.
+void refreshEnclosures(const Context& ctx, InventoryParts& parts, const std::vector<std::string>& syspaths);
+
 /// The inventory of `parts`: drives, enclosures, arrays and notes together, unjoined.
 Inventory combine(const InventoryParts& parts);
 
