@@ -77,8 +77,11 @@ std::string failureLine(const std::string& log) {
     return at == std::string::npos ? "" : log.substr(at, log.find('\n', at) - at);
 }
 
-std::vector<Json> jsonLines(const std::string& text) {
+/// The whole lines of a file another process is appending to (the text after the last newline is
+/// still being written).
+std::vector<Json> jsonLines(std::string text) {
     std::vector<Json> out;
+    text.erase(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) out.push_back(Json::parse(line));
