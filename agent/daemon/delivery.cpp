@@ -45,6 +45,9 @@ void DeliveryWorker::run() {
         if (log_) log_(l, s);
     };
     std::unique_ptr<Outbox> ob;
+    // An event the sink has, whose acknowledgement could not be committed (the state directory's
+    // file system was full): the acknowledgement is retried, the event is not sent again.
+    std::uint64_t unacked = 0;  // 0: none (outbox sequences start at 1)
     std::chrono::steady_clock::time_point retryAt{};
     bool failing = false;
     std::string lastError;
@@ -108,6 +111,14 @@ void DeliveryWorker::run() {
             }
             ob = std::move(*o);
         }
+        if (unacked != 0) {
+            if (auto a = ob->ack(cfg_.name, unacked); !a) {
+                fault(a.error());
+                continue;
+            }
+            stats_.cursor = unacked;
+            unacked = 0;
+        }
         auto batch = ob->pending(cfg_.name, kBatch);
         if (!batch) {
             fault(batch.error());
@@ -121,11 +132,12 @@ void DeliveryWorker::run() {
             const Delivery d = sink_->deliver(std::span<const StoredEvent>(&e, 1));
             for (const auto& n : d.notes) logAt(LogLevel::warning, "sink=" + cfg_.name + " " + n);
             if (d.delivered == 1) {
+                stats_.delivered.fetch_add(1, std::memory_order_relaxed);
                 if (auto a = ob->ack(cfg_.name, e.seq); !a) {
+                    unacked = e.seq;
                     failed = a.error();
                     break;
                 }
-                stats_.delivered.fetch_add(1, std::memory_order_relaxed);
                 stats_.cursor = e.seq;
             }
             if (d.error || d.delivered != 1) {
