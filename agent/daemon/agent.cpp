@@ -340,13 +340,10 @@ Result<Inventory> Agent::scan(const Reread& what) {
         std::vector<DeviceRecord> added = what.added;
         // A disk whose partitions changed: read again if it is there, else it is leaving (its own
         // "remove" follows, or came in this batch).
+        std::set<std::string, std::less<>> named(removed.begin(), removed.end());
+        for (const auto& a : added) named.insert(a.syspath);
         for (const auto& disk : what.partitionsOf) {
-            const auto named = [&](const auto& list, auto key) {
-                return std::any_of(list.begin(), list.end(), [&](const auto& x) { return key(x) == disk; });
-            };
-            if (named(removed, [](const std::string& x) { return x; }) ||
-                named(added, [](const DeviceRecord& x) { return x.syspath; }))
-                continue;
+            if (!named.insert(disk).second) continue;  // the disk's own uevent, or another partition's, named it
             if (auto rec = ctx_.devices->lookup(disk); rec && rec->devtype == "disk") added.push_back(std::move(*rec));
             else removed.push_back(disk);
         }

@@ -159,7 +159,7 @@ void refreshSlotsOf(const Context& ctx, detail::InventoryParts& p, const std::se
         if (e.kind == "ses")
             for (const auto& s : e.slots)
                 if (s.sysPath && s.drive && goneIds.count(*s.drive)) reread.insert(*s.sysPath);
-    std::map<std::string, std::string> arrivedIn;  // component -> the arriving drive that links to it
+    std::map<std::string, const Drive*> arrivedIn;  // component -> the arriving drive that links to it
     for (const auto& id : arrivedIds) {
         auto d = std::find_if(p.base.drives.begin(), p.base.drives.end(), [&](const Drive& x) { return x.id == id; });
         if (d == p.base.drives.end() || !d->sysPath || d->protocol == Protocol::NVMe) continue;
@@ -177,7 +177,7 @@ void refreshSlotsOf(const Context& ctx, detail::InventoryParts& p, const std::se
         }
         for (auto& c : comps) {
             if (!slotAt(c)) return readEnclosures(ctx, p, false);  // a slot of an enclosure not listed
-            arrivedIn.emplace(c, d->id);
+            arrivedIn.emplace(c, &*d);
             reread.insert(std::move(c));
         }
     }
@@ -199,9 +199,8 @@ void refreshSlotsOf(const Context& ctx, detail::InventoryParts& p, const std::se
             if (!s) return readEnclosures(ctx, p, false);  // no longer a device slot
             if (!s->drive)
                 if (auto a = arrivedIn.find(comp); a != arrivedIn.end()) {
-                    s->drive = a->second;
-                    auto d = std::find_if(p.base.drives.begin(), p.base.drives.end(), [&](const Drive& x) { return x.id == a->second; });
-                    if (d != p.base.drives.end()) s->device = d->kernelName;
+                    s->drive = a->second->id;
+                    s->device = a->second->kernelName;
                 }
             e.slots[j] = std::move(*s);
             for (auto& n : notes) p.enclosureNotes.push_back(std::move(n));
@@ -226,14 +225,10 @@ std::set<std::string> arraysTouched(const detail::InventoryParts& parts, const s
     for (const auto& a : parts.arrays)
         for (const auto& m : a.members)
             if (m.drive && goneIds.count(*m.drive)) names.insert(a.name);
+    // `arrived` holds the disks and their partitions (applyDiskChanges looked them up).
     for (const auto& rec : arrived) {
-        const fs::path disk = rec.syspath;
-        std::vector<fs::path> dirs{disk};
-        for (const auto& n : detail::listDir(disk))
-            if (detail::startsWith(n, rec.sysname)) dirs.push_back(disk / n);  // its partitions
-        for (const auto& dir : dirs)
-            for (const auto& h : detail::listDir(dir / "holders"))
-                if (detail::startsWith(h, "md")) names.insert(h);
+        for (const auto& h : detail::listDir(fs::path(rec.syspath) / "holders"))
+            if (detail::startsWith(h, "md")) names.insert(h);
         for (const auto& a : parts.arrays)
             for (const auto& m : a.members)
                 if (m.device && onDisk(*m.device, rec.sysname)) names.insert(a.name);
