@@ -76,6 +76,12 @@ void stop(pid_t pid) {
     ::waitpid(pid, nullptr, 0);
 }
 
+/// Waits for a child to end by itself: its exit status, or -1.
+int finish(pid_t pid) {
+    int st = 0;
+    return ::waitpid(pid, &st, 0) == pid && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 off_t fileSize(const fs::path& p) {
     struct stat st{};
     return ::stat(p.c_str(), &st) == 0 ? st.st_size : 0;
@@ -97,13 +103,16 @@ double pct(std::vector<double> v, double q) {
 
 // The agent with a file sink. `uventsOnly`: no timer-driven md reads (md_poll 1h), so only the
 // uevents under test cause events; otherwise the defaults (md_poll 2 s).
-pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events, bool fsync = true, bool ueventsOnly = false) {
+/// `extra`: more configuration after the file sink (other sinks, [commands]).
+pid_t startAgent(raidmon::test::Testbed& tb, const fs::path& dir, const fs::path& events, bool fsync = true, bool ueventsOnly = false,
+                 const std::string& extra = "") {
     // The console banner goes to the work directory: the default (/run/issue.d) is this machine's.
     std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\n"
                                          << (ueventsOnly ? "md_poll = \"1h\"\n" : "")
                                          << "rate_limit_max = 1000000\n[outbox]\nfsync = " << (fsync ? "true" : "false")
                                          << "\n[console]\nissue_file = \"" << (dir / "issue.d" / "50-raidmon.issue").string()
-                                         << "\"\nagetty_reload = false\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+                                         << "\"\nagetty_reload = false\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n"
+                                         << extra;
     const std::string r = tb.root().string();
     pid_t pid = spawn({RAIDMOND, "--config", (dir / "raidmond.toml").string(), "--state-dir", (dir / "state").string(), "--proc",
                        r + "/proc", "--etc", r + "/etc", "--no-device-io"},
@@ -398,6 +407,45 @@ int idle(const std::string& testbed, int seconds) {
                 100 * (s1.cpuSeconds - s0.cpuSeconds) / seconds);
     stop(agent);
     stop(smartd);
+
+    // The same agent with everything that loads a library on demand (agent/daemon/dynlib.hpp): a
+    // webhook with an HMAC secret (libcurl, libcrypto) to a receiver that answers 204, an MQTT
+    // sink (libmosquitto) to a mosquitto of its own, and a command key (libcrypto).
+    const auto full = dir / "full";
+    fs::create_directories(full);
+    const int hookPort = raidmon::test::freePort(), mqttPort = raidmon::test::freePort();
+    std::ofstream(full / "hook.py") << "import http.server, sys\n"
+                                       "class H(http.server.BaseHTTPRequestHandler):\n"
+                                       "    def do_POST(self):\n"
+                                       "        self.rfile.read(int(self.headers['Content-Length'])); self.send_response(204); self.end_headers()\n"
+                                       "    def log_message(self, *a): pass\n"
+                                       "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n";
+    pid_t hook = spawn({"/usr/bin/python3", (full / "hook.py").string(), std::to_string(hookPort)}, full / "hook.log", true);
+    std::ofstream(full / "mosquitto.conf") << "listener " << mqttPort << " 127.0.0.1\nallow_anonymous true\n";
+    pid_t broker = spawn({"/usr/sbin/mosquitto", "-c", (full / "mosquitto.conf").string()}, full / "broker.log", true);
+    std::ofstream(full / "hmac") << "bench-hmac-secret\n";
+    if (finish(spawn({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", (full / "key.pem").string()}, full / "openssl.log",
+                     true)) != 0 ||
+        finish(spawn({"/usr/bin/openssl", "pkey", "-in", (full / "key.pem").string(), "-pubout", "-out", (full / "pub.pem").string()},
+                     full / "openssl.log", true)) != 0) {
+        std::fprintf(stderr, "openssl could not make a key: %s\n", raidmon::test::slurp(full / "openssl.log").c_str());
+        return 1;
+    }
+    const std::string extra = "[[sink]]\ntype = \"webhook\"\nurl = \"http://127.0.0.1:" + std::to_string(hookPort) + "/hook\"\nhmac_secret_file = \"" +
+                              (full / "hmac").string() + "\"\n[[sink]]\ntype = \"mqtt\"\nhost = \"127.0.0.1\"\nport = " + std::to_string(mqttPort) +
+                              "\n[[commands.key]]\nfile = \"" + (full / "pub.pem").string() + "\"\nallow = [\"locate\"]\n";
+    std::this_thread::sleep_for(500ms);  // the receivers listening
+    agent = startAgent(tb, full, full / "events.jsonl", true, false, extra);
+    std::this_thread::sleep_for(std::chrono::seconds(2 + seconds));
+    const Usage f = usage(agent);
+    stop(agent);
+    const std::string log = raidmon::test::slurp(full / "agent.log");
+    std::size_t failed = 0;
+    for (auto at = log.find("delivery failed"); at != std::string::npos; at = log.find("delivery failed", at + 1)) ++failed;
+    std::printf("  raidmond with a webhook (HMAC), an MQTT sink and a command key: RSS %.1f MiB (%zu failed deliveries)\n",
+                static_cast<double>(f.rssKiB) / 1024, failed);
+    stop(broker);
+    stop(hook);
     fs::remove_all(dir);
     return 0;
 }

@@ -115,6 +115,16 @@ doc=$(sed -n 's|^Documentation=.*file:\([^ ]*\).*|\1|p' "$unit")
 lib=$(dpkg -L libraidmon0 | grep '/libraidmon\.so\.[0-9.]*$' | head -n 1)
 if ldd "$lib" | grep -E 'curl|mosquitto|sqlite|libssl|libcrypto|tomlplus'; then fail "$lib links agent libraries (above)"; fi
 echo "$lib links: $(ldd "$lib" | awk '{print $1}' | tr '\n' ' ')"
+# raidmond and raidmon load libcurl, libmosquitto and libcrypto when configured (dlopen), so the
+# packages must recommend them: dpkg-shlibdeps does not see them.
+for b in /usr/sbin/raidmond /usr/bin/raidmon; do
+  if ldd "$b" | grep -E 'curl|mosquitto|libssl|libcrypto|gnutls'; then fail "$b links a library it should load when configured (above)"; fi
+done
+rec=$(dpkg-query -W -f='${Recommends}' raidmond)
+for p in libcurl4 libmosquitto1 libssl3; do
+  grep -qw "$p" <<< "$rec" || fail "raidmond does not recommend $p, which it loads for a webhook, MQTT or a signature"
+done
+echo "raidmond recommends: $rec"
 for m in raidmon.8 raidmond.8 raidmond.toml.5; do
   f=$(find /usr/share/man -name "$m.gz" | head -n 1)
   [ -n "$f" ] || fail "manual page $m is not installed"

@@ -8,10 +8,10 @@
 #include <set>
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 #include <toml++/toml.h>
 
 #include "daemon/commands.hpp"
+#include "daemon/dynlib.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 
@@ -133,15 +133,19 @@ struct UrlParts {
     bool userinfo = false;
 };
 
-std::optional<UrlParts> parseUrl(const std::string& url) {
-    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), curl_url_cleanup);
-    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
+/// nullopt: not a URL. Errors: libcurl cannot be loaded (daemon/dynlib.hpp).
+Result<std::optional<UrlParts>> parseUrl(const std::string& url) {
+    auto api = agent::dyn::curl();
+    if (!api) return tl::unexpected(api.error());
+    const agent::dyn::Curl& curl = **api;
+    std::unique_ptr<CURLU, decltype(agent::dyn::Curl::url_cleanup)> u(curl.url(), curl.url_cleanup);
+    if (!u || curl.url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return std::nullopt;
     UrlParts p;
     auto get = [&](CURLUPart part, std::string& out) {
         char* v = nullptr;
-        if (curl_url_get(u.get(), part, &v, 0) != CURLUE_OK || !v) return false;
+        if (curl.url_get(u.get(), part, &v, 0) != CURLUE_OK || !v) return false;
         out = v;
-        curl_free(v);
+        curl.free(v);
         return true;
     };
     if (!get(CURLUPART_SCHEME, p.scheme) || !get(CURLUPART_HOST, p.host)) return std::nullopt;
@@ -324,7 +328,9 @@ Result<void> parseSink(const Ctx& c, const toml::table& t, std::size_t index, Si
             TRY_ASSIGN(s.url, string(c, v, key));
             // Decided on the URL as libcurl parses it, not on how its text begins:
             // "http://127.0.0.1@evil.example/" goes to evil.example.
-            auto u = parseUrl(s.url);
+            auto parsed = parseUrl(s.url);
+            if (!parsed) return tl::unexpected(keyError(c, v, key, parsed.error().message));
+            const auto& u = *parsed;
             if (!u) return tl::unexpected(keyError(c, v, key, "not a URL: " + detail::quoteForError(s.url, 80)));
             if (u->userinfo)
                 return tl::unexpected(keyError(c, v, key, "a user name or password in the URL (it would be logged; use token_file): " +

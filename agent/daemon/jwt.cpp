@@ -3,9 +3,7 @@
 
 #include <array>
 
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
+#include "daemon/dynlib.hpp"
 
 namespace raidmon::agent {
 
@@ -20,10 +18,7 @@ constexpr std::array<signed char, 256> decodeTable() {
     return t;
 }
 
-struct MdCtxFree {
-    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
+using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(dyn::Crypto::EVP_MD_CTX_free)>;
 
 } // namespace
 
@@ -74,33 +69,43 @@ std::optional<std::string> base64urlDecode(std::string_view text) {
 
 Result<std::shared_ptr<EVP_PKEY>> readEd25519Pem(std::string_view pem, const std::string& name, bool privateKey) {
     if (pem.size() > 64 * 1024) return fail(errc::invalid_argument, name + ": too large for a PEM key");
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+    auto api = dyn::crypto();
+    if (!api) return tl::unexpected(Error(api.error().code, name + ": " + api.error().message));
+    const dyn::Crypto& c = **api;
+    std::unique_ptr<BIO, decltype(c.BIO_free)> bio(c.BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), c.BIO_free);
     if (!bio) return fail(errc::io_error, name + ": out of memory");
-    EVP_PKEY* k = privateKey ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
-                             : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
+    EVP_PKEY* k = privateKey ? c.PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+                             : c.PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
     if (!k)
         return fail(errc::invalid_argument, name + ": not a PEM " + (privateKey ? std::string("private key (PKCS#8, \"BEGIN PRIVATE KEY\")")
                                                                               : std::string("public key (\"BEGIN PUBLIC KEY\")")));
-    std::shared_ptr<EVP_PKEY> key(k, &EVP_PKEY_free);
-    if (EVP_PKEY_get_base_id(k) != EVP_PKEY_ED25519)
+    std::shared_ptr<EVP_PKEY> key(k, c.EVP_PKEY_free);
+    if (c.EVP_PKEY_get_base_id(k) != EVP_PKEY_ED25519)
         return fail(errc::invalid_argument, name + ": not an Ed25519 key (make one with: openssl genpkey -algorithm ed25519)");
     return key;
 }
 
+// A key exists only once readEd25519Pem loaded libcrypto: the two below find it loaded.
+
 bool ed25519Verify(EVP_PKEY* key, std::string_view input, std::string_view signature) {
-    if (!key || signature.size() != 64) return false;
-    MdCtx c(EVP_MD_CTX_new());
-    if (!c || EVP_DigestVerifyInit(c.get(), nullptr, nullptr, nullptr, key) != 1) return false;
-    return EVP_DigestVerify(c.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
-                            reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+    auto api = dyn::crypto();
+    if (!key || !api || signature.size() != 64) return false;
+    const dyn::Crypto& c = **api;
+    MdCtx ctx(c.EVP_MD_CTX_new(), c.EVP_MD_CTX_free);
+    if (!ctx || c.EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1) return false;
+    return c.EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+                              reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
 }
 
 Result<std::string> ed25519Sign(EVP_PKEY* key, std::string_view input) {
-    MdCtx c(EVP_MD_CTX_new());
+    auto api = dyn::crypto();
+    if (!api) return tl::unexpected(api.error());
+    const dyn::Crypto& c = **api;
+    MdCtx ctx(c.EVP_MD_CTX_new(), c.EVP_MD_CTX_free);
     unsigned char sig[64];
     std::size_t len = sizeof sig;
-    if (!c || !key || EVP_DigestSignInit(c.get(), nullptr, nullptr, nullptr, key) != 1 ||
-        EVP_DigestSign(c.get(), sig, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1)
+    if (!ctx || !key || c.EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key) != 1 ||
+        c.EVP_DigestSign(ctx.get(), sig, &len, reinterpret_cast<const unsigned char*>(input.data()), input.size()) != 1)
         return fail(errc::invalid_argument, "OpenSSL cannot sign with this key (an Ed25519 private key is needed)");
     return std::string(reinterpret_cast<const char*>(sig), len);
 }

@@ -2,8 +2,9 @@
 #pragma once
 // The JWT codec both raidmond (verifying, daemon/commands.hpp) and `raidmon command sign` use:
 // base64url without padding (RFC 4648 section 5, RFC 7515 section 2) and Ed25519 signing and
-// verification through OpenSSL (RFC 8037). Only OpenSSL, nlohmann::json and the public error
-// type: the CLI compiles this file too, without the agent's other code.
+// verification through OpenSSL (RFC 8037), which is loaded at the first key (daemon/dynlib.hpp).
+// Only OpenSSL, nlohmann::json and the public error type: the CLI compiles this file and
+// daemon/dynlib.cpp too, without the agent's other code.
 
 #include <memory>
 #include <optional>
@@ -28,7 +29,7 @@ std::optional<std::string> base64urlDecode(std::string_view text);
 
 /// An Ed25519 key read from PEM: a public key (SubjectPublicKeyInfo) or, with `privateKey`, a
 /// private key (PKCS#8). Errors: invalid_argument naming `name` and what is wrong (not PEM, not
-/// Ed25519); the key's bytes never appear in a message.
+/// Ed25519); the key's bytes never appear in a message. unsupported when libcrypto cannot be loaded.
 Result<std::shared_ptr<EVP_PKEY>> readEd25519Pem(std::string_view pem, const std::string& name, bool privateKey);
 
 /// Does `signature` sign `input` under `key` (Ed25519, RFC 8032)?

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Network sinks: an HTTPS webhook (libcurl) and MQTT (libmosquitto), and the sink factory.
+// Network sinks: an HTTPS webhook (libcurl) and MQTT (libmosquitto), and the sink factory. Both
+// libraries are loaded when a sink of theirs is made (daemon/dynlib.hpp).
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <ctime>
 #include <mutex>
 
-#include <curl/curl.h>
-#include <mosquitto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "daemon/commands.hpp"
+#include "daemon/dynlib.hpp"
 #include "daemon/sinks.hpp"
 
 #include <raidmon/version.hpp>
@@ -34,11 +31,6 @@ Result<std::string> readSecret(const SinkConfig& cfg, const char* key, const std
     std::string s(detail::trim(std::string_view(*t).substr(0, nl)));
     if (s.empty()) return fail(errc::invalid_argument, "sink " + cfg.name + ": " + key + " " + file + ": empty");
     return s;
-}
-
-void curlInitOnce() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 } // namespace
@@ -77,21 +69,20 @@ size_t keepBody(char* p, size_t size, size_t n, void* userdata) { return static_
 
 class WebhookSink final : public Sink {
 public:
-    WebhookSink(SinkConfig cfg, std::string token, std::string secret, CommandInbox* commands)
-        : cfg_(std::move(cfg)), token_(std::move(token)), secret_(std::move(secret)), commands_(commands) {
-        curlInitOnce();
+    WebhookSink(const dyn::Curl& curl, SinkConfig cfg, std::string token, std::string secret, CommandInbox* commands)
+        : curl_(curl), cfg_(std::move(cfg)), token_(std::move(token)), secret_(std::move(secret)), commands_(commands) {
         // One easy handle per POST, the connections kept in a share object: libcurl 7.88 (Debian
         // 12) carries header-parsing state from one transfer of an easy handle into the next, and
         // an answer whose status line is followed by a folded (space-led) header line then reads
         // freed memory (found by fuzz_agent_webhook_response under ASan; libcurl issues 11101 and
         // 11620). A fresh handle has no such state; the share keeps keep-alive connections.
-        share_ = curl_share_init();
-        if (share_) curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+        share_ = curl_.share_init();
+        if (share_) curl_.share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
     }
     WebhookSink(const WebhookSink&) = delete;
     WebhookSink& operator=(const WebhookSink&) = delete;
     ~WebhookSink() override {
-        if (share_) curl_share_cleanup(share_);
+        if (share_) curl_.share_cleanup(share_);
     }
 
     Delivery deliver(std::span<const StoredEvent> batch) override {
@@ -112,97 +103,99 @@ public:
 
 private:
     std::optional<Error> post(const StoredEvent& e) {
-        std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
+        std::unique_ptr<CURL, decltype(dyn::Curl::easy_cleanup)> handle(curl_.easy_init(), curl_.easy_cleanup);
         CURL* c = handle.get();
         if (!c) return Error(errc::io_error, "sink " + cfg_.name + ": libcurl could not make a handle");
-        curl_easy_setopt(c, CURLOPT_SHARE, share_);
+        curl_.easy_setopt(c, CURLOPT_SHARE, share_);
+        std::string signature;
+        if (!secret_.empty()) {
+            auto sig = hmacSha256Header(secret_, e.body);
+            if (!sig) return Error(sig.error().code, "sink " + cfg_.name + ": " + sig.error().message);
+            signature = cfg_.hmacHeader + ": " + *sig;
+        }
         WebhookAnswer answer;
         curl_slist* h = nullptr;
-        h = curl_slist_append(h, "Content-Type: application/cloudevents+json; charset=utf-8");
-        if (!token_.empty()) h = curl_slist_append(h, ("Authorization: Bearer " + token_).c_str());
-        if (!secret_.empty()) h = curl_slist_append(h, (cfg_.hmacHeader + ": " + hmacSha256Header(secret_, e.body)).c_str());
-        h = curl_slist_append(h, ("X-Raidmon-Event-Id: " + e.id).c_str());
-        h = curl_slist_append(h, "Expect:");
-        curl_easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, e.body.data());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(e.body.size()));
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg_.timeout.count()));
-        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(cfg_.timeout.count(), 5000)));
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would re-post secrets elsewhere
+        h = curl_.slist_append(h, "Content-Type: application/cloudevents+json; charset=utf-8");
+        if (!token_.empty()) h = curl_.slist_append(h, ("Authorization: Bearer " + token_).c_str());
+        if (!signature.empty()) h = curl_.slist_append(h, signature.c_str());
+        h = curl_.slist_append(h, ("X-Raidmon-Event-Id: " + e.id).c_str());
+        h = curl_.slist_append(h, "Expect:");
+        curl_.easy_setopt(c, CURLOPT_URL, cfg_.url.c_str());
+        curl_.easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        curl_.easy_setopt(c, CURLOPT_POSTFIELDS, e.body.data());
+        curl_.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(e.body.size()));
+        curl_.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(cfg_.timeout.count()));
+        curl_.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long long>(cfg_.timeout.count(), 5000)));
+        curl_.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);  // a redirect would re-post secrets elsewhere
         // Only the scheme the configuration allowed (http only to loopback, checked there).
         const bool plain = detail::startsWith(detail::toLower(cfg_.url.substr(0, 7)), "http://");
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
+        curl_.easy_setopt(c, CURLOPT_PROTOCOLS_STR, plain ? "http" : "https");
         // Plain http goes to this host only: never through a proxy from the environment, which
         // would carry the token in clear over the network.
-        if (plain) curl_easy_setopt(c, CURLOPT_PROXY, "");
-        curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(WebhookAnswer::kMaxBody));
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-        curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-        if (!cfg_.caFile.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, cfg_.caFile.c_str());
+        if (plain) curl_.easy_setopt(c, CURLOPT_PROXY, "");
+        curl_.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(WebhookAnswer::kMaxBody));
+        curl_.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+        curl_.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+        if (!cfg_.caFile.empty()) curl_.easy_setopt(c, CURLOPT_CAINFO, cfg_.caFile.c_str());
         if (!cfg_.clientCert.empty()) {
-            curl_easy_setopt(c, CURLOPT_SSLCERT, cfg_.clientCert.c_str());
-            curl_easy_setopt(c, CURLOPT_SSLKEY, cfg_.clientKey.c_str());
+            curl_.easy_setopt(c, CURLOPT_SSLCERT, cfg_.clientCert.c_str());
+            curl_.easy_setopt(c, CURLOPT_SSLKEY, cfg_.clientKey.c_str());
         }
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, keepBody);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &answer);
+        curl_.easy_setopt(c, CURLOPT_WRITEFUNCTION, keepBody);
+        curl_.easy_setopt(c, CURLOPT_WRITEDATA, &answer);
         char errbuf[CURL_ERROR_SIZE] = {0};
-        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-        const CURLcode rc = curl_easy_perform(c);
-        curl_slist_free_all(h);
+        curl_.easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+        const CURLcode rc = curl_.easy_perform(c);
+        curl_.slist_free_all(h);
         if (rc != CURLE_OK) {
-            std::string why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+            std::string why = errbuf[0] ? errbuf : curl_.easy_strerror(rc);
             if (answer.received > WebhookAnswer::kMaxBody || rc == CURLE_FILESIZE_EXCEEDED)
                 why = "the answer is larger than " + std::to_string(WebhookAnswer::kMaxBody) + " bytes: not read";
             return Error(errc::io_error, "sink " + cfg_.name + ": POST " + cfg_.url + ": " + detail::printable(why));
         }
         long status = 0;
-        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+        curl_.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
         if (commands_) {
             const char* type = nullptr;
-            curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
+            curl_.easy_getinfo(c, CURLINFO_CONTENT_TYPE, &type);
             for (const auto& jwt : webhookCommands(status, type ? type : "", answer.body)) commands_->push("webhook:" + cfg_.name, jwt);
         }
         return webhookOutcome(cfg_, status, answer);
     }
 
+    const dyn::Curl& curl_;
     SinkConfig cfg_;
     std::string token_, secret_;
     CommandInbox* commands_ = nullptr;
     CURLSH* share_ = nullptr;
 };
 
-void mosquittoInitOnce() {
-    static std::once_flag once;
-    std::call_once(once, [] { mosquitto_lib_init(); });
-}
 
 class MqttSink final : public Sink {
 public:
-    MqttSink(SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password,
+    MqttSink(const dyn::Mosquitto& mq, SinkConfig cfg, std::string topic, std::string statusTopic, std::string clientId, std::string password,
              std::string commandTopic, CommandInbox* commands, HostIdentity host)
-        : cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)),
+        : mq_(mq), cfg_(std::move(cfg)), topic_(std::move(topic)), statusTopic_(std::move(statusTopic)), password_(std::move(password)),
           commandTopic_(std::move(commandTopic)), commands_(commands), host_(std::move(host)) {
-        mosquittoInitOnce();
         if (commands_ && !commandTopic_.empty()) startCommands(clientId);
         // clean_session=false: the broker keeps our QoS 1 state across reconnects.
-        m_ = mosquitto_new(clientId.c_str(), false, this);
+        m_ = mq_.mosquitto_new(clientId.c_str(), false, this);
         if (m_) {
-            mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-            mosquitto_publish_callback_set(m_, [](mosquitto*, void* self, int mid) {
+            mq_.mosquitto_int_option(m_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+            mq_.mosquitto_publish_callback_set(m_, [](mosquitto*, void* self, int mid) {
                 auto* s = static_cast<MqttSink*>(self);
                 if (mid == s->waitMid_) s->acked_ = true;
             });
-            mosquitto_connect_callback_set(m_, [](mosquitto*, void* self, int rc) {
+            mq_.mosquitto_connect_callback_set(m_, [](mosquitto*, void* self, int rc) {
                 auto* s = static_cast<MqttSink*>(self);
                 s->connAck_ = true;
                 s->connRc_ = rc;
             });
-            mosquitto_disconnect_callback_set(m_, [](mosquitto*, void* self, int) { static_cast<MqttSink*>(self)->connected_ = false; });
+            mq_.mosquitto_disconnect_callback_set(m_, [](mosquitto*, void* self, int) { static_cast<MqttSink*>(self)->connected_ = false; });
             // libmosquitto says why TLS failed only in its log ("OpenSSL Error[0]: ...:
             // certificate verify failed"): kept for the error of the connection attempt.
-            mosquitto_log_callback_set(m_, [](mosquitto*, void* self, int level, const char* msg) {
+            mq_.mosquitto_log_callback_set(m_, [](mosquitto*, void* self, int level, const char* msg) {
                 auto* s = static_cast<MqttSink*>(self);
                 if (!(level & (MOSQ_LOG_ERR | MOSQ_LOG_WARNING)) || !msg || s->libLog_.size() > 600) return;
                 s->libLog_ += (s->libLog_.empty() ? "" : "; ") + std::string(msg);
@@ -213,16 +206,16 @@ public:
     MqttSink& operator=(const MqttSink&) = delete;
     ~MqttSink() override {
         if (cmd_) {
-            mosquitto_disconnect(cmd_);
-            mosquitto_loop_stop(cmd_, true);
-            mosquitto_destroy(cmd_);
+            mq_.mosquitto_disconnect(cmd_);
+            mq_.mosquitto_loop_stop(cmd_, true);
+            mq_.mosquitto_destroy(cmd_);
         }
         if (m_) {
             // A clean DISCONNECT makes the broker drop the Last Will: the agent says itself that it
             // stopped, or the retained status would call a stopped host online.
             if (connected_ && !statusTopic_.empty()) (void)publish(statusTopic_, offlineStatus(host_, "stopped", utcNow()), true);
-            if (connected_) mosquitto_disconnect(m_);
-            mosquitto_destroy(m_);
+            if (connected_) mq_.mosquitto_disconnect(m_);
+            mq_.mosquitto_destroy(m_);
         }
     }
 
@@ -254,24 +247,24 @@ public:
 
     /// Sends the PINGREQ when a keepalive is due and reads the PINGRESP of the last one.
     void service() override {
-        if (connected_ && mosquitto_loop(m_, 0, 1) != MOSQ_ERR_SUCCESS) connected_ = false;
+        if (connected_ && mq_.mosquitto_loop(m_, 0, 1) != MOSQ_ERR_SUCCESS) connected_ = false;
     }
 
 private:
     /// User name, password and TLS of a client of this sink's broker. TLS once per client:
-    /// libmosquitto 2.0's mosquitto_tls_opts_set() copies its TLS version string again at every
+    /// libmosquitto 2.0's mq_.mosquitto_tls_opts_set() copies its TLS version string again at every
     /// call without freeing the last one (a leak per reconnection, found by LeakSanitizer in
     /// test_agent_tls).
     std::optional<Error> credentials(mosquitto* m, bool& tlsDone) {
-        if (!cfg_.username.empty()) mosquitto_username_pw_set(m, cfg_.username.c_str(), password_.empty() ? nullptr : password_.c_str());
+        if (!cfg_.username.empty()) mq_.mosquitto_username_pw_set(m, cfg_.username.c_str(), password_.empty() ? nullptr : password_.c_str());
         if (cfg_.tls && !tlsDone) {
             const char* ca = cfg_.caFile.empty() ? nullptr : cfg_.caFile.c_str();
             const char* capath = cfg_.caFile.empty() ? "/etc/ssl/certs" : nullptr;
-            if (int rc = mosquitto_tls_set(m, ca, capath, cfg_.clientCert.empty() ? nullptr : cfg_.clientCert.c_str(),
+            if (int rc = mq_.mosquitto_tls_set(m, ca, capath, cfg_.clientCert.empty() ? nullptr : cfg_.clientCert.c_str(),
                                            cfg_.clientKey.empty() ? nullptr : cfg_.clientKey.c_str(), nullptr);
                 rc != MOSQ_ERR_SUCCESS)
-                return Error(errc::invalid_argument, "sink " + cfg_.name + ": TLS setup: " + mosquitto_strerror(rc));
-            mosquitto_tls_opts_set(m, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
+                return Error(errc::invalid_argument, "sink " + cfg_.name + ": TLS setup: " + mq_.mosquitto_strerror(rc));
+            mq_.mosquitto_tls_opts_set(m, 1 /* SSL_VERIFY_PEER */, nullptr, nullptr);
             tlsDone = true;
         }
         return std::nullopt;
@@ -282,15 +275,15 @@ private:
     /// topic. A persistent session (clean_session false, a fixed client id): commands published
     /// while the agent was away are delivered when it is back (their exp still applies).
     void startCommands(const std::string& clientId) {
-        cmd_ = mosquitto_new((clientId.substr(0, 120) + "-cmd").c_str(), false, this);
+        cmd_ = mq_.mosquitto_new((clientId.substr(0, 120) + "-cmd").c_str(), false, this);
         if (!cmd_) return;
-        mosquitto_int_option(cmd_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
-        mosquitto_reconnect_delay_set(cmd_, 1, 60, true);
-        mosquitto_connect_callback_set(cmd_, [](mosquitto* m, void* self, int rc) {
+        mq_.mosquitto_int_option(cmd_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+        mq_.mosquitto_reconnect_delay_set(cmd_, 1, 60, true);
+        mq_.mosquitto_connect_callback_set(cmd_, [](mosquitto* m, void* self, int rc) {
             auto* s = static_cast<MqttSink*>(self);
-            if (rc == 0) mosquitto_subscribe(m, nullptr, s->commandTopic_.c_str(), 1);
+            if (rc == 0) s->mq_.mosquitto_subscribe(m, nullptr, s->commandTopic_.c_str(), 1);
         });
-        mosquitto_message_callback_set(cmd_, [](mosquitto*, void* self, const mosquitto_message* msg) {
+        mq_.mosquitto_message_callback_set(cmd_, [](mosquitto*, void* self, const mosquitto_message* msg) {
             auto* s = static_cast<MqttSink*>(self);
             if (!msg || msg->payloadlen < 0) return;
             s->commands_->push("mqtt:" + s->cfg_.name,
@@ -300,8 +293,8 @@ private:
         if (credentials(cmd_, tlsDone)) return;  // the event connection reports the same error
         // connect_async: the loop thread connects, and keeps reconnecting while the broker is away.
         // A first attempt that fails at once (no broker yet) is retried by the loop thread too.
-        (void)mosquitto_connect_async(cmd_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
-        mosquitto_loop_start(cmd_);
+        (void)mq_.mosquitto_connect_async(cmd_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
+        mq_.mosquitto_loop_start(cmd_);
     }
 
     std::optional<Error> connect() {
@@ -311,25 +304,25 @@ private:
         // gone), the broker publishes it, retained, over the status: offline since this connection.
         if (!statusTopic_.empty()) {
             const std::string will = offlineStatus(host_, "connection lost", utcNow());
-            if (int rc = mosquitto_will_set(m_, statusTopic_.c_str(), static_cast<int>(will.size()), will.data(), 1, true);
+            if (int rc = mq_.mosquitto_will_set(m_, statusTopic_.c_str(), static_cast<int>(will.size()), will.data(), 1, true);
                 rc != MOSQ_ERR_SUCCESS)
-                return Error(errc::invalid_argument, "sink " + cfg_.name + ": Last Will on " + statusTopic_ + ": " + mosquitto_strerror(rc));
+                return Error(errc::invalid_argument, "sink " + cfg_.name + ": Last Will on " + statusTopic_ + ": " + mq_.mosquitto_strerror(rc));
         }
         connAck_ = false;
         libLog_.clear();
-        int rc = mosquitto_connect(m_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
+        int rc = mq_.mosquitto_connect(m_, cfg_.host.c_str(), cfg_.port, cfg_.keepaliveSeconds);
         if (rc != MOSQ_ERR_SUCCESS)
             return Error(errc::io_error, "sink " + cfg_.name + ": connect to " + cfg_.host + ":" + std::to_string(cfg_.port) + ": " +
-                                             (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mosquitto_strerror(rc)) +
+                                             (rc == MOSQ_ERR_ERRNO ? std::strerror(errno) : mq_.mosquitto_strerror(rc)) +
                                              (libLog_.empty() ? "" : " (" + detail::printable(libLog_) + ")"));
         const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
         while (!connAck_ && std::chrono::steady_clock::now() < deadline) {
-            rc = mosquitto_loop(m_, 100, 1);
+            rc = mq_.mosquitto_loop(m_, 100, 1);
             if (rc != MOSQ_ERR_SUCCESS) break;
         }
         if (!connAck_ || connRc_ != 0)
             return Error(errc::io_error, "sink " + cfg_.name + ": broker " + cfg_.host + ":" + std::to_string(cfg_.port) + " refused: " +
-                                             (connAck_ ? mosquitto_connack_string(connRc_) : "no CONNACK") +
+                                             (connAck_ ? mq_.mosquitto_connack_string(connRc_) : "no CONNACK") +
                                              (libLog_.empty() ? "" : " (" + detail::printable(libLog_) + ")"));
         connected_ = true;
         return std::nullopt;
@@ -345,15 +338,15 @@ private:
         int mid = 0;
         acked_ = false;
         waitMid_ = -1;
-        int rc = mosquitto_publish(m_, &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
+        int rc = mq_.mosquitto_publish(m_, &mid, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1, retain);
         if (rc != MOSQ_ERR_SUCCESS) {
             connected_ = false;
-            return Error(errc::io_error, "sink " + cfg_.name + ": publish to " + topic + ": " + mosquitto_strerror(rc));
+            return Error(errc::io_error, "sink " + cfg_.name + ": publish to " + topic + ": " + mq_.mosquitto_strerror(rc));
         }
         waitMid_ = mid;
         const auto deadline = std::chrono::steady_clock::now() + cfg_.timeout;
         while (!acked_ && connected_ && std::chrono::steady_clock::now() < deadline) {
-            rc = mosquitto_loop(m_, 50, 1);
+            rc = mq_.mosquitto_loop(m_, 50, 1);
             if (rc != MOSQ_ERR_SUCCESS) {
                 connected_ = false;
                 break;
@@ -361,13 +354,14 @@ private:
         }
         if (!acked_) {
             connected_ = false;
-            mosquitto_disconnect(m_);
+            mq_.mosquitto_disconnect(m_);
             return Error(errc::io_error, "sink " + cfg_.name + ": no PUBACK from " + cfg_.host + ":" + std::to_string(cfg_.port) +
                                              " for " + topic);
         }
         return std::nullopt;
     }
 
+    const dyn::Mosquitto& mq_;
     SinkConfig cfg_;
     std::string topic_, statusTopic_, password_, commandTopic_;
     CommandInbox* commands_ = nullptr;
@@ -402,16 +396,22 @@ std::string offlineStatus(const HostIdentity& host, std::string_view reason, con
     return j.dump();
 }
 
-std::string hmacSha256Header(std::string_view key, std::string_view body) {
+Result<std::string> hmacSha256Header(std::string_view key, std::string_view body) {
+    auto c = dyn::crypto();
+    if (!c) return tl::unexpected(c.error());
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()), body.size(), md, &len);
+    if (!(*c)->HMAC((*c)->EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(body.data()),
+                    body.size(), md, &len))
+        return fail(errc::io_error, "HMAC-SHA256 failed");
     return "sha256=" + detail::hex(md, len);
 }
 
 Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity& host, CommandInbox* commands) {
     if (cfg.type == "file") return makeFileSink(cfg);
     if (cfg.type == "webhook") {
+        auto curl = dyn::curl();
+        if (!curl) return tl::unexpected(Error(curl.error().code, "sink " + cfg.name + ": " + curl.error().message));
         std::string token, secret;
         if (!cfg.tokenFile.empty()) {
             auto t = readSecret(cfg, "token_file", cfg.tokenFile);
@@ -422,10 +422,13 @@ Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity
             auto t = readSecret(cfg, "hmac_secret_file", cfg.hmacSecretFile);
             if (!t) return tl::unexpected(t.error());
             secret = *t;
+            if (auto c = dyn::crypto(); !c) return tl::unexpected(Error(c.error().code, "sink " + cfg.name + ": hmac_secret_file: " + c.error().message));
         }
-        return std::unique_ptr<Sink>(new WebhookSink(cfg, token, secret, commands));
+        return std::unique_ptr<Sink>(new WebhookSink(**curl, cfg, token, secret, commands));
     }
     if (cfg.type == "mqtt") {
+        auto mq = dyn::mosquitto();
+        if (!mq) return tl::unexpected(Error(mq.error().code, "sink " + cfg.name + ": " + mq.error().message));
         std::string password;
         if (!cfg.passwordFile.empty()) {
             auto t = readSecret(cfg, "password_file", cfg.passwordFile);
@@ -434,7 +437,7 @@ Result<std::unique_ptr<Sink>> makeSink(const SinkConfig& cfg, const HostIdentity
         }
         const std::string clientId = "raidmond-" + host.host.machineId.value_or(host.host.hostname.value_or("unknown")) + "-" + cfg.name;
         return std::unique_ptr<Sink>(
-            new MqttSink(cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password,
+            new MqttSink(**mq, cfg, expandTopic(cfg.topic, host), expandTopic(cfg.statusTopic, host), clientId.substr(0, 128), password,
                          expandTopic(cfg.commandTopic, host), commands, host));
     }
     return fail(errc::invalid_argument, "sink " + cfg.name + ": unknown type " + detail::quoteForError(cfg.type));

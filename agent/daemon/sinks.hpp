@@ -80,8 +80,9 @@ std::optional<Error> webhookOutcome(const SinkConfig& cfg, long status, const We
 /// "application/jwt", each non-empty line of the body (one JWT a line); nothing otherwise.
 std::vector<std::string> webhookCommands(long status, std::string_view contentType, std::string_view body);
 
-/// "sha256=<hex>" HMAC-SHA256 of body under key (the webhook signature header's value).
-std::string hmacSha256Header(std::string_view key, std::string_view body);
+/// "sha256=<hex>" HMAC-SHA256 of body under key (the webhook signature header's value). Errors:
+/// unsupported when libcrypto cannot be loaded (daemon/dynlib.hpp).
+Result<std::string> hmacSha256Header(std::string_view key, std::string_view body);
 
 /// "raidmon/{machine_id}/events" with {machine_id} and {hostname} replaced.
 std::string expandTopic(std::string_view tmpl, const HostIdentity& host);

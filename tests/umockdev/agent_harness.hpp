@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -66,6 +67,7 @@ public:
         pid_ = -1;
         return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
     }
+    [[nodiscard]] pid_t pid() const { return pid_; }
     [[nodiscard]] bool running() const {
         int st = 0;
         return pid_ > 0 && ::waitpid(pid_, &st, WNOHANG) == 0;
@@ -105,6 +107,19 @@ std::vector<Json> waitEvents(const fs::path& file, Pred pred, std::chrono::milli
         std::this_thread::sleep_for(20ms);
     }
     return evs;
+}
+
+/// The shared objects a process has mapped whose file name contains `part` (from /proc/PID/maps).
+inline std::set<std::string> mappedLibraries(pid_t pid, std::string_view part) {
+    std::set<std::string> out;
+    std::ifstream maps("/proc/" + std::to_string(pid) + "/maps");
+    for (std::string line; std::getline(maps, line);) {
+        const auto slash = line.find('/');
+        if (slash == std::string::npos) continue;
+        const std::string file = line.substr(slash);
+        if (fs::path(file).filename().string().find(part) != std::string::npos) out.insert(file);
+    }
+    return out;
 }
 
 inline std::size_t countType(const std::vector<Json>& evs, const std::string& type) {

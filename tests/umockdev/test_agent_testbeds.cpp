@@ -70,6 +70,10 @@ BOOST_AUTO_TEST_CASE(sas12_pull_degrade_rebuild_finish_into_a_file_sink) {
     BOOST_TEST(evs[0]["source"] == "raidmond://8d3f2a6c41b94e0f9c1e5a7b2d4c6e80");
     BOOST_TEST(evs[0]["specversion"] == "1.0");
     BOOST_TEST(evs[0]["data"]["host"]["dmi"]["product_serial"] == "S214879X9A01420");
+    // A file sink needs no network or crypto library: libcurl, libmosquitto and libcrypto (and
+    // their dozens of dependencies) are loaded only by the sinks and keys that use them.
+    for (const char* lib : {"libcurl", "libmosquitto", "libcrypto", "libssl", "libgnutls"})
+        BOOST_TEST(mappedLibraries(agent.pid(), lib).empty(), lib << " mapped by a file-sink agent");
     const Json* failed = findEvent(evs, "drive.failed");
     BOOST_REQUIRE(failed);
     BOOST_TEST((*failed)["data"]["entity"]["snapshot"]["kernel_name"] == "sdd");
@@ -251,6 +255,10 @@ http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
     auto evs = waitEvents(received, [](const auto& e) { return countType(e, "array.optimal") >= 3; }, 20s);
     BOOST_TEST_INFO("panel log: " << slurp(t.path / "panel.log") << "\nagent log: " << slurp(t.path / "agent.log"));
     BOOST_REQUIRE(countType(evs, "array.optimal") >= 3);
+    // The webhook loaded libcurl, the HMAC libcrypto; nothing loaded libmosquitto.
+    BOOST_TEST(!mappedLibraries(agent.pid(), "libcurl").empty());
+    BOOST_TEST(!mappedLibraries(agent.pid(), "libcrypto").empty());
+    BOOST_TEST(mappedLibraries(agent.pid(), "libmosquitto").empty());
     BOOST_TEST(countType(evs, "array.degraded") >= 4);  // md0 at start + md1 three times
     expectInSequence(evs);
     BOOST_TEST(agent.stop(SIGTERM) == 0);
@@ -350,6 +358,8 @@ BOOST_FIXTURE_TEST_CASE(mqtt_real_broker_qos1_and_retained_status, MqttRig) {
         BOOST_TEST_INFO("agent log: " << slurp(t.path / "agent.log"));
         const auto events = sub.payloads(kEventsTopic);
         BOOST_REQUIRE(events.size() >= 3);  // started, drive.failed, array.degraded
+        BOOST_TEST(!mappedLibraries(agent.pid(), "libmosquitto").empty());
+        BOOST_TEST(mappedLibraries(agent.pid(), "libcurl").empty());
         std::vector<Json> evs;
         for (const auto& e : events) evs.push_back(Json::parse(e));
         BOOST_TEST(evs[0]["type"] == "io.raidmon.agent.started");

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "daemon/agent.hpp"
+#include "daemon/dynlib.hpp"
 
 #include "daemon/metrics.hpp"
 #include "daemon/sinks.hpp"
@@ -237,9 +238,37 @@ BOOST_AUTO_TEST_CASE(missing_file_is_not_found) {
     BOOST_TEST(c.error().message.find("/nonexistent/raidmond.toml") != std::string::npos);
 }
 
+// A library loaded on demand that is not there, or lacks a function: an error naming it, what is
+// missing and the package, never a crash at the first call.
+BOOST_AUTO_TEST_CASE(a_missing_library_or_function_is_named) {
+    // The three the agent uses load, with every function they need (first: the failed lookup
+    // below then only drops its own reference to libcrypto).
+    BOOST_TEST(agent::dyn::curl().has_value());
+    BOOST_TEST(agent::dyn::mosquitto().has_value());
+    BOOST_TEST(agent::dyn::crypto().has_value());
+    auto none = agent::dyn::detail::openLibrary("libraidmon-no-such-library.so.9", "a test sink", "no-such-package",
+                                                [](const auto&) { BOOST_FAIL("looked up a function of a library not loaded"); });
+    BOOST_REQUIRE(none);
+    BOOST_TEST(none->is(errc::unsupported));
+    BOOST_TEST(none->message.find("a test sink needs libraidmon-no-such-library.so.9, which could not be loaded: ") == 0u, none->message);
+    BOOST_TEST(none->message.find("(Debian package no-such-package)") != std::string::npos, none->message);
+
+    void* found = nullptr;
+    auto old = agent::dyn::detail::openLibrary(agent::dyn::kCryptoSoname, "signing", "libssl3", [&](const auto& sym) {
+        found = sym("EVP_sha256");
+        (void)sym("EVP_no_such_function");
+        (void)sym("EVP_no_other_function");
+    });
+    BOOST_TEST(found != nullptr);
+    BOOST_REQUIRE(old);
+    BOOST_TEST(old->message == std::string("signing needs ") + agent::dyn::kCryptoSoname +
+                                   ", which has no function EVP_no_such_function: older than the one raidmon was built against"
+                                   " (Debian package libssl3)");
+}
+
 BOOST_AUTO_TEST_CASE(hmac_sha256_rfc4231_case_2) {
     // RFC 4231 test case 2: key "Jefe", data "what do ya want for nothing?"
-    BOOST_TEST(agent::hmacSha256Header("Jefe", "what do ya want for nothing?") ==
+    BOOST_TEST(agent::hmacSha256Header("Jefe", "what do ya want for nothing?").value() ==
                "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
