@@ -4,6 +4,7 @@
 #include "daemon/agent.hpp"
 
 #include <fnmatch.h>
+#include <cstdio>
 #include <memory>
 #include <set>
 
@@ -44,6 +45,80 @@ std::optional<milliseconds> parseDuration(std::string_view s) {
     if (unit == "m" || unit == "min") return milliseconds(v * 60000);
     if (unit == "h") return milliseconds(v * 3600000);
     if (unit == "d") return milliseconds(v * 86400000);
+    return std::nullopt;
+}
+
+/// TOML allows non-ASCII characters only inside strings and comments. toml++ 3.3 (Debian 12) tests
+/// a character outside them with is_non_ascii_horizontal_whitespace(), which reaches
+/// __builtin_unreachable() for most code points between U+00A1 and U+FEFE ("é" at the start of a
+/// line: undefined behaviour, found by fuzz_agent_config under UBSan once toml++ was compiled into
+/// the agent). Such text is refused here, before toml++ sees it, naming line and column; a valid
+/// configuration never has any. The same holds for the character that follows a line-ending
+/// backslash in a multi-line basic string: toml++ tests it too, so it must be ASCII.
+std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::string& origin) {
+    enum class In { code, comment, basic, literal, mlBasic, mlLiteral } in = In::code;
+    std::size_t line = 1, lineStart = 0;
+    auto at = [&](std::size_t i, const std::string& what) {
+        const auto b = static_cast<unsigned char>(t[i]);
+        char hex[8];
+        std::snprintf(hex, sizeof hex, "0x%02X", b);
+        return Error(errc::parse_error, origin + ":" + std::to_string(line) + ":" + std::to_string(i - lineStart + 1) + ": " + what +
+                                            " (byte " + hex + "): TOML allows non-ASCII text only inside strings and comments");
+    };
+    auto starts = [&](std::size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
+    std::size_t i = starts(0, "\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark
+    for (; i < t.size(); ++i) {
+        const char c = t[i];
+        if (c == '\n') {
+            ++line;
+            lineStart = i + 1;
+            if (in == In::comment || in == In::basic || in == In::literal) in = In::code;  // (an open string: toml++'s error)
+            continue;
+        }
+        switch (in) {
+        case In::code:
+            if (static_cast<unsigned char>(c) >= 0x80) return at(i, "a non-ASCII character outside a string or comment");
+            if (c == '#') in = In::comment;
+            else if (c == '"') in = starts(i, "\"\"\"") ? (i += 2, In::mlBasic) : In::basic;
+            else if (c == '\'') in = starts(i, "\'\'\'") ? (i += 2, In::mlLiteral) : In::literal;
+            break;
+        case In::comment: break;
+        case In::basic:
+            if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') ++i;
+            else if (c == '"') in = In::code;
+            break;
+        case In::literal:
+            if (c == '\'') in = In::code;
+            break;
+        case In::mlBasic:
+            if (c == '\\' && i + 1 < t.size()) {
+                if (t[i + 1] != ' ' && t[i + 1] != '\t' && t[i + 1] != '\r' && t[i + 1] != '\n') {
+                    ++i;  // an escape
+                    break;
+                }
+                // A line-ending backslash: whitespace and newlines are trimmed up to the next character.
+                std::size_t j = i + 1;
+                for (; j < t.size() && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'); ++j)
+                    if (t[j] == '\n') ++line, lineStart = j + 1;
+                if (j < t.size() && static_cast<unsigned char>(t[j]) >= 0x80)
+                    return at(j, "a non-ASCII character after a line-ending backslash");
+                i = j - 1;
+            } else if (starts(i, "\"\"\"")) {
+                i += 2;
+                // Up to two more quotes: the string's last characters, then the closing three.
+                for (int k = 0; k < 2 && i + 1 < t.size() && t[i + 1] == '"'; ++k) ++i;
+                in = In::code;
+            }
+            break;
+        case In::mlLiteral:
+            if (starts(i, "\'\'\'")) {
+                i += 2;
+                for (int k = 0; k < 2 && i + 1 < t.size() && t[i + 1] == '\''; ++k) ++i;
+                in = In::code;
+            }
+            break;
+        }
+    }
     return std::nullopt;
 }
 
@@ -484,6 +559,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
     toml::table root;
     // toml++ reports syntax errors by exception (it is built with TOML_EXCEPTIONS); turned into a
     // parse_error here, at the boundary.
+    if (auto e = nonAsciiOutsideStrings(text, c.origin)) return tl::unexpected(*e);
     try {
         root = toml::parse(text, origin);
     } catch (const toml::parse_error& e) {

@@ -238,6 +238,36 @@ BOOST_AUTO_TEST_CASE(missing_file_is_not_found) {
     BOOST_TEST(c.error().message.find("/nonexistent/raidmond.toml") != std::string::npos);
 }
 
+// Non-ASCII text outside strings and comments is invalid TOML, and toml++ 3.3 reaches undefined
+// behaviour on most of it (fuzz_agent_config): refused before toml++ sees it, with line and column.
+// Inside strings and comments it is accepted.
+BOOST_AUTO_TEST_CASE(non_ascii_outside_strings_is_refused_with_its_place) {
+    auto refused = [](const std::string& text) {
+        auto c = parseAgentConfig(text, "u.toml");
+        BOOST_REQUIRE(!c);
+        BOOST_TEST(c.error().is(errc::parse_error));
+        return c.error().message;
+    };
+    BOOST_TEST(refused("[agent]\nheartbeat = \"60s\"\n\xC3\xA9 = 1\n").find("u.toml:3:1: a non-ASCII character outside a string or comment (byte 0xC3)") == 0u);
+    BOOST_TEST(refused("[agent]\nheartbeat = \xEF\xBB\xBE\n").find("u.toml:2:13: a non-ASCII") == 0u);
+    BOOST_TEST(refused("[[sink]]\ntype = \"file\" \xE2\x80\x83# an em space\npath = \"-\"\n").find("u.toml:2:15:") == 0u);
+    // The character after a line-ending backslash in a multi-line basic string.
+    BOOST_TEST(refused("[[sink]]\ntype = \"file\"\npath = \"-\"\nname = \"\"\"a\\\n   \xC3\xA9\"\"\"\n")
+                   .find("u.toml:5:4: a non-ASCII character after a line-ending backslash") == 0u);
+
+    // Strings of every kind and comments may hold it; a byte order mark may start the file.
+    const std::string good = "\xEF\xBB\xBF# \xC3\x9C" "berwachung der Platten\n[[sink]]\ntype = \"file\"\n"
+                             "path = \"/var/log/\xC3\xA9v\xC3\xA9nements.jsonl\"  # \xE2\x80\x83\n"
+                             "name = '''caf\xC3\xA9'''\n[[sink]]\ntype = 'file'\npath = '/tmp/\xC3\xA9'\nname = \"\"\"x\xC3\xA9\"\"\"\"\"\n";
+    auto c = parseAgentConfig(good, "good.toml");
+    BOOST_REQUIRE_MESSAGE(c, c.error().message);
+    BOOST_REQUIRE_EQUAL(c->sinks.size(), 2u);
+    BOOST_TEST(c->sinks[0].path == "/var/log/\xC3\xA9v\xC3\xA9nements.jsonl");
+    BOOST_TEST(c->sinks[0].name == "caf\xC3\xA9");
+    BOOST_TEST(c->sinks[1].path == "/tmp/\xC3\xA9");
+    BOOST_TEST(c->sinks[1].name == "x\xC3\xA9\"\"");
+}
+
 // A library loaded on demand that is not there, or lacks a function: an error naming it, what is
 // missing and the package, never a crash at the first call.
 BOOST_AUTO_TEST_CASE(a_missing_library_or_function_is_named) {
