@@ -54,10 +54,13 @@ std::optional<milliseconds> parseDuration(std::string_view s) {
 /// line: undefined behaviour, found by fuzz_agent_config under UBSan once toml++ was compiled into
 /// the agent). Such text is refused here, before toml++ sees it, naming line and column; a valid
 /// configuration never has any. The same holds for the character that follows a line-ending
-/// backslash in a multi-line basic string: toml++ tests it too, so it must be ASCII.
+/// backslash in a multi-line basic string: toml++ tests it too, so it must be ASCII. A quote opens
+/// a string only where a key or value can begin (at the start of a line or after = [ { , or .):
+/// elsewhere (`url = 1"h::é"`) toml++ reads it as part of a bare value, testing every character.
 std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::string& origin) {
     enum class In { code, comment, basic, literal, mlBasic, mlLiteral } in = In::code;
     std::size_t line = 1, lineStart = 0;
+    char last = '\n';  // the last character in code on this line, not counting spaces and tabs
     auto at = [&](std::size_t i, const std::string& what) {
         const auto b = static_cast<unsigned char>(t[i]);
         char hex[8];
@@ -73,22 +76,26 @@ std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::strin
             ++line;
             lineStart = i + 1;
             if (in == In::comment || in == In::basic || in == In::literal) in = In::code;  // (an open string: toml++'s error)
+            if (in == In::code) last = '\n';
             continue;
         }
         switch (in) {
-        case In::code:
+        case In::code: {
             if (static_cast<unsigned char>(c) >= 0x80) return at(i, "a non-ASCII character outside a string or comment");
+            const bool tokenStart = last == '\n' || last == '=' || last == '[' || last == '{' || last == ',' || last == '.';
             if (c == '#') in = In::comment;
-            else if (c == '"') in = starts(i, "\"\"\"") ? (i += 2, In::mlBasic) : In::basic;
-            else if (c == '\'') in = starts(i, "\'\'\'") ? (i += 2, In::mlLiteral) : In::literal;
+            else if (c == '"' && tokenStart) in = starts(i, "\"\"\"") ? (i += 2, In::mlBasic) : In::basic;
+            else if (c == '\'' && tokenStart) in = starts(i, "\'\'\'") ? (i += 2, In::mlLiteral) : In::literal;
+            if (c != ' ' && c != '\t' && c != '\r') last = c;
             break;
+        }
         case In::comment: break;
         case In::basic:
             if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') ++i;
-            else if (c == '"') in = In::code;
+            else if (c == '"') in = In::code, last = c;
             break;
         case In::literal:
-            if (c == '\'') in = In::code;
+            if (c == '\'') in = In::code, last = c;
             break;
         case In::mlBasic:
             if (c == '\\' && i + 1 < t.size()) {
@@ -107,14 +114,14 @@ std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::strin
                 i += 2;
                 // Up to two more quotes: the string's last characters, then the closing three.
                 for (int k = 0; k < 2 && i + 1 < t.size() && t[i + 1] == '"'; ++k) ++i;
-                in = In::code;
+                in = In::code, last = '"';
             }
             break;
         case In::mlLiteral:
             if (starts(i, "\'\'\'")) {
                 i += 2;
                 for (int k = 0; k < 2 && i + 1 < t.size() && t[i + 1] == '\''; ++k) ++i;
-                in = In::code;
+                in = In::code, last = '\'';
             }
             break;
         }

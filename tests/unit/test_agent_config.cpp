@@ -251,6 +251,9 @@ BOOST_AUTO_TEST_CASE(non_ascii_outside_strings_is_refused_with_its_place) {
     BOOST_TEST(refused("[agent]\nheartbeat = \"60s\"\n\xC3\xA9 = 1\n").find("u.toml:3:1: a non-ASCII character outside a string or comment (byte 0xC3)") == 0u);
     BOOST_TEST(refused("[agent]\nheartbeat = \xEF\xBB\xBE\n").find("u.toml:2:13: a non-ASCII") == 0u);
     BOOST_TEST(refused("[[sink]]\ntype = \"file\" \xE2\x80\x83# an em space\npath = \"-\"\n").find("u.toml:2:15:") == 0u);
+    // A quote inside a bare value opens no string: toml++ reads on through it.
+    BOOST_TEST(refused("[[sink]]\ntype = \"webhook\"\nurl =1\"h::\xD0\xAB:8080/\"\n").find("u.toml:3:11: a non-ASCII character outside") == 0u);
+    BOOST_TEST(refused("[agent]\nstate_dir = \"/a\"\"\xC3\xA9\"\n").find("u.toml:2:18:") == 0u);
     // The character after a line-ending backslash in a multi-line basic string.
     BOOST_TEST(refused("[[sink]]\ntype = \"file\"\npath = \"-\"\nname = \"\"\"a\\\n   \xC3\xA9\"\"\"\n")
                    .find("u.toml:5:4: a non-ASCII character after a line-ending backslash") == 0u);
