@@ -54,7 +54,8 @@ std::optional<milliseconds> parseDuration(std::string_view s) {
 /// line: undefined behaviour, found by fuzz_agent_config under UBSan once toml++ was compiled into
 /// the agent). Such text is refused here, before toml++ sees it, naming line and column; a valid
 /// configuration never has any. The same holds for the character that follows a line-ending
-/// backslash in a multi-line basic string: toml++ tests it too, so it must be ASCII. A quote opens
+/// backslash in a multi-line basic string, and after any backslash in a basic string (every valid
+/// escape is ASCII): toml++ tests it too, so it must be ASCII. A quote opens
 /// a string only where a key or value can begin (at the start of a line or after = [ { , or .):
 /// elsewhere (`url = 1"h::é"`) toml++ reads it as part of a bare value, testing every character.
 std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::string& origin) {
@@ -91,6 +92,8 @@ std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::strin
         }
         case In::comment: break;
         case In::basic:
+            if (c == '\\' && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0x80)
+                return at(i + 1, "a non-ASCII character after a backslash");
             if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') ++i;
             else if (c == '"') in = In::code, last = c;
             break;
@@ -99,6 +102,7 @@ std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::strin
             break;
         case In::mlBasic:
             if (c == '\\' && i + 1 < t.size()) {
+                if (static_cast<unsigned char>(t[i + 1]) >= 0x80) return at(i + 1, "a non-ASCII character after a backslash");
                 if (t[i + 1] != ' ' && t[i + 1] != '\t' && t[i + 1] != '\r' && t[i + 1] != '\n') {
                     ++i;  // an escape
                     break;

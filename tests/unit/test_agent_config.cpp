@@ -254,6 +254,9 @@ BOOST_AUTO_TEST_CASE(non_ascii_outside_strings_is_refused_with_its_place) {
     // A quote inside a bare value opens no string: toml++ reads on through it.
     BOOST_TEST(refused("[[sink]]\ntype = \"webhook\"\nurl =1\"h::\xD0\xAB:8080/\"\n").find("u.toml:3:11: a non-ASCII character outside") == 0u);
     BOOST_TEST(refused("[agent]\nstate_dir = \"/a\"\"\xC3\xA9\"\n").find("u.toml:2:18:") == 0u);
+    // The character after a backslash in a basic string (found by fuzz_agent_config in a multi-line one).
+    BOOST_TEST(refused("[agent]\nstate_dir = \"\"\"/a\\\xEF\xBB\xBE\"\"\"\n").find("u.toml:2:19: a non-ASCII character after a backslash") == 0u);
+    BOOST_TEST(refused("[agent]\nstate_dir = \"/a\\\xC3\xA9\"\n").find("u.toml:2:17: a non-ASCII character after a backslash") == 0u);
     // The character after a line-ending backslash in a multi-line basic string.
     BOOST_TEST(refused("[[sink]]\ntype = \"file\"\npath = \"-\"\nname = \"\"\"a\\\n   \xC3\xA9\"\"\"\n")
                    .find("u.toml:5:4: a non-ASCII character after a line-ending backslash") == 0u);
