@@ -26,9 +26,11 @@ struct Ctx {
     std::string origin;
 };
 
+std::string unshield(std::string_view s);
+
 Error keyError(const Ctx& c, const toml::node& n, const std::string& key, const std::string& what) {
     return Error(errc::invalid_argument,
-                 c.origin + ":" + std::to_string(n.source().begin.line) + ": key '" + key + "': " + what);
+                 c.origin + ":" + std::to_string(n.source().begin.line) + ": key '" + unshield(key) + "': " + unshield(what));
 }
 
 /// "60s", "5m", "1h", "250ms", "1d", or an integer number of seconds; 0 allowed.
@@ -48,89 +50,87 @@ std::optional<milliseconds> parseDuration(std::string_view s) {
     return std::nullopt;
 }
 
-/// TOML allows non-ASCII characters only inside strings and comments. toml++ 3.3 (Debian 12) tests
-/// a character outside them with is_non_ascii_horizontal_whitespace(), which reaches
-/// __builtin_unreachable() for most code points between U+00A1 and U+FEFE ("é" at the start of a
-/// line: undefined behaviour, found by fuzz_agent_config under UBSan once toml++ was compiled into
-/// the agent). Such text is refused here, before toml++ sees it, naming line and column; a valid
-/// configuration never has any. The same holds for the character that follows a line-ending
-/// backslash in a multi-line basic string, and after any backslash in a basic string (every valid
-/// escape is ASCII): toml++ tests it too, so it must be ASCII. A quote opens
-/// a string only where a key or value can begin (at the start of a line or after = [ { , or .):
-/// elsewhere (`url = 1"h::é"`) toml++ reads it as part of a bare value, testing every character.
-std::optional<Error> nonAsciiOutsideStrings(std::string_view t, const std::string& origin) {
-    enum class In { code, comment, basic, literal, mlBasic, mlLiteral } in = In::code;
+// toml++ 3.3 (Debian 12) asks is_non_ascii_horizontal_whitespace() about characters wherever
+// whitespace may come: between tokens, through a bare value up to its end (`url = 1"h::Ы"`), after
+// a backslash in a string. For U+00A1-U+0499, U+2C4E-U+3047 (but U+3000) and U+FC26-U+FEFE that
+// function reaches __builtin_unreachable(): undefined behaviour on a config line starting with
+// "é" (found by fuzz_agent_config under UBSan once toml++ was compiled into the agent). toml++
+// never sees them: each is moved, before parsing, to the same offset in the private-use plane 15
+// (U+F0000 + the code point, a range that function answers correctly), and moved back in every
+// string and message taken from the parse. The plane-15 characters raidmon borrows are refused in
+// a configuration (they have no use there).
+constexpr char32_t kShieldBase = 0xF0000;
+
+bool tomlUnsafe(char32_t cp) {
+    return (cp >= 0xA1 && cp <= 0x499) || (cp >= 0x2C4E && cp <= 0x3047 && cp != 0x3000) || (cp >= 0xFC26 && cp <= 0xFEFE);
+}
+
+/// The well-formed UTF-8 sequence at t[i] (no overlong form, no surrogate, at most U+10FFFF) and
+/// its length; 0 when there is none.
+std::pair<char32_t, std::size_t> utf8At(std::string_view t, std::size_t i) {
+    const auto b = [&](std::size_t k) { return static_cast<unsigned char>(t[k]); };
+    const unsigned char c = b(i);
+    const std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || i + n > t.size()) return {0, 0};
+    char32_t cp = c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) return {0, 0};
+        cp = cp << 6 | (b(i + k) & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF)) return {0, 0};
+    return {cp, n};
+}
+
+void appendUtf8(std::string& out, char32_t cp) {
+    if (cp < 0x80) out += static_cast<char>(cp);
+    else if (cp < 0x800) out += static_cast<char>(0xC0 | cp >> 6), out += static_cast<char>(0x80 | (cp & 0x3F));
+    else if (cp < 0x10000)
+        out += static_cast<char>(0xE0 | cp >> 12), out += static_cast<char>(0x80 | (cp >> 6 & 0x3F)), out += static_cast<char>(0x80 | (cp & 0x3F));
+    else
+        out += static_cast<char>(0xF0 | cp >> 18), out += static_cast<char>(0x80 | (cp >> 12 & 0x3F)),
+            out += static_cast<char>(0x80 | (cp >> 6 & 0x3F)), out += static_cast<char>(0x80 | (cp & 0x3F));
+}
+
+/// The configuration's text with every character toml++ cannot be asked about moved to plane 15.
+/// Bytes that are not well-formed UTF-8 stay as they are: toml++ refuses them itself.
+Result<std::string> shieldToml(std::string_view t, const std::string& origin) {
+    std::string out;
+    out.reserve(t.size() + t.size() / 4);
     std::size_t line = 1, lineStart = 0;
-    char last = '\n';  // the last character in code on this line, not counting spaces and tabs
-    auto at = [&](std::size_t i, const std::string& what) {
-        const auto b = static_cast<unsigned char>(t[i]);
-        char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02X", b);
-        return Error(errc::parse_error, origin + ":" + std::to_string(line) + ":" + std::to_string(i - lineStart + 1) + ": " + what +
-                                            " (byte " + hex + "): TOML allows non-ASCII text only inside strings and comments");
-    };
-    auto starts = [&](std::size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
-    std::size_t i = starts(0, "\xEF\xBB\xBF") ? 3 : 0;  // a UTF-8 byte order mark
-    for (; i < t.size(); ++i) {
-        const char c = t[i];
-        if (c == '\n') {
-            ++line;
-            lineStart = i + 1;
-            if (in == In::comment || in == In::basic || in == In::literal) in = In::code;  // (an open string: toml++'s error)
-            if (in == In::code) last = '\n';
+    for (std::size_t i = 0; i < t.size();) {
+        if (t[i] == '\n') line++, lineStart = i + 1;
+        const auto [cp, n] = static_cast<unsigned char>(t[i]) >= 0x80 ? utf8At(t, i) : std::pair<char32_t, std::size_t>{0, 0};
+        if (n == 0) {
+            out += t[i++];
             continue;
         }
-        switch (in) {
-        case In::code: {
-            if (static_cast<unsigned char>(c) >= 0x80) return at(i, "a non-ASCII character outside a string or comment");
-            const bool tokenStart = last == '\n' || last == '=' || last == '[' || last == '{' || last == ',' || last == '.';
-            if (c == '#') in = In::comment;
-            else if (c == '"' && tokenStart) in = starts(i, "\"\"\"") ? (i += 2, In::mlBasic) : In::basic;
-            else if (c == '\'' && tokenStart) in = starts(i, "\'\'\'") ? (i += 2, In::mlLiteral) : In::literal;
-            if (c != ' ' && c != '\t' && c != '\r') last = c;
-            break;
+        if (cp >= kShieldBase && cp <= kShieldBase + 0xFFFF) {
+            char u[16];
+            std::snprintf(u, sizeof u, "U+%05X", static_cast<unsigned>(cp));
+            return fail(errc::parse_error, origin + ":" + std::to_string(line) + ":" + std::to_string(i - lineStart + 1) + ": the private-use character " +
+                                               u + " (raidmon reserves U+F0000-U+FFFFF while it reads a configuration)");
         }
-        case In::comment: break;
-        case In::basic:
-            if (c == '\\' && i + 1 < t.size() && static_cast<unsigned char>(t[i + 1]) >= 0x80)
-                return at(i + 1, "a non-ASCII character after a backslash");
-            if (c == '\\' && i + 1 < t.size() && t[i + 1] != '\n') ++i;
-            else if (c == '"') in = In::code, last = c;
-            break;
-        case In::literal:
-            if (c == '\'') in = In::code, last = c;
-            break;
-        case In::mlBasic:
-            if (c == '\\' && i + 1 < t.size()) {
-                if (static_cast<unsigned char>(t[i + 1]) >= 0x80) return at(i + 1, "a non-ASCII character after a backslash");
-                if (t[i + 1] != ' ' && t[i + 1] != '\t' && t[i + 1] != '\r' && t[i + 1] != '\n') {
-                    ++i;  // an escape
-                    break;
-                }
-                // A line-ending backslash: whitespace and newlines are trimmed up to the next character.
-                std::size_t j = i + 1;
-                for (; j < t.size() && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'); ++j)
-                    if (t[j] == '\n') ++line, lineStart = j + 1;
-                if (j < t.size() && static_cast<unsigned char>(t[j]) >= 0x80)
-                    return at(j, "a non-ASCII character after a line-ending backslash");
-                i = j - 1;
-            } else if (starts(i, "\"\"\"")) {
-                i += 2;
-                // Up to two more quotes: the string's last characters, then the closing three.
-                for (int k = 0; k < 2 && i + 1 < t.size() && t[i + 1] == '"'; ++k) ++i;
-                in = In::code, last = '"';
-            }
-            break;
-        case In::mlLiteral:
-            if (starts(i, "\'\'\'")) {
-                i += 2;
-                for (int k = 0; k < 2 && i + 1 < t.size() && t[i + 1] == '\''; ++k) ++i;
-                in = In::code, last = '\'';
-            }
-            break;
+        appendUtf8(out, tomlUnsafe(cp) ? kShieldBase + cp : cp);
+        i += n;
+    }
+    return out;
+}
+
+/// A string taken from the parse (a value, a key, a message) with its characters moved back.
+std::string unshield(std::string_view s) {
+    if (s.find('\xF3') == std::string_view::npos) return std::string(s);  // plane 15 starts F3 B0
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size();) {
+        const auto [cp, n] = static_cast<unsigned char>(s[i]) == 0xF3 ? utf8At(s, i) : std::pair<char32_t, std::size_t>{0, 0};
+        if (n == 4 && cp >= kShieldBase && tomlUnsafe(cp - kShieldBase)) {
+            appendUtf8(out, cp - kShieldBase);
+            i += n;
+        } else {
+            out += s[i++];
         }
     }
-    return std::nullopt;
+    return out;
 }
 
 /// A TOML integer's value, only when the node is one: toml++'s value<int64_t>() also converts a
@@ -156,6 +156,7 @@ Result<milliseconds> duration(const Ctx& c, const toml::node& n, const std::stri
 Result<std::string> string(const Ctx& c, const toml::node& n, const std::string& key, bool allowEmpty = false) {
     auto s = n.value<std::string>();
     if (!s || !n.is_string()) return tl::unexpected(keyError(c, n, key, "must be a string"));
+    *s = unshield(*s);
     if (!allowEmpty && s->empty()) return tl::unexpected(keyError(c, n, key, "must not be empty"));
     if (s->find('\0') != std::string::npos) return tl::unexpected(keyError(c, n, key, "contains a NUL byte"));
     return *s;
@@ -570,12 +571,13 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
     toml::table root;
     // toml++ reports syntax errors by exception (it is built with TOML_EXCEPTIONS); turned into a
     // parse_error here, at the boundary.
-    if (auto e = nonAsciiOutsideStrings(text, c.origin)) return tl::unexpected(*e);
+    auto shielded = shieldToml(text, c.origin);
+    if (!shielded) return tl::unexpected(shielded.error());
     try {
-        root = toml::parse(text, origin);
+        root = toml::parse(*shielded, origin);
     } catch (const toml::parse_error& e) {
         return fail(errc::parse_error, c.origin + ":" + std::to_string(e.source().begin.line) + ":" +
-                                           std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+                                           std::to_string(e.source().begin.column) + ": " + unshield(e.description()));
     }
     AgentConfig cfg;
     for (const auto& [k, v] : root) {
@@ -587,7 +589,7 @@ Result<AgentConfig> parseAgentConfig(std::string_view text, std::string_view ori
                 const std::string key = "smart_intervals.\"" + std::string(mk.str()) + "\"";
                 if (mk.str().empty()) return tl::unexpected(keyError(c, mv, key, "an empty key matches no drive"));
                 SmartIntervalRule r;
-                r.match = std::string(mk.str());
+                r.match = unshield(mk.str());
                 r.line = static_cast<int>(mv.source().begin.line);
                 TRY_ASSIGN(r.interval, wholeSeconds(c, mv, key, "never poll these drives"));
                 cfg.smartIntervals.push_back(std::move(r));
