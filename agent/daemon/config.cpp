@@ -52,17 +52,22 @@ std::optional<milliseconds> parseDuration(std::string_view s) {
 
 // toml++ 3.3 (Debian 12) asks is_non_ascii_horizontal_whitespace() about characters wherever
 // whitespace may come: between tokens, through a bare value up to its end (`url = 1"h::Ы"`), after
-// a backslash in a string. For U+00A1-U+0499, U+2C4E-U+3047 (but U+3000) and U+FC26-U+FEFE that
-// function reaches __builtin_unreachable(): undefined behaviour on a config line starting with
-// "é" (found by fuzz_agent_config under UBSan once toml++ was compiled into the agent). toml++
-// never sees them: each is moved, before parsing, to the same offset in the private-use plane 15
-// (U+F0000 + the code point, a range that function answers correctly), and moved back in every
-// string and message taken from the parse. The plane-15 characters raidmon borrows are refused in
-// a configuration (they have no use there).
+// a backslash in a string. That function answers U+00A1-U+FEFE through a table whose gaps reach
+// __builtin_unreachable() (U+00A1-U+0499, U+2C5E-U+3057, U+FB26-U+FEFE): undefined behaviour on a
+// config line starting with "é", found by fuzz_agent_config under UBSan once toml++ was compiled
+// into the agent. So toml++ never sees a character of that span but the whitespace it knows: each
+// is moved, before parsing, to the same offset in the private-use plane 15 (U+F0000 + the code
+// point, which that function answers at once), and moved back in every string and message taken
+// from the parse. Moving the whole span does not depend on where the gaps are. The plane-15
+// characters raidmon borrows are refused in a configuration (they have no use there).
 constexpr char32_t kShieldBase = 0xF0000;
 
 bool tomlUnsafe(char32_t cp) {
-    return (cp >= 0xA1 && cp <= 0x499) || (cp >= 0x2C4E && cp <= 0x3047 && cp != 0x3000) || (cp >= 0xFC26 && cp <= 0xFEFE);
+    if (cp < 0xA1 || cp > 0xFEFE) return false;
+    // The whitespace toml++ recognises keeps its meaning.
+    const bool space = cp == 0x1680 || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+                       cp == 0x205F || cp == 0x2060 || cp == 0x3000;
+    return !space;
 }
 
 /// The well-formed UTF-8 sequence at t[i] (no overlong form, no surrogate, at most U+10FFFF) and

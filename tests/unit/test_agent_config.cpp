@@ -282,6 +282,25 @@ BOOST_AUTO_TEST_CASE(non_ascii_text_is_parsed_safely_and_kept_as_written) {
     BOOST_TEST(k.error().message.find("'agent.h\xC3\xA9'") != std::string::npos, k.error().message);
 }
 
+// Every character of the Basic Multilingual Plane after ASCII, in a string (kept as written) and
+// in a bare value (an error, never undefined behaviour: the sanitized tier runs this too).
+BOOST_AUTO_TEST_CASE(every_bmp_character_in_a_string_and_in_a_bare_value) {
+    int kept = 0;
+    for (char32_t cp = 0x80; cp <= 0xFFFD; ++cp) {
+        if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+        std::string ch;
+        if (cp < 0x800) ch = {static_cast<char>(0xC0 | cp >> 6), static_cast<char>(0x80 | (cp & 0x3F))};
+        else ch = {static_cast<char>(0xE0 | cp >> 12), static_cast<char>(0x80 | (cp >> 6 & 0x3F)), static_cast<char>(0x80 | (cp & 0x3F))};
+        auto inString = parseAgentConfig("[[sink]]\ntype = \"file\"\npath = \"/a" + ch + "\"\n", "s.toml");
+        if (inString && inString->sinks.size() == 1 && inString->sinks[0].path == "/a" + ch) ++kept;
+        else if (cp >= 0xA0) BOOST_ERROR("U+" << std::hex << static_cast<unsigned>(cp) << " in a string: "
+                                              << (inString ? inString->sinks.at(0).path : inString.error().message));
+        auto bare = parseAgentConfig("[agent]\nheartbeat = 6" + ch + "0s\n", "b.toml");
+        BOOST_TEST(!bare, "U+" << std::hex << static_cast<unsigned>(cp) << " in a bare value was accepted");
+    }
+    BOOST_TEST(kept >= 0xFFFD - 0xA0 - 0x800 + 1);
+}
+
 // A library loaded on demand that is not there, or lacks a function: an error naming it, what is
 // missing and the package, never a crash at the first call.
 BOOST_AUTO_TEST_CASE(a_missing_library_or_function_is_named) {
