@@ -4,7 +4,9 @@
 //   - `raidmon status --json` next to `lsblk -J -O` (RUNS each, interleaved, under the same preload);
 //   - raidmond: from its start to agent.started in its file sink, its first scan
 //     (raidmon_agent_last_scan_duration_seconds), its RSS idle after the start;
-//   - raidmond: a disk's "remove" / "add" uevent to the line in the file sink (REMOVALS of them).
+//   - raidmond: a disk's "remove" / "add" uevent to the line in the file sink (REMOVALS of them);
+//   - raidmond: a burst of 100 removals and their return (BENCH_BURST=N to change, 0 for none): its CPU
+//     time next to the first scan's.
 //   umockdev-wrapper build/bench/bench_scale [RUNS [REMOVALS [DISKS...]]]   (default 9 20 118 472 944)
 // Everything is written under one temporary directory, removed at the end (BENCH_KEEP=1 keeps it).
 #include <cstdlib>
@@ -29,6 +31,11 @@ struct Row {
     std::size_t metricSamples = 0, metricBytes = 0;
     std::vector<double> removeMs, addMs;
     int lost = 0;
+    // A burst of `burst` disk removals, then their return: the agent's CPU for each (utime+stime),
+    // the wall time from the first uevent to the sink quiet, uevents the agent did not count.
+    int burst = 0;
+    double burstRemoveCpuMs = -1, burstAddCpuMs = -1, burstRemoveWallMs = -1, burstAddWallMs = -1;
+    long burstUnseen = -1;
 };
 
 double childCpuMs() {
@@ -68,6 +75,53 @@ void compare(raidmon::test::Testbed& tb, const fs::path& work, int runs, Row& ro
     }
     row.statusP50 = pct(rw, .5), row.statusP90 = pct(rw, .9), row.statusCpu = pct(rc, .5);
     row.lsblkP50 = pct(lw, .5), row.lsblkP90 = pct(lw, .9), row.lsblkCpu = pct(lc, .5);
+}
+
+/// A burst of row.burst disk removals (an expander or a shelf dropping, as the kernel sends it: one
+/// "remove" after another), then the same disks' "add". umockdev's emulated netlink socket holds
+/// only a few datagrams (a real one: 128 MiB), so the uevents go 4 at a time, 15 ms apart, and the
+/// agent's uevent counter is read once at the end to tell whether it saw them all. What is
+/// compared with a full scan is the agent's CPU time for the burst, which the pacing does not
+/// inflate; the wall time includes the pacing (25 x 15 ms for 100 disks). A wall time of -1: not
+/// every disk's event came within 30 s.
+void burst(raidmon::test::Testbed& tb, const fs::path& events, const std::vector<std::string>& names, pid_t pid, int port, Row& row) {
+    const std::string sys = (tb.root() / "sys").string();
+    const std::string real = fs::canonical(sys).string();
+    std::vector<std::string> paths;
+    const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(row.burst), names.size());
+    const std::size_t first = (names.size() - n) / 2;
+    for (std::size_t i = first; i < first + n; ++i) paths.push_back("/sys" + fs::canonical(tb.root() / "sys" / "block" / names[i]).string().substr(real.size()));
+    const auto before = scrapeMetric(port, "raidmon_agent_uevents_total");
+    // How many events of `type` the sink has.
+    auto count = [&](const std::string& type) {
+        std::ifstream f(events);
+        std::size_t k = 0;
+        const std::string needle = "\"type\":\"" + type + "\"";
+        for (std::string l; std::getline(f, l);) k += l.find(needle) != std::string::npos;
+        return k;
+    };
+    // Each disk of the burst gives one event of `type`: the wall time runs until the last of them
+    // is in the sink (the agent gathers a burst until uevents stop for 100 ms, agent.md), the CPU
+    // time until the agent is done (the sink quiet for 300 ms after it).
+    auto one = [&](const char* action, const std::string& type, double& cpuMs, double& wallMs) {
+        waitQuiet(events, 300ms);
+        const std::size_t want = count(type) + paths.size();
+        const double c0 = usage(pid).cpuSeconds;
+        const auto t0 = Clk::now();
+        for (std::size_t i = 0; i < paths.size(); ++i) {
+            tb.uevent(paths[i], action);
+            if (i % 4 == 3) std::this_thread::sleep_for(15ms);
+        }
+        const auto end = Clk::now() + 30s;
+        while (count(type) < want && Clk::now() < end) std::this_thread::sleep_for(2ms);
+        if (count(type) >= want) wallMs = ms(Clk::now() - t0);
+        waitQuiet(events, 300ms);
+        cpuMs = (usage(pid).cpuSeconds - c0) * 1e3;
+    };
+    one("remove", "io.raidmon.drive.removed", row.burstRemoveCpuMs, row.burstRemoveWallMs);
+    one("add", "io.raidmon.drive.added", row.burstAddCpuMs, row.burstAddWallMs);
+    const auto after = scrapeMetric(port, "raidmon_agent_uevents_total");
+    if (before && after) row.burstUnseen = static_cast<long>(2 * paths.size()) - static_cast<long>(*after - *before);
 }
 
 /// The agent's start, first scan and idle RSS; then disk removals and additions.
@@ -122,6 +176,7 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
         }
         (i % 2 ? row.addMs : row.removeMs).push_back(ms(Clk::now() - t));
     }
+    if (row.burst > 0) burst(tb, events, names, pid, port, row);
     stop(pid);
 }
 
@@ -130,6 +185,8 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
 int main(int argc, char** argv) {
     const int runs = argc > 1 ? std::max(3, std::atoi(argv[1])) : 9;
     const int removals = argc > 2 ? std::max(0, std::atoi(argv[2])) : 20;
+    // BENCH_BURST=N: after the single removals, a burst of N removals and their return (default 100, 0: none).
+    const int burstSize = std::getenv("BENCH_BURST") ? std::max(0, std::atoi(std::getenv("BENCH_BURST"))) : 100;
     std::vector<int> sizes;
     for (int i = 3; i < argc; ++i) sizes.push_back(std::atoi(argv[i]));
     if (sizes.empty()) sizes = {118, 472, 944};
@@ -139,6 +196,7 @@ int main(int argc, char** argv) {
     for (int disks : sizes) {
         Row row;
         row.disks = disks;
+        row.burst = burstSize;
         const auto spec = work / ("jbod" + std::to_string(disks) + ".json");
         const auto tbdir = work / ("jbod" + std::to_string(disks));
         if (!run({"/usr/bin/python3", GEN_JBOD, std::to_string(disks), spec.string()}) ||
@@ -178,6 +236,14 @@ int main(int argc, char** argv) {
     line("remove -> sink p50 / p99", [&](const Row& r) { return num(pct(r.removeMs, .5), "") + "/" + num(pct(r.removeMs, .99), "ms"); });
     line("add -> sink p50 / p99", [&](const Row& r) { return num(pct(r.addMs, .5), "") + "/" + num(pct(r.addMs, .99), "ms"); });
     line("disk uevents without an event", [&](const Row& r) { return std::to_string(r.lost); });
+    if (!rows.empty() && rows.front().burst > 0) {
+        line("burst of N removals: N", [&](const Row& r) { return std::to_string(std::min(r.burst, r.disks)); });
+        line("  agent CPU / first scan", [&](const Row& r) { return num(r.burstRemoveCpuMs, "") + "/" + num(r.firstScanMs, "ms"); });
+        line("  wall, first uevent to sink", [&](const Row& r) { return num(r.burstRemoveWallMs, "ms"); });
+        line("their return: agent CPU", [&](const Row& r) { return num(r.burstAddCpuMs, "ms"); });
+        line("  wall, first uevent to sink", [&](const Row& r) { return num(r.burstAddWallMs, "ms"); });
+        line("  uevents the agent missed", [&](const Row& r) { return std::to_string(r.burstUnseen); });
+    }
     std::printf("\n");
     if (rows.size() >= 2) {
         const Row &a = rows.front(), &b = rows.back();
