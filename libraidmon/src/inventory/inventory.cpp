@@ -329,6 +329,7 @@ void detail::applyDiskChanges(const Context& ctx, InventoryParts& parts, const s
 
 void detail::refreshEnclosures(const Context& ctx, InventoryParts& parts, const std::vector<std::string>& syspaths) {
     if (parts.unboundSes) return readEnclosures(ctx, parts, false);
+    const detail::DriveIndex index(parts.base.drives);  // the drives do not change in this loop
     for (const auto& path : syspaths) {
         // Forget what the last read of it said, then read it again if it is still there.
         const auto old = std::find_if(parts.base.enclosures.begin(), parts.base.enclosures.end(),
@@ -342,7 +343,6 @@ void detail::refreshEnclosures(const Context& ctx, InventoryParts& parts, const 
         if (old != parts.base.enclosures.end()) parts.base.enclosures.erase(old);
         auto rec = ctx.devices->lookup(path);
         if (!rec || !detail::pathExists(fs::path(path) / "components")) continue;  // it left
-        const detail::DriveIndex index(parts.base.drives);
         if (auto e = detail::readSesEnclosure(*rec, index, parts.enclosureNotes)) {
             std::vector<Enclosure> one{std::move(*e)};
             detail::placeByDiskLinks(one, parts.base.drives);
