@@ -41,6 +41,7 @@
 #include "daemon/peer.hpp"
 #include "daemon/restart.hpp"
 #include "daemon/servers.hpp"
+#include "core/id_index.hpp"
 #include "core/json_model.hpp"
 #include "core/statedir.hpp"
 #include "core/strutil.hpp"
@@ -292,6 +293,7 @@ private:
     BootRecord boot_;       ///< this run's STATE_DIR/boot.json (daemon/restart.hpp)
     HostIdentity id_;
     Inventory current_;
+    Inventory spare_;  ///< the inventory the last rescan replaced: its storage is reused by the next
     std::vector<Incident> incidents_;
     std::vector<LostGroup> lost_;      ///< drives lost together, until they are back (daemon/common_cause.hpp)
     std::set<std::string> blocked_;    ///< Drive::id of drives seen blocked/offline while a burst was gathered
@@ -353,12 +355,16 @@ Result<Inventory> Agent::scan(const Reread& what) {
         if (!what.md.empty() && removed.empty() && added.empty()) detail::refreshMd(ctx_, *parts_, what.md);
         if (!what.md.empty() || !removed.empty() || !added.empty() || !what.enclosures.empty()) ++stats_.partialScans;
     }
-    Inventory inv = detail::combine(*parts_);
+    Inventory inv = std::exchange(spare_, Inventory{});  // last time's storage, reused
+    detail::combineInto(*parts_, inv);
     inv.host.bmc = id_.host.bmc;
-    std::erase_if(gone_, [&](const std::string& p) {
-        return std::none_of(inv.drives.begin(), inv.drives.end(), [&](const Drive& d) { return d.sysPath == p; });
-    });
-    std::erase_if(inv.drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
+    if (!gone_.empty()) {
+        std::set<std::string_view> seen;
+        for (const auto& d : inv.drives)
+            if (d.sysPath && gone_.count(*d.sysPath)) seen.insert(*d.sysPath);
+        std::erase_if(gone_, [&](const std::string& p) { return !seen.count(p); });
+        std::erase_if(inv.drives, [&](const Drive& d) { return d.sysPath && gone_.count(*d.sysPath); });
+    }
     {
         std::lock_guard lk(poll_.m);
         // Hardware RAID as its tools report it, merged as raidmon status merges it: the tool's
@@ -371,7 +377,7 @@ Result<Inventory> Agent::scan(const Reread& what) {
             d.smart = it->second.smart;
             applySmartAssessment(d);
         }
-        poll_.toPoll = inv.drives;
+        if (smartPolls()) poll_.toPoll = inv.drives;  // what the poller reads SMART of (assigned into: its storage is reused)
     }
     detail::finishInventory(inv, parts_->partial);
     stats_.lastScanSeconds = std::chrono::duration<double>(Clk::now() - t0).count();
@@ -406,6 +412,7 @@ void Agent::rescan(const Reread& what) {
     const bool healthChanged = inv->health != current_.health;
     Inventory before = std::exchange(current_, std::move(*inv));
     hotswapAfterScan(before, ghostsBefore);
+    spare_ = std::move(before);  // the next scan assigns into its storage
     syncMdWatches();
     if (healthChanged)
         publishStatus();
@@ -423,14 +430,17 @@ void Agent::commonCauses(const Inventory& next, std::vector<Event>& evs, WallTim
     std::set<std::string> replaced;  // "drive/<id>" whose drive.removed / drive.added a group event replaces
     std::vector<Event> out;
     // Returns first: a drive of a lost group that is back.
-    std::set<std::string> present;
-    for (const auto& d : next.drives) present.insert(d.id);
+    detail::IdIndex<const Drive> present;
+    if (!lost_.empty()) {
+        present.reserve(next.drives.size());
+        for (const auto& d : next.drives) present.insert(d);
+    }
     for (auto& g : lost_) {
         std::vector<std::string> back;
         for (const auto& id : g.missing)
-            if (present.count(id)) back.push_back(id);
+            if (present.contains(id)) back.push_back(id);
         if (back.empty()) continue;
-        std::erase_if(g.missing, [&](const std::string& id) { return present.count(id) > 0; });
+        std::erase_if(g.missing, [&](const std::string& id) { return present.contains(id); });
         for (const auto& id : back) replaced.insert("drive/" + id);
         out.push_back(restoredEvent(g, back, next));
         log(LogLevel::info, g.kind + " restored id=" + g.id + " returned=" + std::to_string(back.size()) + " missing=" + std::to_string(g.missing.size()));
@@ -479,24 +489,23 @@ bool Agent::burstUnderWay(const Reread& what) {
     std::set<std::string> leaving(what.removed.begin(), what.removed.end()), encs;
     for (const auto& d : current_.drives)
         if (d.sysPath && leaving.count(*d.sysPath) && d.location.enclosure) encs.insert(*d.location.enclosure);
-    auto blocked = [](const Drive& d) {
-        auto st = detail::readFile(std::filesystem::path(*d.sysPath) / "device" / "state");
-        if (!st) return false;
-        const auto v = detail::trim(*st);
-        return v != "running" && v != "live";
-    };
     bool under = false;
+    std::string state;
     for (const auto& d : current_.drives) {
         if (!d.sysPath) continue;
         const bool left = leaving.count(*d.sysPath) > 0;
         if (!left && (!d.location.enclosure || !encs.count(*d.location.enclosure))) continue;
-        if (!detail::pathExists(*d.sysPath)) {
+        // One open per running neighbour (a 60-bay shelf is read whole for every pull): only a
+        // state that cannot be read asks whether the disk is still there.
+        state.assign(*d.sysPath).append("/device/state");
+        if (auto st = detail::readFile(state.c_str())) {
+            const auto v = detail::trim(*st);
+            if (v != "running" && v != "live") {
+                blocked_.insert(d.id);
+                under = true;
+            }
+        } else if (!detail::pathExists(*d.sysPath)) {
             under = under || !left;
-            continue;
-        }
-        if (blocked(d)) {
-            blocked_.insert(d.id);
-            under = true;
         }
     }
     return under;

@@ -6,6 +6,7 @@
 #include <map>
 #include <regex>
 
+#include "core/id_index.hpp"
 #include "core/json_model.hpp"
 
 namespace raidmon::agent {
@@ -172,11 +173,10 @@ std::vector<std::string> arraysWith(const Inventory& inv, const std::set<std::st
 }
 
 std::vector<LostGroup> findCommonCauses(const Inventory& before, const Inventory& after, const CauseEvidence& ev) {
-    std::set<std::string> present;
-    for (const auto& d : after.drives) present.insert(d.id);
+    const detail::IdIndex<const Drive> present(after.drives);
     std::vector<const Drive*> gone;
     for (const auto& d : before.drives)
-        if (!d.id.empty() && !present.count(d.id)) gone.push_back(&d);
+        if (!d.id.empty() && !present.contains(d.id)) gone.push_back(&d);
     std::vector<LostGroup> out;
     if (gone.empty()) return out;
     std::set<std::string> used;

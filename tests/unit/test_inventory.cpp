@@ -360,3 +360,31 @@ BOOST_AUTO_TEST_CASE(missing_sysfs_is_an_error_not_a_crash) {
     BOOST_REQUIRE(!inv.has_value());
     BOOST_TEST(inv.error().message.find("/nonexistent-raidmon-root/sys") != std::string::npos);
 }
+
+// Three disks that report one identity (a cloned serial and WWN): the first keeps it, the others
+// are qualified by their kernel names, each with a note; none is merged away.
+BOOST_AUTO_TEST_CASE(drives_with_one_identity_are_all_listed_and_named_apart) {
+    SysfsBuilder b;
+    pciFunction(b, kHba, "0x010700", "0x1000", "0x0097", "mpt3sas");
+    for (const char* hctl : {"0:0:3:0", "0:0:4:0", "0:0:5:0"}) {
+        const std::string name = std::string("sd") + static_cast<char>('a' + (hctl[4] - '3'));
+        const auto dev = scsiDisk(b, hctl, name, "SEAGATE", "ST4000NM0023", 7814037168ULL);
+        b.bytes("sys/devices/" + dev + "/vpd_pg80", vpd80("Z1Z2CLONE"));
+        b.bytes("sys/devices/" + dev + "/vpd_pg83", vpd83Naa({0x50, 0x00, 0xc5, 0x00, 0x11, 0x22, 0x33, 0x44}));
+    }
+    Context ctx = makeRootContext(b.root());
+    auto inv = scanInventory(ctx);
+    BOOST_REQUIRE(inv.has_value());
+    BOOST_REQUIRE(inv->drives.size() == 3u);
+    const Drive* sda = drive(*inv, "sda");
+    const Drive* sdb = drive(*inv, "sdb");
+    const Drive* sdc = drive(*inv, "sdc");
+    BOOST_REQUIRE(sda && sdb && sdc);
+    BOOST_TEST(sda->id.find('#') == std::string::npos);
+    BOOST_TEST(sdb->id == sda->id + "#sdb");
+    BOOST_TEST(sdc->id == sda->id + "#sdc");
+    const auto notes = std::count_if(inv->notes.begin(), inv->notes.end(), [](const std::string& n) {
+        return n.find("reports the same identity as another drive") != std::string::npos;
+    });
+    BOOST_TEST(notes == 2);
+}

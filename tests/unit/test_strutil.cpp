@@ -2,6 +2,7 @@
 #define BOOST_TEST_MODULE strutil
 #include <boost/test/unit_test.hpp>
 
+#include "core/id_index.hpp"
 #include "core/strutil.hpp"
 
 using namespace raidmon::detail;
@@ -71,4 +72,46 @@ BOOST_AUTO_TEST_CASE(resolve_link_is_lexical_and_drops_a_trailing_slash) {
     BOOST_TEST(resolveLink(dir / "a" / "gone")->string() == (dir / "dangling").string());  // need not exist
     BOOST_TEST(!resolveLink(dir / "a").has_value());  // not a link
     fs::remove_all(dir);
+}
+
+// IdIndex (core/id_index.hpp): the flat by-id table the diff, the join and the hot-swap engine use.
+namespace {
+struct Entity {
+    std::string id;
+    int n = 0;
+};
+} // namespace
+
+BOOST_AUTO_TEST_CASE(id_index_finds_every_entity_and_keeps_the_first_of_an_id) {
+    std::vector<Entity> v;
+    for (int i = 0; i < 3000; ++i) v.push_back({"naa.5000c500" + std::to_string(i * 7919), i});
+    v.push_back({"naa.5000c500" + std::to_string(7 * 7919), -1});  // a second drive with entity 7's id
+    const IdIndex<const Entity> idx(v);
+    BOOST_TEST(idx.size() == 3000u);
+    for (int i = 0; i < 3000; ++i) {
+        const Entity* e = idx.find(v[static_cast<std::size_t>(i)].id);
+        BOOST_REQUIRE(e);
+        BOOST_TEST(e->n == i);
+    }
+    BOOST_TEST(idx.find("naa.5000c500" + std::to_string(7 * 7919))->n == 7);
+    BOOST_TEST(!idx.contains("naa.5000c5001"));
+    BOOST_TEST(!idx.contains(""));
+    BOOST_TEST(!IdIndex<const Entity>().contains("x"));  // empty: nothing, no crash
+}
+
+BOOST_AUTO_TEST_CASE(id_index_insert_grows_and_answers_the_existing_entry) {
+    std::vector<Entity> v{{"a", 1}, {"b", 2}, {"a", 3}, {"", 4}};
+    IdIndex<Entity> idx;
+    BOOST_TEST(idx.insert(v[0]) == &v[0]);
+    BOOST_TEST(idx.insert(v[1]) == &v[1]);
+    BOOST_TEST(idx.insert(v[2]) == &v[0]);  // "a" is there: the first stays
+    BOOST_TEST(idx.insert(v[3]) == &v[3]);  // an empty id is an id like any other
+    BOOST_TEST(idx.size() == 3u);
+    std::vector<Entity> many(100);
+    for (std::size_t i = 0; i < many.size(); ++i) many[i].id = "d" + std::to_string(i);
+    for (auto& e : many) idx.insert(e);  // grows from 16 slots past 128 while holding v's entries
+    BOOST_TEST(idx.size() == 103u);
+    BOOST_TEST(idx.find("a") == &v[0]);
+    BOOST_TEST(idx.find("d99") == &many[99]);
+    BOOST_TEST(idx.find("") == &v[3]);
 }

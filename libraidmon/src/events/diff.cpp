@@ -4,11 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <unordered_map>
+#include <string_view>
 
 #include <raidmon/rebuild.hpp>
 #include <raidmon/version.hpp>
 
+#include "core/id_index.hpp"
 #include "core/json_model.hpp"
 
 namespace raidmon {
@@ -155,11 +156,10 @@ void arrayEvents(const Array* b, const Array& a, const Inventory& before, const 
         out.push_back(arrayEvent("array.optimal", a, Severity::info, name + " is optimal again"));
 }
 
+/// By id (the table views the ids of `v`, which outlives it: no copy of 1,000 ids per diff).
 template <typename T>
-std::unordered_map<std::string, const T*> index(const std::vector<T>& v) {
-    std::unordered_map<std::string, const T*> m;
-    for (const auto& x : v) m.emplace(x.id, &x);
-    return m;
+detail::IdIndex<const T> index(const std::vector<T>& v) {
+    return detail::IdIndex<const T>(v);
 }
 
 Event controllerEvent(const Controller& c, Health before) {
@@ -189,20 +189,20 @@ std::vector<Event> diffInventories(const Inventory& before, const Inventory& aft
     std::vector<Event> out;
     const auto bDrives = index(before.drives), aDrives = index(after.drives);
     for (const auto& d : before.drives) {
-        if (aDrives.count(d.id)) continue;
+        if (aDrives.contains(d.id)) continue;
         const bool member = d.role && *d.role == "md-member";
         out.push_back(driveEvent("drive.removed", d, member ? Severity::warning : Severity::info,
                                  describe(d) + " was removed" + (member ? " (it was an array member)" : "")));
     }
     for (const auto& d : after.drives) {
-        if (bDrives.count(d.id)) continue;
+        if (bDrives.contains(d.id)) continue;
         out.push_back(driveEvent("drive.added", d, d.health == Health::Critical ? Severity::warning : Severity::info,
                                  describe(d) + " was added"));
     }
     for (const auto& d : after.drives) {
-        auto it = bDrives.find(d.id);
-        if (it == bDrives.end()) continue;
-        const Drive& p = *it->second;
+        const Drive* was = bDrives.find(d.id);
+        if (!was) continue;
+        const Drive& p = *was;
         if (isFailedDrive(d) && !isFailedDrive(p)) {
             out.push_back(driveEvent("drive.failed", d, Severity::critical,
                                      describe(d) + " has failed" + (d.reasons.empty() ? "" : ": " + joinReasons(d.reasons))));
@@ -220,17 +220,16 @@ std::vector<Event> diffInventories(const Inventory& before, const Inventory& aft
     }
     const auto bArrays = index(before.arrays);
     for (const auto& a : after.arrays) {
-        auto it = bArrays.find(a.id);
-        arrayEvents(it == bArrays.end() ? nullptr : it->second, a, before, after, opts, out);
+        arrayEvents(bArrays.find(a.id), a, before, after, opts, out);
     }
     // An array that is gone: stopped by an administrator, or by md itself after too many members
     // left (md stops an array it cannot run when nothing holds it open). Its data is unreachable.
     const auto aArrays = index(after.arrays);
     for (const auto& b : before.arrays) {
-        if (aArrays.count(b.id)) continue;
+        if (aArrays.contains(b.id)) continue;
         std::string lost;
         for (const auto& m : b.members)
-            if (m.drive && !aDrives.count(*m.drive))
+            if (m.drive && !aDrives.contains(*m.drive))
                 for (const auto& d : before.drives)
                     if (d.id == *m.drive) lost += (lost.empty() ? "" : ", ") + describe(d);
         const bool risky = !lost.empty() || condition(b) != Cond::optimal;
@@ -241,8 +240,8 @@ std::vector<Event> diffInventories(const Inventory& before, const Inventory& aft
     }
     const auto bCtl = index(before.controllers);
     for (const auto& c : after.controllers) {
-        auto it = bCtl.find(c.id);
-        if (it != bCtl.end() && it->second->health != c.health) out.push_back(controllerEvent(c, it->second->health));
+        const Controller* was = bCtl.find(c.id);
+        if (was && was->health != c.health) out.push_back(controllerEvent(c, was->health));
     }
     return out;
 }

@@ -4,9 +4,10 @@
 
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include <raidmon/hotswap.hpp>
+
+#include "core/id_index.hpp"
 
 namespace raidmon::detail {
 
@@ -21,17 +22,11 @@ const Drive* driveById(const Inventory& inv, const std::string& id);
 /// `inv`, which must outlive it unchanged.
 class DrivesById {
 public:
-    explicit DrivesById(const Inventory& inv) {
-        byId_.reserve(inv.drives.size());
-        for (const auto& d : inv.drives) byId_.emplace(d.id, &d);
-    }
-    const Drive* find(const std::string& id) const {
-        auto it = byId_.find(id);
-        return it == byId_.end() ? nullptr : it->second;
-    }
+    explicit DrivesById(const Inventory& inv) : byId_(inv.drives) {}
+    const Drive* find(const std::string& id) const { return byId_.find(id); }
 
 private:
-    std::unordered_map<std::string_view, const Drive*> byId_;
+    IdIndex<const Drive> byId_;
 };
 /// assessRemoval() of the incident's drive in its bay.
 RemovalAssessment assessIncidentDrive(const Inventory& inv, const Incident& inc);

@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "parts.hpp"
+#include "core/id_index.hpp"
 #include "core/strutil.hpp"
 #include "core/sysfs.hpp"
 #include "ctl/merge.hpp"
@@ -20,27 +21,27 @@ namespace fs = std::filesystem;
 namespace {
 
 void join(Inventory& inv) {
-    std::map<std::string, Drive*> byId;
-    for (auto& d : inv.drives) byId[d.id] = &d;
+    const detail::IdIndex<Drive> byId(inv.drives);  // unique ids here: finishInventory qualified duplicates
 
     for (const auto& e : inv.enclosures) {
         for (const auto& s : e.slots) {
             if (!s.drive) continue;
-            auto it = byId.find(*s.drive);
-            if (it == byId.end()) continue;
-            Drive& d = *it->second;
+            Drive* found = byId.find(*s.drive);
+            if (!found) continue;
+            Drive& d = *found;
             d.location.enclosure = e.id;
             d.location.slot = s.index;
             d.location.label = s.label;
-            std::string where = (e.kind == "pcie-slots" ? "" : e.id + " ") + s.label.value_or("slot " + std::to_string(s.index));
+            // Only a bay with something to say is named (a thousand good bays build no text).
+            auto where = [&] { return (e.kind == "pcie-slots" ? "" : e.id + " ") + s.label.value_or("slot " + std::to_string(s.index)); };
             if (s.status)
                 if (Health h = detail::sesSlotHealth(*s.status); h != Health::OK) {
                     d.health = worse(d.health, h);
-                    d.reasons.push_back("the enclosure reports its bay (" + where + ") as '" + *s.status + "'");
+                    d.reasons.push_back("the enclosure reports its bay (" + where() + ") as '" + *s.status + "'");
                 }
             if (s.fault && *s.fault) {
                 d.health = worse(d.health, Health::Warning);
-                d.reasons.push_back("the fault light of its bay (" + where + ") is on");
+                d.reasons.push_back("the fault light of its bay (" + where() + ") is on");
             }
         }
     }
@@ -48,9 +49,9 @@ void join(Inventory& inv) {
     for (const auto& a : inv.arrays) {
         for (const auto& m : a.members) {
             if (!m.drive) continue;
-            auto it = byId.find(*m.drive);
-            if (it == byId.end()) continue;
-            Drive& d = *it->second;
+            Drive* found = byId.find(*m.drive);
+            if (!found) continue;
+            Drive& d = *found;
             if (m.role == "faulty") {
                 d.state = DriveState::failed;
                 d.health = Health::Critical;
@@ -353,22 +354,35 @@ void detail::refreshEnclosures(const Context& ctx, InventoryParts& parts, const 
 }
 
 Inventory detail::combine(const InventoryParts& parts) {
-    Inventory inv = parts.base;
+    Inventory inv;
+    combineInto(parts, inv);
+    return inv;
+}
+
+void detail::combineInto(const InventoryParts& parts, Inventory& inv) {
+    // Copy-assignment, member by member: the vectors and strings `inv` already holds keep their
+    // storage, so a caller that hands back last time's inventory pays no allocation for a drive
+    // whose fields did not grow.
+    inv = parts.base;
     inv.notes.insert(inv.notes.end(), parts.enclosureNotes.begin(), parts.enclosureNotes.end());
     inv.arrays = parts.arrays;
     for (const auto& [name, notes] : parts.mdNotes) inv.notes.insert(inv.notes.end(), notes.begin(), notes.end());
     inv.notes.insert(inv.notes.end(), parts.mdstatNotes.begin(), parts.mdstatNotes.end());
-    return inv;
 }
 
 void detail::finishInventory(Inventory& inv, bool partial) {
     // Two drives must never share an id: the panel would merge them. Cloned or blank serials
     // (some USB bridges, firmware bugs) do happen; keep the first, qualify the others.
-    std::map<std::string, int> seen;
+    // The table holds the first drive of each id, which is never renamed; `copies` counts the
+    // rest (rare), by id.
+    detail::IdIndex<Drive> first;
+    first.reserve(inv.drives.size());
+    std::map<std::string, int> copies;
     for (auto& d : inv.drives) {
-        if (++seen[d.id] == 1) continue;
+        if (first.insert(d) == &d) continue;
         std::string original = d.id;
-        d.id += "#" + d.kernelName.value_or(std::to_string(seen[original]));
+        const int nth = copies.try_emplace(original, 1).first->second += 1;
+        d.id += "#" + d.kernelName.value_or(std::to_string(nth));
         inv.notes.push_back(d.kernelName.value_or("?") + " reports the same identity as another drive (" + original +
                             "): listed as " + d.id + "; check for a cloned or blank serial");
     }

@@ -63,6 +63,9 @@ void refreshEnclosures(const Context& ctx, InventoryParts& parts, const std::vec
 
 /// The inventory of `parts`: drives, enclosures, arrays and notes together, unjoined.
 Inventory combine(const InventoryParts& parts);
+/// The same, assigned into `out` (whose storage is reused: raidmond hands back the inventory a
+/// rescan replaced, so a batch on a 1,000-disk host does not allocate every drive anew).
+void combineInto(const InventoryParts& parts, Inventory& out);
 
 /// De-duplicate drive identities, join slots and arrays onto drives, evaluate health.
 void finishInventory(Inventory& inv, bool partial);
