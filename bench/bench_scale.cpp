@@ -8,6 +8,8 @@
 //   - raidmond: a burst of 100 removals and their return (BENCH_BURST=N to change, 0 for none): its CPU
 //     time next to the first scan's.
 //   umockdev-wrapper build/bench/bench_scale [RUNS [REMOVALS [DISKS...]]]   (default 9 20 118 472 944)
+// BENCH_FSYNC=0: the agent's outbox without fsync ([outbox] fsync = false), to tell the disk's
+// fsync latency from the agent's own.
 // Everything is written under one temporary directory, removed at the end (BENCH_KEEP=1 keeps it).
 #include <cstdlib>
 #include <sys/resource.h>
@@ -79,10 +81,12 @@ void compare(raidmon::test::Testbed& tb, const fs::path& work, int runs, Row& ro
 
 /// A burst of row.burst disk removals (an expander or a shelf dropping, as the kernel sends it: one
 /// "remove" after another), then the same disks' "add". umockdev's emulated netlink socket holds
-/// only a few datagrams (a real one: 128 MiB), so the uevents go 4 at a time, 15 ms apart, and the
+/// only net.unix.max_dgram_qlen datagrams (10; a real one: 128 MiB) and umockdev aborts the sender
+/// when it is full, so the uevents go 2 at a time, 15 ms apart (the agent may stall 75 ms, an fsync
+/// on a busy disk, before a datagram is refused; 4 at a time failed once at 944 disks), and the
 /// agent's uevent counter is read once at the end to tell whether it saw them all. What is
 /// compared with a full scan is the agent's CPU time for the burst, which the pacing does not
-/// inflate; the wall time includes the pacing (25 x 15 ms for 100 disks). A wall time of -1: not
+/// inflate; the wall time includes the pacing (50 x 15 ms for 100 disks). A wall time of -1: not
 /// every disk's event came within 30 s.
 void burst(raidmon::test::Testbed& tb, const fs::path& events, const std::vector<std::string>& names, pid_t pid, int port, Row& row) {
     const std::string sys = (tb.root() / "sys").string();
@@ -110,7 +114,7 @@ void burst(raidmon::test::Testbed& tb, const fs::path& events, const std::vector
         const auto t0 = Clk::now();
         for (std::size_t i = 0; i < paths.size(); ++i) {
             tb.uevent(paths[i], action);
-            if (i % 4 == 3) std::this_thread::sleep_for(15ms);
+            if (i % 2 == 1) std::this_thread::sleep_for(15ms);
         }
         const auto end = Clk::now() + 30s;
         while (count(type) < want && Clk::now() < end) std::this_thread::sleep_for(2ms);
@@ -132,7 +136,8 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
     const int port = freePort();
     std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\nmd_poll = \"1h\"\n"
                                          << "rate_limit_max = 1000000\n[console]\nissue_file = \"\"\nagetty_reload = false\n[metrics]\nlisten = \"127.0.0.1:" << port << "\"\n"
-                                         << "[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
+                                         << "[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n"
+                                         << "[outbox]\nfsync = " << (std::getenv("BENCH_FSYNC") && std::string(std::getenv("BENCH_FSYNC")) == "0" ? "false" : "true") << "\n";
     const std::string r = tb.root().string();
     const auto t0 = Clk::now();
     pid_t pid = spawn({RAIDMOND, "--config", (dir / "raidmond.toml").string(), "--state-dir", (dir / "state").string(), "--proc", r + "/proc",

@@ -1215,8 +1215,9 @@ Result<void> Agent::run() {
     Clk::time_point rescanAt{};
     bool rescanPending = false;
     Reread rescanWhat;
-    Clk::time_point batchStart{}, lastUevent{};
+    Clk::time_point batchStart{}, lastUevent{}, lastArrival{};
     bool inBurst = false;  // the pending batch is (part of) a burst: it waits for quiet, at most kBurstMax
+    bool siblingsRead = false;  // burstUnderWay() has looked at the pending batch's removals
     auto requestRescan = [&](Clk::time_point at, const Reread& what) {
         if (!rescanPending) {
             rescanAt = at;
@@ -1306,7 +1307,12 @@ Result<void> Agent::run() {
             }
             if (disks) {
                 lastUevent = now;
-                if (what.enclosureGone || what.removed.size() >= 2 || (!what.added.empty() && !lost_.empty())) inBurst = true;
+                // Arrivals gather too when they come in a run (a shelf powered on, a cable back):
+                // several in one read, or one within kBurstQuiet / 4 of the last. Disks inserted by
+                // hand come seconds apart and are reported at once.
+                const bool arrivals = !what.added.empty() && (!lost_.empty() || what.added.size() >= 2 || now < lastArrival + kBurstQuiet / 4);
+                if (!what.added.empty()) lastArrival = now;
+                if (what.enclosureGone || what.removed.size() >= 2 || arrivals) inBurst = true;
                 requestRescan(now + cfg_.settle, what);
             }
         }
@@ -1327,14 +1333,20 @@ Result<void> Agent::run() {
         }
         if (rescanPending && now >= rescanAt) {
             // A burst is applied once: while the siblings of a removed disk are still blocked or
-            // going, or uevents of a burst still flow, the batch waits (at most kBurstMax).
-            const bool siblings = now < batchStart + kBurstMax && burstUnderWay(rescanWhat);
+            // going, or uevents of a burst still flow, the batch waits (at most kBurstMax). The
+            // siblings are read at the batch's first look (the transport blocks a dropped port's
+            // devices together, before the kernel removes any: that look records them) and again
+            // once the uevents pause; not while they flow, when the answer would not change the wait.
+            const bool flowing = inBurst && now < lastUevent + kBurstQuiet;
+            const bool siblings = now < batchStart + kBurstMax && (!flowing || !siblingsRead) && burstUnderWay(rescanWhat);
+            siblingsRead = siblingsRead || !rescanWhat.removed.empty();
             inBurst = inBurst || siblings;
             if (now < batchStart + kBurstMax && (siblings || (inBurst && now < lastUevent + kBurstQuiet))) {
                 rescanAt = std::min(batchStart + kBurstMax, std::max(lastUevent + kBurstQuiet, now + kBurstQuiet / 5));
             } else {
                 rescanPending = false;
                 inBurst = false;
+                siblingsRead = false;
                 rescan(std::exchange(rescanWhat, Reread{}));
             }
         }
