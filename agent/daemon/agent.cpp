@@ -430,11 +430,7 @@ void Agent::commonCauses(const Inventory& next, std::vector<Event>& evs, WallTim
     std::set<std::string> replaced;  // "drive/<id>" whose drive.removed / drive.added a group event replaces
     std::vector<Event> out;
     // Returns first: a drive of a lost group that is back.
-    detail::IdIndex<const Drive> present;
-    if (!lost_.empty()) {
-        present.reserve(next.drives.size());
-        for (const auto& d : next.drives) present.insert(d);
-    }
+    const auto present = lost_.empty() ? detail::IdIndex<const Drive>() : detail::IdIndex(next.drives);
     for (auto& g : lost_) {
         std::vector<std::string> back;
         for (const auto& id : g.missing)
@@ -1341,7 +1337,7 @@ Result<void> Agent::run() {
             const bool siblings = now < batchStart + kBurstMax && (!flowing || !siblingsRead) && burstUnderWay(rescanWhat);
             siblingsRead = siblingsRead || !rescanWhat.removed.empty();
             inBurst = inBurst || siblings;
-            if (now < batchStart + kBurstMax && (siblings || (inBurst && now < lastUevent + kBurstQuiet))) {
+            if (now < batchStart + kBurstMax && (siblings || flowing)) {
                 rescanAt = std::min(batchStart + kBurstMax, std::max(lastUevent + kBurstQuiet, now + kBurstQuiet / 5));
             } else {
                 rescanPending = false;

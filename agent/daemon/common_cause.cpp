@@ -173,7 +173,7 @@ std::vector<std::string> arraysWith(const Inventory& inv, const std::set<std::st
 }
 
 std::vector<LostGroup> findCommonCauses(const Inventory& before, const Inventory& after, const CauseEvidence& ev) {
-    const detail::IdIndex<const Drive> present(after.drives);
+    const detail::IdIndex present(after.drives);
     std::vector<const Drive*> gone;
     for (const auto& d : before.drives)
         if (!d.id.empty() && !present.contains(d.id)) gone.push_back(&d);

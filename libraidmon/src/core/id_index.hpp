@@ -71,4 +71,10 @@ private:
     std::size_t count_ = 0;
 };
 
+/// `IdIndex idx(inv.drives)`: an index of a const vector is read-only, one of a vector is not.
+template <typename T>
+IdIndex(const std::vector<T>&) -> IdIndex<const T>;
+template <typename T>
+IdIndex(std::vector<T>&) -> IdIndex<T>;
+
 } // namespace raidmon::detail

@@ -7,8 +7,6 @@
 
 #include <raidmon/hotswap.hpp>
 
-#include "core/id_index.hpp"
-
 namespace raidmon::detail {
 
 /// The bay as a person reads it: the label, else "enclosure:slot", else "an unknown bay".
@@ -17,17 +15,6 @@ std::string bayName(const Incident& inc);
 std::string driveName(const IncidentDrive& d);
 /// The drive of `inv` with this id, or nullptr.
 const Drive* driveById(const Inventory& inv, const std::string& id);
-/// driveById() for a look-up per drive of another inventory (a scan's before and after on a
-/// 1,000-disk host): by hash, the first drive of an id as driveById() finds it. Keeps pointers into
-/// `inv`, which must outlive it unchanged.
-class DrivesById {
-public:
-    explicit DrivesById(const Inventory& inv) : byId_(inv.drives) {}
-    const Drive* find(const std::string& id) const { return byId_.find(id); }
-
-private:
-    IdIndex<const Drive> byId_;
-};
 /// assessRemoval() of the incident's drive in its bay.
 RemovalAssessment assessIncidentDrive(const Inventory& inv, const Incident& inc);
 /// The array of `inv` with this id, or nullptr.

@@ -10,6 +10,7 @@
 #include <raidmon/rebuild.hpp>
 #include <raidmon/units.hpp>
 
+#include "core/id_index.hpp"
 #include "hotswap/common.hpp"
 
 namespace raidmon {
@@ -663,7 +664,7 @@ HotswapStep advanceIncidents(std::vector<Incident>& incidents, const Inventory& 
     // On the first scan (nothing before, e.g. the agent restarted) every drive looks new: only a
     // drive in the awaited bay counts then.
     const bool firstScan = before.drives.empty();
-    const detail::DrivesById beforeById(before), afterById(after);
+    const detail::IdIndex beforeById(before.drives), afterById(after.drives);
     for (const auto& d : after.drives) {
         // A disk udev is still processing is new once udev is done with it (its rules may yet
         // assemble an old array from it, which verification must see).

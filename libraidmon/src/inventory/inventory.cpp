@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 void join(Inventory& inv) {
-    const detail::IdIndex<Drive> byId(inv.drives);  // unique ids here: finishInventory qualified duplicates
+    const detail::IdIndex byId(inv.drives);  // unique ids here: finishInventory qualified duplicates
 
     for (const auto& e : inv.enclosures) {
         for (const auto& s : e.slots) {
