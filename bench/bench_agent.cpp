@@ -37,6 +37,7 @@
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
+using raidmon::bench::pct;
 using Clk = std::chrono::steady_clock;
 
 namespace {
@@ -94,11 +95,6 @@ bool waitGrowth(const fs::path& p, off_t from, std::chrono::milliseconds timeout
         std::this_thread::sleep_for(50us);
     }
     return false;
-}
-
-double pct(std::vector<double> v, double q) {
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
 // The agent with a file sink. `uventsOnly`: no timer-driven md reads (md_poll 1h), so only the

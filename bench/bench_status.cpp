@@ -19,6 +19,8 @@
 
 namespace {
 
+using raidmon::bench::pct;
+
 struct Sample {
     double wallMs;
     double cpuMs;
@@ -39,11 +41,6 @@ Sample once(raidmon::test::Testbed& tb, const std::vector<std::string>& argv, st
     outBytes = r.out.size();
     exitStatus = r.exitStatus;
     return {std::chrono::duration<double, std::milli>(t1 - t0).count(), childCpuMs() - cpu0};
-}
-
-double pct(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v[static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5)];
 }
 
 /// What can be seen of a file from outside: absent, or its inode, size and modification time.

@@ -539,6 +539,7 @@ Result<bool> Agent::commit(const CommandRecord* command, std::optional<Event> ac
     }
     if (!*r) return false;  // a replay: rolled back, unsaved_ still waits
     if (!unsavedError_.empty()) log(LogLevel::info, "events committed again after error=\"" + unsavedError_ + "\"");
+    if (auto e = outbox_->takeCheckpointError()) log(LogLevel::warning, "outbox checkpoint failed (retried) error=\"" + *e + "\"");
     unsavedError_.clear();
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& a = (**r)[i];
@@ -1080,6 +1081,7 @@ Result<void> Agent::run() {
     oo.maxEvents = cfg_.outboxMaxEvents;
     oo.keepDelivered = cfg_.outboxKeepDelivered;
     oo.durability = cfg_.outboxFsync ? Durability::full : Durability::normal;
+    oo.checkpointInBackground = true;  // commits are on every event's path: no checkpoint in them
     const auto db = cfg_.stateDir / "outbox.db";
     auto ob = Outbox::open(db, oo);
     if (!ob) return tl::unexpected(ob.error());

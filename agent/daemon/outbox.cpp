@@ -2,7 +2,11 @@
 #include "daemon/outbox.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
+#include <thread>
 
 #include <sqlite3.h>
 
@@ -111,8 +115,134 @@ StatementCache::~StatementCache() {
     for (auto& [sql, st] : stmts_) sqlite3_finalize(st);
 }
 
+/// OutboxOptions::checkpointInBackground: a thread with a connection of its own runs PASSIVE
+/// checkpoints (they neither wait for nor block the appender, whose commits go on appending to
+/// the WAL meanwhile) when the appender's WAL hook asks. The thread starts at the first request.
+class Checkpointer {
+public:
+    Checkpointer(std::filesystem::path file, Durability durability) : file_(std::move(file)), durability_(durability) {}
+    Checkpointer(const Checkpointer&) = delete;
+    Checkpointer& operator=(const Checkpointer&) = delete;
+    ~Checkpointer() {
+        {
+            std::lock_guard lk(m_);
+            stop_ = true;
+        }
+        cv_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+
+    /// From the appender's thread (the WAL hook): checkpoint soon.
+    void request() {
+        {
+            std::lock_guard lk(m_);
+            if (wanted_) return;
+            wanted_ = true;
+            if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+        }
+        cv_.notify_one();
+    }
+
+    /// Until no checkpoint of the thread runs (the appender's own would find the WAL busy).
+    void waitIdle() {
+        std::unique_lock lk(m_);
+        idle_.wait(lk, [&] { return !running_; });
+    }
+
+    [[nodiscard]] std::uint64_t done() const noexcept { return done_.load(std::memory_order_relaxed); }
+
+    std::optional<std::string> takeError() {
+        std::lock_guard lk(m_);
+        if (error_.empty()) return std::nullopt;
+        return std::exchange(error_, std::string());
+    }
+
+private:
+    void run() {
+        sqlite3* db = nullptr;
+        for (;;) {
+            {
+                std::unique_lock lk(m_);
+                cv_.wait(lk, [&] { return wanted_ || stop_; });
+                if (stop_) break;
+                wanted_ = false;  // a request while this one runs asks for one more after it
+                running_ = true;
+            }
+            std::string err = checkpoint(db);
+            {
+                std::lock_guard lk(m_);
+                running_ = false;
+                if (!err.empty()) error_ = "outbox " + file_.string() + ": background checkpoint: " + err;
+            }
+            idle_.notify_all();
+        }
+        sqlite3_close_v2(db);
+    }
+
+    /// One PASSIVE checkpoint; "" or what failed. The connection is opened at the first one and
+    /// again after a failure.
+    std::string checkpoint(sqlite3*& db) {
+        if (!db) {
+            const int rc = sqlite3_open_v2(file_.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr);
+            if (rc != SQLITE_OK) {
+                std::string m = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+                sqlite3_close_v2(std::exchange(db, nullptr));
+                return "cannot open: " + m;
+            }
+            // The checkpoint's syncs as the appender's: FULL and NORMAL both sync the WAL before it
+            // is copied and the database after.
+            (void)sqlite3_exec(db, durability_ == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", nullptr, nullptr,
+                               nullptr);
+        }
+        const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc == SQLITE_OK) {
+            done_.fetch_add(1, std::memory_order_relaxed);
+            return {};
+        }
+        if (rc == SQLITE_BUSY) return {};  // another checkpoint runs (a reader's connection closing): it does the work
+        std::string m = sqlite3_errmsg(db);
+        sqlite3_close_v2(std::exchange(db, nullptr));
+        return m;
+    }
+
+    const std::filesystem::path file_;
+    const Durability durability_;
+    std::mutex m_;
+    std::condition_variable cv_, idle_;
+    bool wanted_ = false, running_ = false, stop_ = false;
+    std::string error_;
+    std::atomic<std::uint64_t> done_{0};
+    std::thread thread_;
+};
+
+namespace {
+
+/// SQLite's own auto-checkpoint threshold, and the bound past which the appender checkpoints itself.
+constexpr int kCheckpointPages = 1000;
+constexpr int kInlineCheckpointPages = 8000;
+
+} // namespace
+
+int Outbox::walHook(void* self, sqlite3* db, const char* name, int pages) {
+    auto* ob = static_cast<Outbox*>(self);
+    if (pages >= kInlineCheckpointPages) {
+        // The thread cannot keep up (appends without a pause) or keeps failing: the appender copies
+        // the WAL itself, after the thread's checkpoint under way, which would make its own busy.
+        ob->checkpointer_->waitIdle();
+        (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    } else if (pages >= kCheckpointPages) {
+        ob->checkpointer_->request();
+    }
+    return SQLITE_OK;
+}
+
+std::uint64_t Outbox::backgroundCheckpoints() const noexcept { return checkpointer_ ? checkpointer_->done() : 0; }
+
+std::optional<std::string> Outbox::takeCheckpointError() { return checkpointer_ ? checkpointer_->takeError() : std::nullopt; }
+
 Outbox::~Outbox() {
-    stmts_.reset();  // statements before the connection
+    checkpointer_.reset();  // its thread and connection before this one
+    stmts_.reset();         // statements before the connection
     sqlite3_close_v2(db_);
 }
 
@@ -145,6 +275,10 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, 
     if (auto r = ob->exec(opts.durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !r)
         return tl::unexpected(r.error());
     if (auto r = ob->exec(kSchema); !r) return tl::unexpected(r.error());
+    if (opts.checkpointInBackground) {
+        ob->checkpointer_ = std::make_unique<Checkpointer>(file, opts.durability);
+        sqlite3_wal_hook(db, &Outbox::walHook, ob.get());  // replaces SQLite's auto-checkpoint on this connection
+    }
     Stmt c(*ob->stmts_, "SELECT COUNT(*) FROM events");
     if (!c.ok() || c.step() != SQLITE_ROW) return tl::unexpected(ob->sqlError("cannot count events"));
     ob->count_ = static_cast<std::size_t>(c.i64(0));

@@ -47,7 +47,16 @@ struct OutboxOptions {
     /// Delivered events kept for `raidmon events` (pruned beyond this).
     std::size_t keepDelivered = 10000;
     Durability durability = Durability::full;
+    /// Copy the WAL into the database from a thread of this connection's own (a "checkpoint", with
+    /// its fsyncs), instead of in the commit that takes the WAL past 1000 pages (SQLite's
+    /// auto-checkpoint). For the appender whose commits are on an event's path to the sinks: a
+    /// checkpoint there cost single events 10-20 ms (docs/PERFORMANCE.md). If the WAL still
+    /// reaches 8000 pages (the thread failing, or held back), the commit checkpoints itself, as
+    /// SQLite would: the WAL stays bounded.
+    bool checkpointInBackground = false;
 };
+
+class Checkpointer;
 
 /// What happened to an appended event.
 struct AppendResult {
@@ -143,8 +152,15 @@ public:
     /// deleted to make room (pruning of events every sink delivered is not counted).
     [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
     [[nodiscard]] const std::filesystem::path& file() const noexcept { return file_; }
+    /// Checkpoints the background thread completed (OutboxOptions::checkpointInBackground).
+    [[nodiscard]] std::uint64_t backgroundCheckpoints() const noexcept;
+    /// The background thread's last error not taken yet ("outbox FILE: background checkpoint: ..."),
+    /// each error once. It retries at the next commit that asks for a checkpoint.
+    std::optional<std::string> takeCheckpointError();
 
 private:
+    static int walHook(void* self, sqlite3* db, const char* name, int pages);
+
     Outbox(sqlite3* db, std::filesystem::path file, OutboxOptions opts);
     Result<void> exec(const char* sql);
     Result<void> makeRoom(int priority, bool& dropNew, bool& overBound);
@@ -161,6 +177,7 @@ private:
     OutboxOptions opts_;
     std::size_t count_ = 0;
     std::uint64_t dropped_ = 0;
+    std::unique_ptr<Checkpointer> checkpointer_;  ///< with checkpointInBackground; stopped before db_ closes
 };
 
 /// Exponential backoff with jitter for retries: the n-th delay is uniformly distributed in

@@ -10,6 +10,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <sys/wait.h>
@@ -200,6 +201,56 @@ BOOST_AUTO_TEST_CASE(kill_9_in_an_event_storm_loses_nothing_committed) {
     BOOST_TEST(all->size() >= last);
     for (std::size_t i = 0; i < all->size(); ++i) BOOST_TEST((*all)[i].seq == i + 1);  // no gap, no hole
     BOOST_TEST(!all->back().body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(background_checkpoints_keep_the_wal_bounded_and_lose_nothing) {
+    TempDir t;
+    const auto file = t.path / "outbox.db";
+    const auto wal = fs::path(file.string() + "-wal");
+    constexpr std::uintmax_t kFrame = 4096 + 24;  // a WAL page: 4 KiB and its frame header
+    constexpr int kEvents = 3000;                 // one commit each, about 3 WAL pages each
+    {
+        OutboxOptions o;
+        o.durability = Durability::normal;  // fsync at checkpoints only: the test stays fast
+        o.checkpointInBackground = true;
+        auto ob = openOk(file, o);
+        BOOST_REQUIRE(ob->registerSink("file"));
+        // Events as the agent commits them, with pauses: once the WAL is past SQLite's 1000 pages
+        // the appender goes on only when the thread has checkpointed. The next commit then starts
+        // the WAL again from its beginning, so it never grows much past 1000 pages.
+        // (The file keeps its largest size: it grows past it again only when the WAL, started
+        // again, is that long once more.)
+        std::uintmax_t walMax = 0, waitedAt = 1000 * kFrame - 1;
+        std::uint64_t seen = 0;
+        for (int i = 0; i < kEvents; ++i) {
+            std::vector<Event> b{ev("drive.added", Severity::info, i)};
+            BOOST_REQUIRE(ob->append(b, hostId()));
+            walMax = std::max(walMax, fs::file_size(wal));
+            if (walMax <= waitedAt) continue;
+            waitedAt = walMax;
+            for (int k = 0; k < 1000 && ob->backgroundCheckpoints() == seen; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            BOOST_REQUIRE_MESSAGE(ob->backgroundCheckpoints() > seen, "no background checkpoint within 10 s");
+            seen = ob->backgroundCheckpoints();
+        }
+        BOOST_TEST(seen >= 2u);
+        BOOST_TEST(walMax < 1100 * kFrame, "the WAL reached " << walMax << " bytes");
+        // Without pauses the thread never catches up with the appender (a checkpoint copies only
+        // the pages written before it began): at 8000 pages the appender checkpoints itself.
+        for (int i = kEvents; i < 2 * kEvents + 1000; ++i) {
+            std::vector<Event> b{ev("drive.added", Severity::info, i)};
+            BOOST_REQUIRE(ob->append(b, hostId()));
+            walMax = std::max(walMax, fs::file_size(wal));
+        }
+        BOOST_TEST(walMax < 8100 * kFrame, "the WAL reached " << walMax << " bytes");
+        BOOST_TEST(!ob->takeCheckpointError());
+    }
+    auto ob = openOk(file);
+    auto all = ob->after(0, 3 * kEvents);
+    BOOST_REQUIRE(all);
+    BOOST_REQUIRE(all->size() == static_cast<std::size_t>(2 * kEvents + 1000));
+    for (std::size_t i = 0; i < all->size(); ++i) BOOST_TEST((*all)[i].seq == i + 1);
+    BOOST_TEST(ob->backgroundCheckpoints() == 0u);  // not asked for: SQLite's own auto-checkpoint
+    BOOST_TEST(!ob->takeCheckpointError());
 }
 
 BOOST_AUTO_TEST_CASE(backoff_is_exponential_with_jitter_and_capped) {
