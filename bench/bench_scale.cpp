@@ -240,6 +240,14 @@ int main(int argc, char** argv) {
     line("/metrics samples / kB", [&](const Row& r) { return std::to_string(r.metricSamples) + "/" + num(static_cast<double>(r.metricBytes) / 1e3, ""); });
     line("remove -> sink p50 / p99", [&](const Row& r) { return num(pct(r.removeMs, .5), "") + "/" + num(pct(r.removeMs, .99), "ms"); });
     line("add -> sink p50 / p99", [&](const Row& r) { return num(pct(r.addMs, .5), "") + "/" + num(pct(r.addMs, .99), "ms"); });
+    line("remove, add: samples over 10 ms", [&](const Row& r) {
+        auto over = [](const std::vector<double>& v) { return std::to_string(std::count_if(v.begin(), v.end(), [](double x) { return x > 10; })); };
+        return over(r.removeMs) + "/" + std::to_string(r.removeMs.size()) + ", " + over(r.addMs) + "/" + std::to_string(r.addMs.size());
+    });
+    line("remove, add: max", [&](const Row& r) {
+        auto mx = [](const std::vector<double>& v) { return v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()); };
+        return num(mx(r.removeMs), "") + ", " + num(mx(r.addMs), "ms");
+    });
     line("disk uevents without an event", [&](const Row& r) { return std::to_string(r.lost); });
     if (!rows.empty() && rows.front().burst > 0) {
         line("burst of N removals: N", [&](const Row& r) { return std::to_string(std::min(r.burst, r.disks)); });
