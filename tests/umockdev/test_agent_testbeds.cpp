@@ -303,8 +303,11 @@ public:
     Subscriber(const Subscriber&) = delete;
     Subscriber& operator=(const Subscriber&) = delete;
     ~Subscriber() {
-        mosquitto_loop_stop(m_, true);
+        // Disconnect while the network thread runs, then cancel it. The other order can cancel it
+        // inside a write with one of libmosquitto's mutexes held, and the disconnect then waits
+        // for that mutex forever (this test hung so, in the sanitizer build).
         mosquitto_disconnect(m_);
+        mosquitto_loop_stop(m_, true);
         mosquitto_destroy(m_);
     }
     std::vector<std::string> payloads(const std::string& topic) {

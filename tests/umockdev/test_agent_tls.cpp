@@ -237,8 +237,8 @@ BOOST_AUTO_TEST_CASE(mqtt_over_tls_with_a_client_certificate) {
     BOOST_TEST(countType(evs, "agent.started") == 2u);
     expectInSequence(evs);
     BOOST_TEST(agent.stop(SIGTERM) == 0);
+    mosquitto_disconnect(sub);  // first: see ~Subscriber in test_agent_testbeds.cpp
     mosquitto_loop_stop(sub, true);
-    mosquitto_disconnect(sub);
     mosquitto_destroy(sub);
     mosquitto_lib_cleanup();
 }
