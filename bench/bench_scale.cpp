@@ -10,8 +10,14 @@
 //   umockdev-wrapper build/bench/bench_scale [RUNS [REMOVALS [DISKS...]]]   (default 9 20 118 472 944)
 // BENCH_FSYNC=0: the agent's outbox without fsync ([outbox] fsync = false), to tell the disk's
 // fsync latency from the agent's own.
+// BENCH_SAMPLES=FILE: every removal's and addition's latency appended to FILE, one line each
+// ("DISKS remove|add INDEX MS UNIX_TIME"), to see when the slow ones came.
 // Everything is written under one temporary directory, removed at the end (BENCH_KEEP=1 keeps it).
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <memory>
 #include <sys/resource.h>
 
 #include "bench_util.hpp"
@@ -170,6 +176,9 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
     const std::string name = names.at(names.size() / 2);
     const std::string sys = (tb.root() / "sys").string();
     const std::string syspath = "/sys" + fs::canonical(tb.root() / "sys" / "block" / name).string().substr(fs::canonical(sys).string().size());
+    const char* samplesFile = std::getenv("BENCH_SAMPLES");
+    const std::unique_ptr<std::FILE, int (*)(std::FILE*)> samples(samplesFile ? std::fopen(samplesFile, "a") : nullptr, &std::fclose);
+    if (samplesFile && !samples) std::fprintf(stderr, "bench_scale: cannot open BENCH_SAMPLES=%s: %s\n", samplesFile, std::strerror(errno));
     for (int i = 0; i < removals; ++i) {
         waitQuiet(events, 30ms);
         const off_t before = fileSize(events);
@@ -179,7 +188,11 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
             ++row.lost;
             continue;
         }
-        (i % 2 ? row.addMs : row.removeMs).push_back(ms(Clk::now() - t));
+        const double took = ms(Clk::now() - t);
+        (i % 2 ? row.addMs : row.removeMs).push_back(took);
+        if (samples)
+            std::fprintf(samples.get(), "%d %s %d %.3f %.3f\n", row.disks, i % 2 ? "add" : "remove", i, took,
+                         std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count());
     }
     if (row.burst > 0) burst(tb, events, names, pid, port, row);
     stop(pid);

@@ -63,6 +63,18 @@ using WallTime = std::chrono::system_clock::time_point;
 constexpr auto kBurstQuiet = std::chrono::milliseconds(100);
 constexpr auto kBurstMax = std::chrono::milliseconds(3000);
 
+/// Neighbours of a removed disk whose SCSI state is read when the disk hung on an expander
+/// (Agent::burstUnderWay); the others are only looked for in sysfs.
+constexpr std::size_t kSiblingProbes = 3;
+
+/// The sysfs path of the SAS expander a device hangs on (its path up to the last "expander-H:N"),
+/// or empty: a device cabled to its HBA's phys, or not on SAS.
+std::string_view parentExpander(std::string_view sysPath) {
+    const auto at = sysPath.rfind("/expander-");
+    if (at == std::string_view::npos) return {};
+    return sysPath.substr(0, sysPath.find('/', at + 1));
+}
+
 /// An md attribute the kernel notifies with sysfs_notify (POLLPRI); read again at each timer tick
 /// too, because umockdev (and some old kernels' attributes) never notify.
 struct MdWatch {
@@ -483,28 +495,57 @@ bool Agent::burstUnderWay(const Reread& what) {
     // leaves its neighbours running. Under way while a neighbour is blocked or already gone from
     // sysfs without its "remove", or a disk that left is still in sysfs, blocked (being torn down).
     std::set<std::string> leaving(what.removed.begin(), what.removed.end()), encs;
-    for (const auto& d : current_.drives)
-        if (d.sysPath && leaving.count(*d.sysPath) && d.location.enclosure) encs.insert(*d.location.enclosure);
-    bool under = false;
-    std::string state;
+    std::set<std::string_view> expanders;  // the expanders the disks that left hung on
+    bool direct = false;                   // one of them had none (cabled to the HBA's phys)
     for (const auto& d : current_.drives) {
-        if (!d.sysPath) continue;
-        const bool left = leaving.count(*d.sysPath) > 0;
-        if (!left && (!d.location.enclosure || !encs.count(*d.location.enclosure))) continue;
-        // One open per running neighbour (a 60-bay shelf is read whole for every pull): only a
-        // state that cannot be read asks whether the disk is still there.
+        if (!d.sysPath || !leaving.count(*d.sysPath)) continue;
+        if (d.location.enclosure) encs.insert(*d.location.enclosure);
+        const auto e = parentExpander(*d.sysPath);
+        if (e.empty()) direct = true;
+        else expanders.insert(e);
+    }
+    std::string state;
+    // Whether the drive says something is going: a SCSI state other than running (recorded as
+    // evidence in blocked_), or, for a neighbour, a state that cannot be read because the disk
+    // left sysfs.
+    auto going = [&](const Drive& d, bool left) {
         state.assign(*d.sysPath).append("/device/state");
         if (auto st = detail::readFile(state.c_str())) {
             const auto v = detail::trim(*st);
-            if (v != "running" && v != "live") {
-                blocked_.insert(d.id);
-                under = true;
-            }
-        } else if (!detail::pathExists(*d.sysPath)) {
-            under = under || !left;
+            if (v == "running" || v == "live") return false;
+            blocked_.insert(d.id);
+            return true;
         }
-    }
-    return under;
+        return !left && !detail::pathExists(*d.sysPath);
+    };
+    // Every neighbour's state (a 60-bay shelf read whole), or, when every disk that left hung on
+    // an expander, the state of kSiblingProbes neighbours on each of those expanders and only the
+    // existence of the others. The transport blocks every device below an expander that stopped
+    // answering before the first of them is removed, so a neighbour below it that runs shows the
+    // path is there; a disk that left sysfs is seen either way (a driver that removes the devices
+    // one after another without blocking them). Something going: the whole read, for the
+    // evidence of the common cause.
+    auto look = [&](bool whole) {
+        bool under = false;
+        std::map<std::string_view, std::size_t> probes;  // by expander: two pulls may be on two
+        for (const auto& d : current_.drives) {
+            if (!d.sysPath) continue;
+            const bool left = leaving.count(*d.sysPath) > 0;
+            if (!left && (!d.location.enclosure || !encs.count(*d.location.enclosure))) continue;
+            bool read = whole || left;
+            if (const auto e = parentExpander(*d.sysPath); !read && expanders.count(e) && probes[e] < kSiblingProbes) {
+                ++probes[e];
+                read = true;
+            }
+            if (read) under = going(d, left) || under;
+            else if (!detail::pathExists(*d.sysPath)) under = true;
+        }
+        return under;
+    };
+    if (direct || expanders.empty()) return look(true);
+    if (!look(false)) return false;
+    (void)look(true);  // the evidence: every neighbour's state
+    return true;
 }
 
 void Agent::emit(std::vector<Event> evs) {
