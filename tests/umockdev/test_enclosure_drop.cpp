@@ -87,7 +87,8 @@ std::string rfc3339Now(std::chrono::milliseconds ahead = std::chrono::millisecon
 /// hot-swap assistant on with its defaults, the mdadm and wipefs stand-ins first on its PATH.
 class Rig {
 public:
-    explicit Rig(Testbed& tb) : tb_(tb) {
+    /// `agentKeys`: more lines for the configuration's [agent] table.
+    explicit Rig(Testbed& tb, const std::string& agentKeys = "") : tb_(tb) {
         events = t_.path / "events.jsonl";
         state = t_.path / "state";
         const auto bin = t_.path / "bin";
@@ -101,7 +102,7 @@ public:
         ::setenv("PATH", (bin.string() + ":" + oldPath_).c_str(), 1);
         const auto cfg = t_.path / "raidmond.toml";
         port_ = freePort();
-        std::ofstream(cfg) << "[agent]\nheartbeat = \"1s\"\nmd_poll = \"200ms\"\nsmart_interval = 0\ncontroller_interval = 0\n"
+        std::ofstream(cfg) << "[agent]\nheartbeat = \"1s\"\nmd_poll = \"200ms\"\nsmart_interval = 0\ncontroller_interval = 0\n" << agentKeys
                            << "rate_limit_max = 1000\n[metrics]\nlisten = \"127.0.0.1:" << port_ << "\"\n[[sink]]\ntype = \"file\"\npath = \""
                            << events.string() << "\"\n";
         agent_ = std::make_unique<Child>(agentArgs(cfg, state, tb_), t_.path / "agent.log");
@@ -331,4 +332,64 @@ BOOST_AUTO_TEST_CASE(two_disks_pulled_by_hand_at_once_are_two_pulls) {
     waitEvents(rig.events, [&](const auto&) { return readAttr(tb, encA + "/SLOT 000", "fault") == "1" && readAttr(tb, encA + "/SLOT 001", "fault") == "1"; });
     BOOST_TEST(readAttr(tb, encA + "/SLOT 000", "fault") == "1", rig.log());
     BOOST_TEST(readAttr(tb, encA + "/SLOT 001", "fault") == "1");
+}
+
+BOOST_AUTO_TEST_CASE(a_pull_on_one_shelf_as_the_other_drops_is_one_pull_and_one_loss) {
+    Testbed tb(testbedDir("jbod120md"));
+    const Shelf b = shelfDevices(kShelfB);
+    BOOST_REQUIRE_EQUAL(b.disks.size(), 58u);
+    // `settle`: the two removals below are one batch however the agent's reads fall.
+    Rig rig(tb, "settle = \"300ms\"\n");
+    const std::size_t startCount = readEvents(rig.events).size();
+    // sdd (shelf A, in no array) is pulled by hand just as shelf B's expander stops answering:
+    // sdd's "remove" and that of shelf B's first disk come together, each disk gone from sysfs as
+    // its uevent leaves. Shelf B's other disks stay there, blocked, for a while before the kernel
+    // removes them. The agent reads a few neighbours on each expander a removed disk hung on
+    // (docs/agent.md, "Bursts are applied once"): shelf A's run, shelf B's are blocked, so the
+    // batch waits for the whole shelf. Were the probes shared, shelf A's running disks would
+    // answer for both, and shelf B's first disk would be a pull.
+    const std::string sdd = syspathOf(tb, "sdd");
+    BOOST_REQUIRE(sdd.rfind(kHost + "/port-1:0/", 0) == 0);
+    for (const auto& s : b.scsi) tb.setAttribute(s, "state", "blocked");
+    tb.setAttribute(b.ses, "state", "blocked");
+    const long seen = rig.uevents();
+    for (const auto& p : {sdd, b.disks[0]}) {
+        tb.uevent(p, "remove");
+        umockdev_testbed_remove_device(tb.handle(), p.c_str());
+    }
+    for (const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10); rig.uevents() < seen + 2 && std::chrono::steady_clock::now() < end;)
+        std::this_thread::sleep_for(5ms);
+    std::this_thread::sleep_for(600ms);  // the batch (300 ms) is looked at before the rest come
+    std::vector<std::pair<std::string, std::string>> removes;
+    for (std::size_t i = 1; i < b.disks.size(); ++i) removes.emplace_back(b.disks[i], "remove");
+    removes.emplace_back(b.enclosure, "remove");
+    removes.emplace_back(b.ses, "remove");
+    rig.send(tb, removes);
+    fs::rename(tb.root() / kShelfB.substr(1), tb.root() / "shelf-b-unplugged");
+    mdMembers(tb, kMd0, {"sdbg"}, "faulty", 1);
+    mdMembers(tb, kMd1, {"sdbh", "sdbi"}, "faulty", 2);
+    std::ofstream(tb.root() / "proc" / "mdstat") << kMdstatDegraded;
+    tb.uevent(kMd0, "change");
+    tb.uevent(kMd1, "change");
+
+    const auto evs = since(rig.settled(), startCount);
+    BOOST_TEST_MESSAGE("after the pull and the drop: " << types(evs));
+    BOOST_TEST(countType(evs, "enclosure.lost") == 1u, types(evs) << "\nlog: " << rig.log());
+    BOOST_TEST(countType(evs, "path.lost") == 0u, types(evs));
+    // The one drive.removed is sdd's; no drive of shelf B is reported pulled, and no hot-swap
+    // event names one.
+    BOOST_REQUIRE_MESSAGE(countType(evs, "drive.removed") == 1u, types(evs) << "\nlog: " << rig.log());
+    const Json* removed = findEvent(evs, "drive.removed");
+    BOOST_REQUIRE(removed);
+    BOOST_TEST((*removed)["data"]["entity"]["snapshot"]["kernel_name"] == "sdd", removed->dump());
+    for (const auto& e : evs) {
+        if (e["type"].get<std::string>().rfind("io.raidmon.hotswap.", 0) != 0) continue;
+        const std::string text = e.dump();
+        BOOST_TEST(text.find("\"sdd\"") != std::string::npos, "a hot-swap event about another drive: " << text);
+    }
+    const Json* lost = findEvent(evs, "enclosure.lost");
+    BOOST_REQUIRE(lost);
+    BOOST_TEST((*lost)["subject"] == "enclosure/" + kShelfBId);
+    BOOST_TEST((*lost)["data"]["entity"]["snapshot"]["drives"].size() == 58u);
+    BOOST_TEST(rig.tools().empty(), rig.tools());
 }
