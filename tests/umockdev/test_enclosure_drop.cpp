@@ -145,10 +145,14 @@ public:
         for (std::size_t i = 0; i < evs.size(); i += 4) {
             const std::size_t n = std::min<std::size_t>(4, evs.size() - i);
             for (std::size_t k = i; k < i + n; ++k) tb.uevent(evs[k].first, evs[k].second);
-            const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-            while (uevents() < seen + static_cast<long>(n) && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(5ms);
-            seen = uevents();
+            seen = waitRead(seen, static_cast<long>(n));
         }
+    }
+    /// Waits (at most 10 s) until the agent has counted `n` uevents more than `seen`; its count then.
+    long waitRead(long seen, long n) const {
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (uevents() < seen + n && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(5ms);
+        return uevents();
     }
     std::string tools() const { return slurp(t_.path / "tools.log"); }
 
@@ -357,8 +361,7 @@ BOOST_AUTO_TEST_CASE(a_pull_on_one_shelf_as_the_other_drops_is_one_pull_and_one_
         tb.uevent(p, "remove");
         umockdev_testbed_remove_device(tb.handle(), p.c_str());
     }
-    for (const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(10); rig.uevents() < seen + 2 && std::chrono::steady_clock::now() < end;)
-        std::this_thread::sleep_for(5ms);
+    rig.waitRead(seen, 2);
     std::this_thread::sleep_for(600ms);  // the batch (300 ms) is looked at before the rest come
     std::vector<std::pair<std::string, std::string>> removes;
     for (std::size_t i = 1; i < b.disks.size(); ++i) removes.emplace_back(b.disks[i], "remove");
