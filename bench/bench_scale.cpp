@@ -9,7 +9,9 @@
 //     time next to the first scan's.
 //   umockdev-wrapper build/bench/bench_scale [RUNS [REMOVALS [DISKS...]]]   (default 9 20 118 472 944)
 // BENCH_FSYNC=0: the agent's outbox without fsync ([outbox] fsync = false), to tell the disk's
-// fsync latency from the agent's own.
+// fsync latency from the agent's own. BENCH_FLUSH_BEFORE=1: [outbox] flush_before_delivery = true
+// (every event waits for its flush, as before 2026-12-07). The agent's log goes through a pipe to
+// a process that appends it to agent.log, as journald takes it under systemd.
 // BENCH_SAMPLES=FILE: every removal's and addition's latency appended to FILE, one line each
 // ("DISKS remove|add INDEX MS UNIX_TIME"), to see when the slow ones came.
 // Everything is written under one temporary directory, removed at the end (BENCH_KEEP=1 keeps it).
@@ -143,12 +145,13 @@ void agent(raidmon::test::Testbed& tb, const fs::path& work, int removals, Row& 
     std::ofstream(dir / "raidmond.toml") << "[agent]\nheartbeat = 0\nsmart_interval = 0\ncontroller_interval = 0\nmd_poll = \"1h\"\n"
                                          << "rate_limit_max = 1000000\n[console]\nissue_file = \"\"\nagetty_reload = false\n[metrics]\nlisten = \"127.0.0.1:" << port << "\"\n"
                                          << "[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n"
-                                         << "[outbox]\nfsync = " << (std::getenv("BENCH_FSYNC") && std::string(std::getenv("BENCH_FSYNC")) == "0" ? "false" : "true") << "\n";
+                                         << "[outbox]\nfsync = " << (std::getenv("BENCH_FSYNC") && std::string(std::getenv("BENCH_FSYNC")) == "0" ? "false" : "true") << "\n"
+                                         << "flush_before_delivery = " << (std::getenv("BENCH_FLUSH_BEFORE") && std::string(std::getenv("BENCH_FLUSH_BEFORE")) == "1" ? "true" : "false") << "\n";
     const std::string r = tb.root().string();
     const auto t0 = Clk::now();
     pid_t pid = spawn({RAIDMOND, "--config", (dir / "raidmond.toml").string(), "--state-dir", (dir / "state").string(), "--proc", r + "/proc",
                        "--etc", r + "/etc", "--no-device-io"},
-                      dir / "agent.log");
+                      dir / "agent.log", {}, LogVia::pipe);
     if (!waitGrowth(events, 0, 10min)) {
         std::fprintf(stderr, "raidmond did not start at %d disks: %s\n", row.disks, raidmon::test::slurp(dir / "agent.log").c_str());
         stop(pid, SIGKILL);

@@ -39,25 +39,54 @@ inline fs::path makeTemp(const std::string& what) {
     return p;
 }
 
+/// How a spawned process's stdout and stderr reach its log file.
+enum class LogVia {
+    file,  ///< the file itself (appended to)
+    /// A pipe, drained into the file by a process of its own, as journald takes raidmond's stderr
+    /// under systemd: the program's writes do not wait for the file system (an append to a file
+    /// on ext4 may wait several ms for a journal commit under way).
+    pipe,
+};
+
 /// fork + exec of argv (argv[0] a path), stdout and stderr appended to `log`; `env` entries
 /// ("KEY=VALUE") set in the child first.
-inline pid_t spawn(std::vector<std::string> argv, const fs::path& log, const std::vector<std::string>& env = {}) {
+inline pid_t spawn(std::vector<std::string> argv, const fs::path& log, const std::vector<std::string>& env = {}, LogVia via = LogVia::file) {
     std::vector<char*> a;
     for (auto& s : argv) a.push_back(s.data());
     a.push_back(nullptr);
     std::vector<std::pair<std::string, std::string>> kv;
     for (const auto& e : env) kv.emplace_back(e.substr(0, e.find('=')), e.substr(e.find('=') + 1));
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (out >= 0 && via == LogVia::pipe) {
+        int p[2];
+        if (::pipe2(p, O_CLOEXEC) == 0) {
+            if (::fork() == 0) {  // the drain: ends when every writer closed the pipe
+                ::close(p[1]);
+                char buf[65536];
+                for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
+                    for (ssize_t off = 0; n > 0 && off < n;) {
+                        const ssize_t w = ::write(out, buf + off, static_cast<std::size_t>(n - off));
+                        if (w <= 0) ::_exit(1);
+                        off += w;
+                    }
+                ::_exit(0);
+            }
+            ::close(p[0]);
+            ::close(out);
+            out = p[1];
+        }
+    }
     pid_t pid = ::fork();
     if (pid == 0) {
         for (const auto& [k, v] : kv) ::setenv(k.c_str(), v.c_str(), 1);
-        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
+        if (out >= 0) {
+            ::dup2(out, 1);
+            ::dup2(out, 2);
         }
         ::execv(a[0], a.data());
         ::_exit(127);
     }
+    if (out >= 0) ::close(out);
     return pid;
 }
 

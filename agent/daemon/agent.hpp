@@ -86,6 +86,7 @@ struct AgentConfig {
     std::size_t outboxMaxEvents = 100000;                 ///< [outbox] max_events
     std::size_t outboxKeepDelivered = 10000;              ///< [outbox] keep_delivered
     bool outboxFsync = true;                              ///< [outbox] fsync
+    bool outboxFlushBeforeDelivery = false;               ///< [outbox] flush_before_delivery
     RateLimitOptions rateLimit;                           ///< [agent] rate_limit_window, rate_limit_max
     double progressStepPercent = 5.0;                     ///< [agent] progress_step
     std::vector<SinkConfig> sinks;                        ///< [[sink]]

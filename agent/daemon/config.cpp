@@ -326,6 +326,8 @@ Result<void> parseOutbox(const Ctx& c, const toml::table& t, AgentConfig& cfg) {
             cfg.outboxKeepDelivered = static_cast<std::size_t>(n);
         } else if (k.str() == "fsync") {
             TRY_ASSIGN(cfg.outboxFsync, boolean(c, v, key));
+        } else if (k.str() == "flush_before_delivery") {
+            TRY_ASSIGN(cfg.outboxFlushBeforeDelivery, boolean(c, v, key));
         } else {
             return tl::unexpected(keyError(c, v, key, "unknown key"));
         }

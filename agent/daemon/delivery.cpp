@@ -100,10 +100,12 @@ void DeliveryWorker::run() {
         if (!ob) {
             // Cursor moves are committed without an fsync each (synchronous=NORMAL on this
             // connection): a killed agent still finds every move (WAL), and the next event commit
-            // of the agent's own connection syncs them; a power cut may repeat the events
+            // of the agent's own connection (its flush) syncs them; a power cut may repeat the events
             // delivered since then, with the same ids (docs/agent.md, "Delivery guarantees").
             OutboxOptions mine = opts_;
             mine.durability = Durability::normal;
+            mine.appender = false;  // the agent's connection guards the sequence
+            mine.flushBesideDelivery = false;
             auto o = Outbox::open(db_, mine);
             if (!o) {
                 fault(o.error());

@@ -2,11 +2,18 @@
 #include "daemon/outbox.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <condition_variable>
 #include <limits>
 #include <mutex>
 #include <thread>
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -84,6 +91,7 @@ CREATE INDEX IF NOT EXISTS events_time ON events(time_ms);
 CREATE TABLE IF NOT EXISTS cursors (sink TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS command_ids (jti TEXT PRIMARY KEY, exp INTEGER NOT NULL, key TEXT NOT NULL, accepted INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS command_ids_exp ON command_ids(exp);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )SQL";
 
 } // namespace
@@ -115,15 +123,31 @@ StatementCache::~StatementCache() {
     for (auto& [sql, st] : stmts_) sqlite3_finalize(st);
 }
 
-/// OutboxOptions::checkpointInBackground: a thread with a connection of its own runs PASSIVE
-/// checkpoints (they neither wait for nor block the appender, whose commits go on appending to
-/// the WAL meanwhile) when the appender's WAL hook asks. The thread starts at the first request.
-class Checkpointer {
+/// What the outbox's background threads share: a thread started at the first request and stopped
+/// by stop(), a count of the work done, and the last error, each taken once.
+class OutboxThread {
 public:
-    Checkpointer(std::filesystem::path file, Durability durability) : file_(std::move(file)), durability_(durability) {}
-    Checkpointer(const Checkpointer&) = delete;
-    Checkpointer& operator=(const Checkpointer&) = delete;
-    ~Checkpointer() {
+    OutboxThread() = default;
+    OutboxThread(const OutboxThread&) = delete;
+    OutboxThread& operator=(const OutboxThread&) = delete;
+
+    [[nodiscard]] std::uint64_t done() const noexcept { return done_.load(std::memory_order_relaxed); }
+
+    std::optional<std::string> takeError() {
+        std::lock_guard lk(m_);
+        if (error_.empty()) return std::nullopt;
+        return std::exchange(error_, std::string());
+    }
+
+protected:
+    ~OutboxThread() = default;
+    /// Under m_: the thread, at the first request.
+    template <class F>
+    void startLocked(F&& body) {
+        if (!thread_.joinable()) thread_ = std::thread(std::forward<F>(body));
+    }
+    /// From the derived class's destructor, before its own members go.
+    void stop() {
         {
             std::lock_guard lk(m_);
             stop_ = true;
@@ -132,13 +156,31 @@ public:
         if (thread_.joinable()) thread_.join();
     }
 
+    std::mutex m_;
+    std::condition_variable cv_;
+    bool stop_ = false;
+    std::string error_;
+    std::atomic<std::uint64_t> done_{0};
+
+private:
+    std::thread thread_;
+};
+
+/// OutboxOptions::checkpointInBackground: a thread with a connection of its own runs PASSIVE
+/// checkpoints (they neither wait for nor block the appender, whose commits go on appending to
+/// the WAL meanwhile) when the appender's WAL hook asks. The thread starts at the first request.
+class Checkpointer : public OutboxThread {
+public:
+    Checkpointer(std::filesystem::path file, Durability durability) : file_(std::move(file)), durability_(durability) {}
+    ~Checkpointer() { stop(); }
+
     /// From the appender's thread (the WAL hook): checkpoint soon.
     void request() {
         {
             std::lock_guard lk(m_);
             if (wanted_) return;
             wanted_ = true;
-            if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
+            startLocked([this] { run(); });
         }
         cv_.notify_one();
     }
@@ -147,14 +189,6 @@ public:
     void waitIdle() {
         std::unique_lock lk(m_);
         idle_.wait(lk, [&] { return !running_; });
-    }
-
-    [[nodiscard]] std::uint64_t done() const noexcept { return done_.load(std::memory_order_relaxed); }
-
-    std::optional<std::string> takeError() {
-        std::lock_guard lk(m_);
-        if (error_.empty()) return std::nullopt;
-        return std::exchange(error_, std::string());
     }
 
 private:
@@ -207,12 +241,91 @@ private:
 
     const std::filesystem::path file_;
     const Durability durability_;
-    std::mutex m_;
-    std::condition_variable cv_, idle_;
-    bool wanted_ = false, running_ = false, stop_ = false;
-    std::string error_;
-    std::atomic<std::uint64_t> done_{0};
-    std::thread thread_;
+    std::condition_variable idle_;
+    bool wanted_ = false, running_ = false;
+};
+
+/// OutboxOptions::flushBesideDelivery: fdatasync of the WAL file, by a thread of the outbox after
+/// each commit (request()) or at once on the caller's thread (now()). A flush that starts after a
+/// commit returned makes that commit durable: fdatasync covers every write to the file before it,
+/// through any descriptor. The WAL is opened by its name and reopened when another file is found
+/// there (SQLite deletes it when its last connection closes and creates it again); the directory
+/// is flushed once per file, so that its name is durable too.
+class Flusher : public OutboxThread {
+public:
+    explicit Flusher(std::filesystem::path wal) : wal_(std::move(wal)) {}
+    ~Flusher() {
+        stop();
+        if (fd_ >= 0) ::close(fd_);
+    }
+
+    /// After a commit (the appender's thread): flush soon. Requests while a flush runs are served
+    /// by one more flush after it.
+    void request() {
+        {
+            std::lock_guard lk(m_);
+            ++wanted_;
+            startLocked([this] { run(); });
+        }
+        cv_.notify_one();
+    }
+
+    /// Flush now; "" or what failed.
+    std::string now() {
+        std::lock_guard io(io_);
+        return sync();
+    }
+
+private:
+    void run() {
+        std::unique_lock lk(m_);
+        for (;;) {
+            cv_.wait(lk, [&] { return stop_ || wanted_ != served_; });
+            if (stop_) return;
+            const std::uint64_t gen = wanted_;
+            lk.unlock();
+            std::string err = now();
+            lk.lock();
+            served_ = gen;
+            if (err.empty()) done_.fetch_add(1, std::memory_order_relaxed);
+            else error_ = wal_.string() + ": " + err;
+        }
+    }
+
+    std::string sync() {
+        struct stat st {};
+        if (::stat(wal_.c_str(), &st) != 0) {
+            // No WAL: its last connection closed, which copied it into the database and synced that.
+            if (errno == ENOENT) return {};
+            return std::string("cannot stat: ") + std::strerror(errno);
+        }
+        if (fd_ < 0 || st.st_ino != ino_ || st.st_dev != dev_) {
+            if (fd_ >= 0) ::close(std::exchange(fd_, -1));
+            fd_ = ::open(wal_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+            if (fd_ < 0) return std::string("cannot open: ") + std::strerror(errno);
+            if (::fstat(fd_, &st) != 0) return std::string("cannot stat: ") + std::strerror(errno);
+            ino_ = st.st_ino;
+            dev_ = st.st_dev;
+            const int dir = ::open(wal_.parent_path().empty() ? "." : wal_.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            if (dir < 0) return std::string("cannot open its directory: ") + std::strerror(errno);
+            const int rc = ::fsync(dir);
+            const int e = errno;
+            ::close(dir);
+            if (rc != 0) {
+                ::close(std::exchange(fd_, -1));  // the directory again next time
+                return std::string("cannot flush its directory: ") + std::strerror(e);
+            }
+        }
+        if (::fdatasync(fd_) != 0) return std::string("cannot flush: ") + std::strerror(errno);
+        return {};
+    }
+
+    const std::filesystem::path wal_;
+    std::mutex io_;
+    std::uint64_t wanted_ = 0, served_ = 0;
+    int fd_ = -1;  // under io_
+    ino_t ino_ = 0;
+    dev_t dev_ = 0;
 };
 
 namespace {
@@ -240,7 +353,24 @@ std::uint64_t Outbox::backgroundCheckpoints() const noexcept { return checkpoint
 
 std::optional<std::string> Outbox::takeCheckpointError() { return checkpointer_ ? checkpointer_->takeError() : std::nullopt; }
 
+std::uint64_t Outbox::backgroundFlushes() const noexcept { return flusher_ ? flusher_->done() : 0; }
+
+std::optional<std::string> Outbox::takeFlushError() { return flusher_ ? flusher_->takeError() : std::nullopt; }
+
+Result<void> Outbox::flush() {
+    if (!flusher_) return {};
+    if (auto e = flusher_->now(); !e.empty()) return fail(errc::io_error, "outbox " + file_.string() + "-wal: " + e);
+    return {};
+}
+
 Outbox::~Outbox() {
+    flusher_.reset();
+    if (opts_.appender) {
+        // A clean close: everything committed flushed with this commit, so the next open, in
+        // another boot too, goes on from the newest sequence number without a gap.
+        (void)sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
+        (void)sqlite3_exec(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('clean', '1')", nullptr, nullptr, nullptr);
+    }
     checkpointer_.reset();  // its thread and connection before this one
     stmts_.reset();         // statements before the connection
     sqlite3_close_v2(db_);
@@ -262,6 +392,18 @@ Result<void> Outbox::exec(const char* sql) {
     return {};
 }
 
+namespace {
+/// A busy handler: sleeps of 50 us doubling up to 1 ms, for 10 s in all.
+int busyWait(void*, int calls) {
+    constexpr int kDoubling = 5;  // 50 us .. 800 us, then 1 ms
+    if (calls > kDoubling + 10000) return 0;
+    const auto us = calls < kDoubling ? 50 << calls : 1000;
+    std::this_thread::sleep_for(std::chrono::microseconds(us));
+    return 1;
+}
+
+} // namespace
+
 Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, OutboxOptions opts) {
     sqlite3* db = nullptr;
     // NOFOLLOW: a link planted in place of the database is refused (the state directory itself
@@ -270,7 +412,9 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, 
                                    nullptr);
     std::unique_ptr<Outbox> ob(new Outbox(db, file, opts));
     if (rc != SQLITE_OK) return tl::unexpected(ob->sqlError("cannot open"));
-    sqlite3_busy_timeout(db, 10000);
+    // Another connection's short write (a sink's cursor move, microseconds) is waited out in steps
+    // of 50 us to 1 ms; SQLite's busy timeout would sleep 1, 2, 5, 10 ms... on an event's path.
+    sqlite3_busy_handler(db, &busyWait, nullptr);
     if (auto r = ob->exec("PRAGMA journal_mode=WAL"); !r) return tl::unexpected(r.error());
     if (auto r = ob->exec(opts.durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !r)
         return tl::unexpected(r.error());
@@ -279,10 +423,102 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, 
         ob->checkpointer_ = std::make_unique<Checkpointer>(file, opts.durability);
         sqlite3_wal_hook(db, &Outbox::walHook, ob.get());  // replaces SQLite's auto-checkpoint on this connection
     }
+    if (opts.appender) {
+        if (auto r = ob->guardSequence(); !r) return tl::unexpected(r.error());
+        if (opts.flushBesideDelivery && opts.durability == Durability::full) {
+            ob->flusher_ = std::make_unique<Flusher>(std::filesystem::path(file.string() + "-wal"));
+            if (auto r = ob->exec("PRAGMA synchronous=NORMAL"); !r) return tl::unexpected(r.error());
+        }
+    }
     Stmt c(*ob->stmts_, "SELECT COUNT(*) FROM events");
     if (!c.ok() || c.step() != SQLITE_ROW) return tl::unexpected(ob->sqlError("cannot count events"));
     ob->count_ = static_cast<std::size_t>(c.i64(0));
     return ob;
+}
+
+namespace {
+std::uint64_t toU64(const std::string& s) {
+    std::uint64_t v = 0;
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    return ec == std::errc() && p == s.data() + s.size() ? v : 0;
+}
+} // namespace
+
+bool Outbox::guarded() const noexcept { return opts_.appender && (opts_.durability == Durability::normal || opts_.flushBesideDelivery); }
+
+Result<void> Outbox::guardSequence() {
+    // Flushed before it returns: the floor must be on disk before any number past the old one is
+    // handed out.
+    if (auto r = exec("PRAGMA synchronous=FULL"); !r) return r;
+    if (auto r = exec("BEGIN IMMEDIATE"); !r) return r;
+    Txn txn(db_, count_, dropped_);
+    std::uint64_t stored = 0;
+    {
+        Stmt q(*stmts_, "SELECT seq FROM sqlite_sequence WHERE name = 'events'");
+        if (!q.ok()) return tl::unexpected(sqlError("cannot read the sequence"));
+        const int rc = q.step();
+        if (rc == SQLITE_ROW) stored = static_cast<std::uint64_t>(std::max<std::int64_t>(0, q.i64(0)));
+        else if (rc != SQLITE_DONE) return tl::unexpected(sqlError("cannot read the sequence"));
+    }
+    std::map<std::string, std::string> meta;
+    {
+        Stmt q(*stmts_, "SELECT key, value FROM meta");
+        if (!q.ok()) return tl::unexpected(sqlError("cannot read meta"));
+        int rc;
+        while ((rc = q.step()) == SQLITE_ROW) meta[q.text(0)] = q.text(1);
+        if (rc != SQLITE_DONE) return tl::unexpected(sqlError("cannot read meta"));
+    }
+    const std::uint64_t floor = toU64(meta["seq_floor"]);
+    const bool sameBoot = !opts_.bootId.empty() && meta["boot_id"] == opts_.bootId;
+    std::uint64_t start = stored;
+    if (floor > stored && meta["clean"] != "1" && !sameBoot) {
+        // The last run may have handed out numbers up to the floor whose events a power cut took.
+        start = floor;
+        skipped_ = SkippedSequence{stored, floor};
+        Stmt u(*stmts_, "UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'events'");
+        Stmt i(*stmts_, "INSERT INTO sqlite_sequence(name, seq) SELECT 'events', ?1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events')");
+        if (!u.ok() || !i.ok()) return tl::unexpected(sqlError("cannot prepare"));
+        u.bind(1, static_cast<std::int64_t>(start));
+        i.bind(1, static_cast<std::int64_t>(start));
+        if (u.step() != SQLITE_DONE || i.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot move the sequence past " + std::to_string(start)));
+    }
+    newest_ = start;
+    floor_ = guarded() ? start + opts_.sequenceWindow : start;
+    Stmt w(*stmts_, "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)");
+    if (!w.ok()) return tl::unexpected(sqlError("cannot prepare"));
+    for (const auto& [k, v] : {std::pair<std::string_view, std::string>{"seq_floor", std::to_string(floor_)},
+                               {"boot_id", opts_.bootId},
+                               {"clean", "0"}}) {
+        sqlite3_reset(w.get());
+        w.bind(1, k);
+        w.bind(2, v);
+        if (w.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot write meta"));
+    }
+    if (!txn.commit()) return tl::unexpected(sqlError("cannot commit"));
+    return exec(opts_.durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+}
+
+Result<void> Outbox::raiseFloor(std::uint64_t seq) {
+    if (auto r = exec("PRAGMA synchronous=FULL"); !r) return r;
+    Result<void> out;
+    {
+        Stmt w(*stmts_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('seq_floor', ?1)");
+        w.bind(1, std::to_string(seq + opts_.sequenceWindow));
+        if (!w.ok() || w.step() != SQLITE_DONE) out = tl::unexpected(sqlError("cannot raise the sequence floor"));
+        else floor_ = seq + opts_.sequenceWindow;
+    }
+    if (auto r = exec(flusher_ || opts_.durability == Durability::normal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL"); !r && out) return r;
+    return out;
+}
+
+Result<void> Outbox::keepBelowFloor(std::size_t n) {
+    if (!guarded() || newest_ + n + opts_.sequenceWindow / 2 <= floor_) return {};
+    return raiseFloor(newest_ + n);
+}
+
+void Outbox::committed(const std::vector<AppendResult>& stored) {
+    for (const auto& a : stored) newest_ = std::max(newest_, a.seq);
+    if (flusher_) flusher_->request();
 }
 
 Result<bool> Outbox::recordCommand(const CommandRecord& command) {
@@ -372,15 +608,18 @@ Result<std::vector<AppendResult>> Outbox::store(std::span<const Event> events, c
 
 Result<std::vector<AppendResult>> Outbox::append(std::span<const Event> events, const HostIdentity& host) {
     if (events.empty()) return std::vector<AppendResult>{};
+    if (auto r = keepBelowFloor(events.size()); !r) return tl::unexpected(r.error());
     if (auto r = exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
     Txn txn(db_, count_, dropped_);
     auto out = store(events, host);
     if (out && !txn.commit()) return tl::unexpected(sqlError("cannot commit"));
+    if (out) committed(*out);
     return out;
 }
 
 Result<std::optional<std::vector<AppendResult>>> Outbox::appendAccepted(const CommandRecord& command, std::span<const Event> events,
                                                                         const HostIdentity& host) {
+    if (auto r = keepBelowFloor(events.size()); !r) return tl::unexpected(r.error());
     if (auto r = exec("BEGIN IMMEDIATE"); !r) return tl::unexpected(r.error());
     Txn txn(db_, count_, dropped_);  // a replay or an error: rolled back, nothing stored
     auto fresh = recordCommand(command);
@@ -389,6 +628,9 @@ Result<std::optional<std::vector<AppendResult>>> Outbox::appendAccepted(const Co
     auto out = store(events, host);
     if (!out) return tl::unexpected(out.error());
     if (!txn.commit()) return tl::unexpected(sqlError("cannot commit"));
+    committed(*out);
+    // The replay record on disk before the command runs (its events may already be on their way).
+    if (auto r = flush(); !r) return tl::unexpected(r.error());
     return std::optional<std::vector<AppendResult>>(std::move(*out));
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 #pragma once
-// The durable outbox: every event is committed to SQLite (WAL) before any sink sees it; each sink
+// The durable outbox: every event is committed to SQLite (WAL) before any sink sees it (and flushed
+// to disk before or beside, OutboxOptions::flushBesideDelivery); each sink
 // has a cursor (the last sequence number it delivered) so delivery is at least once and in order,
 // and survives kill -9 and reboots. One Outbox object is one SQLite connection: the agent's main
 // thread appends, each sink's delivery thread opens its own connection (WAL lets readers run
@@ -35,8 +36,9 @@ struct StoredEvent {
     std::string body;       ///< the CloudEvents JSON, one line
 };
 
-/// How hard a commit is made durable: `full` survives power loss (fsync per commit), `normal`
-/// survives a killed process (WAL without fsync per commit; SQLite's "synchronous=NORMAL").
+/// How hard a commit is made durable: `full` survives power loss (fsync per commit: before it
+/// returns, or right after it with OutboxOptions::flushBesideDelivery), `normal` survives a killed
+/// process (WAL without fsync per commit; SQLite's "synchronous=NORMAL").
 enum class Durability { full, normal };
 
 struct OutboxOptions {
@@ -54,9 +56,38 @@ struct OutboxOptions {
     /// reaches 8000 pages (the thread failing, or held back), the commit checkpoints itself, as
     /// SQLite would: the WAL stays bounded.
     bool checkpointInBackground = false;
+    /// This connection appends the host's events (the agent's one): at open it makes sure no
+    /// sequence number a sink may have been given is used again (the *sequence guard*, below), and
+    /// it keeps that guard for the next open.
+    bool appender = false;
+    /// With `appender` and Durability::full: a commit does not wait for the disk. The WAL is
+    /// written (a killed process loses nothing) and sinks may read the events at once, while a
+    /// thread of the outbox flushes the WAL (fdatasync) beside their delivery, at once after each
+    /// commit. What a power cut can lose is the events of the last flush under way (a few
+    /// milliseconds), as with any commit it cut short, yet some sink may have delivered them. So the
+    /// sequence guard: a durable *floor* (OutboxOptions::sequenceWindow past the newest sequence number, raised
+    /// by a flushed commit of its own before it is reached) from which the first open after a run
+    /// that may have lost unflushed commits (a new boot without a clean close) goes on. Sequence
+    /// numbers then never repeat; a gap tells the panel that events may be missing.
+    bool flushBesideDelivery = false;
+    /// The kernel's boot id: a reopen within the same boot lost nothing (the page cache outlives a
+    /// killed process), so the guard only skips after a new boot. Empty: unknown (it skips).
+    std::string bootId;
+    /// How far the guard's floor runs ahead of the newest sequence number: a power cut costs a
+    /// panel at most this many numbers. The floor is raised (one flushed commit) when it is less
+    /// than half of this ahead.
+    std::uint64_t sequenceWindow = 100000;
+};
+
+/// Sequence numbers a reopen skipped (OutboxOptions::flushBesideDelivery): (first, last], after
+/// a run that ended without flushing what it committed (a power cut, a crash of the kernel).
+struct SkippedSequence {
+    std::uint64_t after = 0;  ///< the newest sequence number stored
+    std::uint64_t to = 0;     ///< the next event is to + 1
 };
 
 class Checkpointer;
+class Flusher;
 
 /// What happened to an appended event.
 struct AppendResult {
@@ -145,6 +176,17 @@ public:
     /// The newest sequence number (0 if empty).
     Result<std::uint64_t> lastSeq();
 
+    /// Make every commit so far durable now, on the caller's thread (with flushBesideDelivery;
+    /// otherwise every commit already is). Errors: io_error naming the WAL file.
+    Result<void> flush();
+    /// Flushes of the WAL the flushing thread completed (OutboxOptions::flushBesideDelivery).
+    [[nodiscard]] std::uint64_t backgroundFlushes() const noexcept;
+    /// The flushing thread's last error not taken yet ("outbox FILE-wal: cannot flush: ..."), each
+    /// once; it tries again after the next commit.
+    std::optional<std::string> takeFlushError();
+    /// What this open skipped (the sequence guard), if anything.
+    [[nodiscard]] const std::optional<SkippedSequence>& skipped() const noexcept { return skipped_; }
+
     /// Events stored now, as this connection counted them at open and since.
     [[nodiscard]] std::size_t size() const noexcept { return count_; }
     /// Events dropped by the full-outbox policy since open: new events refused because the outbox
@@ -168,6 +210,16 @@ private:
     Result<std::vector<AppendResult>> store(std::span<const Event> events, const HostIdentity& host);
     /// In a transaction begun by the caller: prune expired command ids, insert this one; false if known.
     Result<bool> recordCommand(const CommandRecord& command);
+    /// At open (appender): the sequence guard; see OutboxOptions::flushBesideDelivery.
+    Result<void> guardSequence();
+    /// Raise the floor to `seq` + sequenceWindow, in a transaction flushed before it returns.
+    Result<void> raiseFloor(std::uint64_t seq);
+    /// Before the appender's transaction that may assign up to `n` sequence numbers.
+    Result<void> keepBelowFloor(std::size_t n);
+    /// After a commit: note the newest sequence number, ask for a flush.
+    void committed(const std::vector<AppendResult>& stored);
+    /// Sequence numbers this connection hands out before they are durable (the guard is kept).
+    [[nodiscard]] bool guarded() const noexcept;
     Result<std::vector<StoredEvent>> select(const char* sql, std::int64_t arg, std::size_t limit);
     Error sqlError(std::string_view what) const;
 
@@ -178,6 +230,10 @@ private:
     std::size_t count_ = 0;
     std::uint64_t dropped_ = 0;
     std::unique_ptr<Checkpointer> checkpointer_;  ///< with checkpointInBackground; stopped before db_ closes
+    std::unique_ptr<Flusher> flusher_;            ///< with flushBesideDelivery; stopped before db_ closes
+    std::uint64_t newest_ = 0;                    ///< the newest sequence number assigned (appender)
+    std::uint64_t floor_ = 0;                     ///< the durable floor (flushBesideDelivery)
+    std::optional<SkippedSequence> skipped_;
 };
 
 /// Exponential backoff with jitter for retries: the n-th delay is uniformly distributed in

@@ -72,6 +72,12 @@ BOOST_AUTO_TEST_CASE(defaults) {
     BOOST_TEST(c->hotswap == true);
     BOOST_TEST((c->hotswapPolicy.add == AddPolicy::confirm));
     BOOST_TEST(c->hotswapPolicy.allowForeignSignatures == false);
+    // Flushed, but beside the delivery, not before it.
+    BOOST_TEST(c->outboxFsync == true);
+    BOOST_TEST(c->outboxFlushBeforeDelivery == false);
+    auto strict = parseAgentConfig("[outbox]\nflush_before_delivery = true\n", "strict.toml");
+    BOOST_REQUIRE(strict);
+    BOOST_TEST(strict->outboxFlushBeforeDelivery == true);
 }
 
 BOOST_AUTO_TEST_CASE(console_section) {
@@ -133,6 +139,7 @@ const Bad bad[] = {
     {"[metrics]\nlisten = \"9598\"\n", "x.toml:2: key 'metrics.listen': must be ADDRESS:PORT"},
     {"[metrics]\nlisten = 9598\n", "x.toml:2: key 'metrics.listen': must be a string"},
     {"[outbox]\nmax_events = 1\n", "x.toml:2: key 'outbox.max_events': must be between 10"},
+    {"[outbox]\nflush_before_delivery = \"no\"\n", "x.toml:2: key 'outbox.flush_before_delivery': must be true or false"},
     {"[agent\nheartbeat = 1\n", "x.toml:1:"},
     {"[hotswap]\nadd = \"yes\"\n", "x.toml:2: key 'hotswap.add': must be \"auto\", \"confirm\" or \"never\""},
     {"[hotswap]\nidentify_server = 1\n", "x.toml:2: key 'hotswap.identify_server': must be true or false"},
