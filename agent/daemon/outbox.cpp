@@ -416,20 +416,16 @@ Result<std::unique_ptr<Outbox>> Outbox::open(const std::filesystem::path& file, 
     // of 50 us to 1 ms; SQLite's busy timeout would sleep 1, 2, 5, 10 ms... on an event's path.
     sqlite3_busy_handler(db, &busyWait, nullptr);
     if (auto r = ob->exec("PRAGMA journal_mode=WAL"); !r) return tl::unexpected(r.error());
-    if (auto r = ob->exec(opts.durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL"); !r)
-        return tl::unexpected(r.error());
+    if (opts.appender && opts.flushBesideDelivery && opts.durability == Durability::full)
+        ob->flusher_ = std::make_unique<Flusher>(std::filesystem::path(file.string() + "-wal"));
+    if (auto r = ob->exec(ob->ownSynchronous()); !r) return tl::unexpected(r.error());
     if (auto r = ob->exec(kSchema); !r) return tl::unexpected(r.error());
     if (opts.checkpointInBackground) {
         ob->checkpointer_ = std::make_unique<Checkpointer>(file, opts.durability);
         sqlite3_wal_hook(db, &Outbox::walHook, ob.get());  // replaces SQLite's auto-checkpoint on this connection
     }
-    if (opts.appender) {
+    if (opts.appender)
         if (auto r = ob->guardSequence(); !r) return tl::unexpected(r.error());
-        if (opts.flushBesideDelivery && opts.durability == Durability::full) {
-            ob->flusher_ = std::make_unique<Flusher>(std::filesystem::path(file.string() + "-wal"));
-            if (auto r = ob->exec("PRAGMA synchronous=NORMAL"); !r) return tl::unexpected(r.error());
-        }
-    }
     Stmt c(*ob->stmts_, "SELECT COUNT(*) FROM events");
     if (!c.ok() || c.step() != SQLITE_ROW) return tl::unexpected(ob->sqlError("cannot count events"));
     ob->count_ = static_cast<std::size_t>(c.i64(0));
@@ -444,7 +440,11 @@ std::uint64_t toU64(const std::string& s) {
 }
 } // namespace
 
-bool Outbox::guarded() const noexcept { return opts_.appender && (opts_.durability == Durability::normal || opts_.flushBesideDelivery); }
+bool Outbox::unflushedCommits() const noexcept { return flusher_ || opts_.durability == Durability::normal; }
+
+const char* Outbox::ownSynchronous() const noexcept { return unflushedCommits() ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL"; }
+
+bool Outbox::guarded() const noexcept { return opts_.appender && unflushedCommits(); }
 
 Result<void> Outbox::guardSequence() {
     // Flushed before it returns: the floor must be on disk before any number past the old one is
@@ -495,7 +495,7 @@ Result<void> Outbox::guardSequence() {
         if (w.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot write meta"));
     }
     if (!txn.commit()) return tl::unexpected(sqlError("cannot commit"));
-    return exec(opts_.durability == Durability::full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    return exec(ownSynchronous());
 }
 
 Result<void> Outbox::raiseFloor(std::uint64_t seq) {
@@ -507,7 +507,7 @@ Result<void> Outbox::raiseFloor(std::uint64_t seq) {
         if (!w.ok() || w.step() != SQLITE_DONE) out = tl::unexpected(sqlError("cannot raise the sequence floor"));
         else floor_ = seq + opts_.sequenceWindow;
     }
-    if (auto r = exec(flusher_ || opts_.durability == Durability::normal ? "PRAGMA synchronous=NORMAL" : "PRAGMA synchronous=FULL"); !r && out) return r;
+    if (auto r = exec(ownSynchronous()); !r && out) return r;
     return out;
 }
 

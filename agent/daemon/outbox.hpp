@@ -218,6 +218,10 @@ private:
     Result<void> keepBelowFloor(std::size_t n);
     /// After a commit: note the newest sequence number, ask for a flush.
     void committed(const std::vector<AppendResult>& stored);
+    /// This connection's commits return before they are on disk (flushed beside, or never).
+    [[nodiscard]] bool unflushedCommits() const noexcept;
+    /// The PRAGMA that sets this connection's own synchronous level (NORMAL if unflushedCommits()).
+    [[nodiscard]] const char* ownSynchronous() const noexcept;
     /// Sequence numbers this connection hands out before they are durable (the guard is kept).
     [[nodiscard]] bool guarded() const noexcept;
     Result<std::vector<StoredEvent>> select(const char* sql, std::int64_t arg, std::size_t limit);

@@ -142,6 +142,14 @@ inline std::string syspathOf(const Testbed& tb, const std::string& blockName) {
 /// A test's agent never writes this machine's /run/issue.d nor runs its agetty: a config without a
 /// [console] table of its own gets one that keeps no issue file (identity.json stays in the state
 /// directory). Appended at the end, where a new table is always valid TOML.
+/// The kernel boot id the agent reads in the testbed (/proc/sys/kernel/random/boot_id): a new one
+/// is a reboot to it.
+inline void setBootId(const Testbed& tb, const std::string& id) {
+    const auto file = tb.root() / "proc" / "sys" / "kernel" / "random" / "boot_id";
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << id << "\n";
+}
+
 inline void keepConsoleInTest(const fs::path& config) {
     std::ifstream in(config);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -188,9 +188,7 @@ BOOST_AUTO_TEST_CASE(kill_9_in_an_event_storm_then_restart_loses_nothing) {
     // One boot for both runs: a kill -9 keeps every commit in the page cache, so the restarted
     // agent goes on with the next sequence number (after a new boot it would skip ahead, as a
     // power cut may have taken commits a sink had: test_console_testbeds.cpp).
-    const auto bootId = tb.root() / "proc" / "sys" / "kernel" / "random" / "boot_id";
-    fs::create_directories(bootId.parent_path());
-    std::ofstream(bootId) << "6e1f0c2a-4444-4c3e-9d2b-000000000004\n";
+    setBootId(tb, "6e1f0c2a-4444-4c3e-9d2b-000000000004");
     {
         Child agent(agentArgs(cfg, t.path / "state", tb), t.path / "agent.log");
         waitEvents(events, [](const auto& e) { return countType(e, "agent.started") >= 1; });

@@ -136,9 +136,7 @@ BOOST_AUTO_TEST_CASE(host_booted_says_how_the_previous_boot_ended) {
     const auto events = t.path / "events.jsonl";
     const auto cfg = t.path / "raidmond.toml";
     std::ofstream(cfg) << kQuiet << "\n[console]\nissue_file = \"\"\n\n[[sink]]\ntype = \"file\"\npath = \"" << events.string() << "\"\n";
-    const auto bootId = tb.root() / "proc" / "sys" / "kernel" / "random" / "boot_id";
-    fs::create_directories(bootId.parent_path());
-    auto boot = [&](const std::string& id) { std::ofstream(bootId) << id << "\n"; };
+    auto boot = [&](const std::string& id) { setBootId(tb, id); };
     auto booted = [&](std::size_t n) {
         auto evs = waitEvents(events, [n](const auto& e) { return countType(e, "host.booted") >= n; });
         BOOST_REQUIRE_MESSAGE(countType(evs, "host.booted") >= n, "no host.booted #" << n << "; log: " << slurp(t.path / "agent.log"));
