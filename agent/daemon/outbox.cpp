@@ -365,7 +365,7 @@ Result<void> Outbox::flush() {
 
 Outbox::~Outbox() {
     flusher_.reset();
-    if (opts_.appender) {
+    if (guardKept_) {
         // A clean close: everything committed flushed with this commit, so the next open, in
         // another boot too, goes on from the newest sequence number without a gap.
         (void)sqlite3_exec(db_, "PRAGMA synchronous=FULL", nullptr, nullptr, nullptr);
@@ -495,6 +495,7 @@ Result<void> Outbox::guardSequence() {
         if (w.step() != SQLITE_DONE) return tl::unexpected(sqlError("cannot write meta"));
     }
     if (!txn.commit()) return tl::unexpected(sqlError("cannot commit"));
+    guardKept_ = true;
     return exec(ownSynchronous());
 }
 

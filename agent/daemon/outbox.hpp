@@ -238,6 +238,9 @@ private:
     std::uint64_t newest_ = 0;                    ///< the newest sequence number assigned (appender)
     std::uint64_t floor_ = 0;                     ///< the durable floor (flushBesideDelivery)
     std::optional<SkippedSequence> skipped_;
+    /// The guard was read and written at open: only then does a close mark the outbox clean (an
+    /// open that failed before must not hide an unclean end from the next one).
+    bool guardKept_ = false;
 };
 
 /// Exponential backoff with jitter for retries: the n-th delay is uniformly distributed in

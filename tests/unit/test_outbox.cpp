@@ -13,6 +13,7 @@
 #include <thread>
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,6 +326,30 @@ BOOST_AUTO_TEST_CASE(a_new_boot_after_an_unclean_end_goes_on_past_the_floor_and_
             BOOST_TEST(ob->skipped()->to == 102u);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(an_open_whose_guard_failed_does_not_mark_the_outbox_clean) {
+    TempDir t;
+    const auto file = t.path / "failed.db";
+    uncleanRun(file, appenderOptions("boot-a", Durability::full, 50), 3);
+    auto sql = [&](const char* text) {
+        sqlite3* db = nullptr;
+        BOOST_REQUIRE(sqlite3_open(file.c_str(), &db) == SQLITE_OK);
+        char* err = nullptr;
+        const int rc = sqlite3_exec(db, text, nullptr, nullptr, &err);
+        BOOST_TEST(rc == SQLITE_OK, (err ? err : ""));
+        sqlite3_free(err);
+        sqlite3_close(db);
+    };
+    // The guard's write of the boot id fails: the open fails, and its close writes nothing.
+    sql("CREATE TRIGGER no_boot BEFORE INSERT ON meta WHEN NEW.key = 'boot_id' BEGIN SELECT RAISE(ABORT, 'no'); END");
+    BOOST_TEST(!Outbox::open(file, appenderOptions("boot-b", Durability::full, 50)));
+    sql("DROP TRIGGER no_boot");
+    // So the next boot still knows that the run of boot-a did not end cleanly.
+    auto ob = openOk(file, appenderOptions("boot-c", Durability::full, 50));
+    BOOST_REQUIRE(ob->skipped());
+    BOOST_TEST(ob->skipped()->after == 3u);
+    BOOST_TEST(ob->skipped()->to == 50u);
 }
 
 BOOST_AUTO_TEST_CASE(the_floor_is_raised_before_the_numbers_reach_it) {
