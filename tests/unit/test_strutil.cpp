@@ -55,6 +55,7 @@ BOOST_AUTO_TEST_CASE(hex_roundtrip_and_printable) {
 }
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include "core/sysfs.hpp"
@@ -72,6 +73,50 @@ BOOST_AUTO_TEST_CASE(resolve_link_is_lexical_and_drops_a_trailing_slash) {
     BOOST_TEST(resolveLink(dir / "a" / "gone")->string() == (dir / "dangling").string());  // need not exist
     BOOST_TEST(!resolveLink(dir / "a").has_value());  // not a link
     fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(attributes_are_read_whole_past_a_page_and_errors_name_the_path) {
+    namespace fs = std::filesystem;
+    auto dir = fs::temp_directory_path() / ("raidmon-attr-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    // A VPD page larger than the read buffer: kernfs hands a binary attribute out a page at a
+    // time, so a full buffer is not the end.
+    std::string page(4096 * 2 + 17, '\0');
+    for (std::size_t i = 0; i < page.size(); ++i) page[i] = static_cast<char>(i * 131 % 251);
+    std::ofstream(dir / "vpd_pg83", std::ios::binary).write(page.data(), static_cast<std::streamsize>(page.size()));
+    std::string exact(4096, 'x');  // exactly one buffer: the read that returns 0 ends it
+    std::ofstream(dir / "exact", std::ios::binary) << exact;
+    std::ofstream(dir / "model") << "HUH721212AL5200 \n";
+    std::ofstream(dir / "blank") << "  \n";
+    BOOST_TEST(binaryAttr(dir, "vpd_pg83").value() == page);
+    BOOST_TEST(binaryAttr(dir, "exact").value() == exact);
+    BOOST_TEST(attr(dir, "model").value() == "HUH721212AL5200");
+    BOOST_TEST(!attr(dir, "blank").has_value());  // empty after trimming: unknown, not ""
+    BOOST_TEST(!attr(dir, "absent").has_value());
+    BOOST_TEST(!binaryAttr(dir, "absent").has_value());
+    auto missing = readAttr(dir, "absent");
+    BOOST_REQUIRE(!missing.has_value());
+    BOOST_TEST(missing.error().is(raidmon::errc::not_found));  // the directory is there: no such attribute
+    BOOST_TEST(missing.error().message.find((dir / "absent").string()) != std::string::npos);
+    auto gone = readAttr(dir / "gone", "size");
+    BOOST_REQUIRE(!gone.has_value());
+    BOOST_TEST(gone.error().is(raidmon::errc::device_gone));  // the device's directory is gone too
+    fs::remove_all(dir);
+}
+
+BOOST_AUTO_TEST_CASE(partitions_of_a_disk_are_its_named_subdirectories_with_a_partition_attribute) {
+    namespace fs = std::filesystem;
+    auto root = fs::temp_directory_path() / ("raidmon-parts-" + std::to_string(::getpid()));
+    auto disk = root / "nvme0n1";
+    for (const char* d : {"nvme0n1p1", "nvme0n1p2", "queue", "holders", "nvme0n1-not-a-partition", "mq"})
+        fs::create_directories(disk / d);
+    std::ofstream(disk / "nvme0n1p1" / "partition") << "1\n";
+    std::ofstream(disk / "nvme0n1p2" / "partition") << "2\n";
+    std::ofstream(disk / "size") << "1000\n";
+    std::ofstream(disk / "queue" / "partition") << "3\n";  // not named after the disk: not one
+    BOOST_TEST(partitionsOf(disk) == (std::vector<std::string>{"nvme0n1p1", "nvme0n1p2"}), boost::test_tools::per_element());
+    BOOST_TEST(partitionsOf(root / "sdzz").empty());  // a disk gone meanwhile: none, no error
+    fs::remove_all(root);
 }
 
 // IdIndex (core/id_index.hpp): the flat by-id table the diff, the join and the hot-swap engine use.

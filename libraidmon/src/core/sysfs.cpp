@@ -25,13 +25,26 @@ Error errnoError(int err, const fs::path& path) {
     return Error(code, path.string() + ": " + std::strerror(err));
 }
 
-} // namespace
+/// How a pseudo file is read.
+struct ReadHow {
+    /// A sysfs attribute: a read that returns less than asked ends it. kernfs returns a text
+    /// attribute whole (one seq_file record) and a binary one (VPD pages) a page at a time, so a
+    /// short read is the end, and the read(2) that would return 0 is saved: a quarter of the
+    /// system calls of a scan, whose every drive and bay is a dozen attributes. Not for /proc,
+    /// whose seq_files may stop a read short at a page of records.
+    bool attribute = false;
+    /// On a failed open, tell "no such attribute" from "the device is gone" (one stat(2) of the
+    /// directory). Callers that only want the value skip it.
+    bool classify = true;
+};
 
-Result<std::string> readFile(const fs::path& path) { return readFile(path.c_str()); }
-
-Result<std::string> readFile(const char* cpath) {
+Result<std::string> readPseudo(const char* cpath, ReadHow how) {
     int fd = ::open(cpath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) return tl::unexpected(errnoError(errno, fs::path(cpath)));
+    if (fd < 0) {
+        const int err = errno;
+        if (!how.classify) return fail(fromErrno(err), std::string(cpath) + ": " + std::strerror(err));
+        return tl::unexpected(errnoError(err, fs::path(cpath)));
+    }
     std::string data;
     char buf[4096];
     for (;;) {
@@ -49,26 +62,45 @@ Result<std::string> readFile(const char* cpath) {
             return fail(errc::parse_error, std::string(cpath) + ": larger than " + std::to_string(kMaxPseudoFile) +
                                                " bytes; not a pseudo file");
         }
+        if (how.attribute && static_cast<std::size_t>(n) < sizeof buf) break;
     }
     ::close(fd);
     return data;
 }
 
-Result<std::string> readAttr(const fs::path& dir, std::string_view name) {
-    // String concatenation instead of path::operator/: this runs for every attribute of every
-    // device, and path parsing was a tenth of a large host's scan.
+/// dir/name without path::operator/: this runs for every attribute of every device, and path
+/// parsing was a tenth of a large host's scan.
+std::string attrPath(const fs::path& dir, std::string_view name) {
     std::string p = dir.native();
     p += '/';
     p += name;
-    auto r = readFile(p.c_str());
+    return p;
+}
+
+} // namespace
+
+Result<std::string> readFile(const fs::path& path) { return readFile(path.c_str()); }
+
+Result<std::string> readFile(const char* cpath) { return readPseudo(cpath, {}); }
+
+Result<std::string> readAttr(const fs::path& dir, std::string_view name) {
+    auto r = readPseudo(attrPath(dir, name).c_str(), {.attribute = true});
     if (!r) return r;
     return std::string(trim(*r));
 }
 
-std::optional<std::string> attr(const fs::path& dir, std::string_view name) {
-    auto r = readAttr(dir, name);
+std::optional<std::string> binaryAttr(const fs::path& dir, std::string_view name) {
+    auto r = readPseudo(attrPath(dir, name).c_str(), {.attribute = true, .classify = false});
     if (!r || r->empty()) return std::nullopt;
     return std::move(*r);
+}
+
+std::optional<std::string> attr(const fs::path& dir, std::string_view name) {
+    auto r = readPseudo(attrPath(dir, name).c_str(), {.attribute = true, .classify = false});
+    if (!r) return std::nullopt;
+    auto t = trim(*r);
+    if (t.empty()) return std::nullopt;
+    return std::string(t);
 }
 
 std::optional<std::string> textAttr(const fs::path& dir, std::string_view name) {
@@ -134,6 +166,14 @@ std::vector<std::string> listDir(const fs::path& dir) {
     }
     ::closedir(d);
     std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::vector<std::string> partitionsOf(const fs::path& diskDir) {
+    const std::string disk = diskDir.filename().string();
+    std::vector<std::string> out;
+    for (auto& n : listDir(diskDir))
+        if (n.size() > disk.size() && startsWith(n, disk) && pathExists(diskDir / n / "partition")) out.push_back(std::move(n));
     return out;
 }
 

@@ -31,6 +31,9 @@ Result<std::string> readAttr(const fs::path& dir, std::string_view name);
 /// A text attribute or nullopt (absent, unreadable, or empty after trimming).
 std::optional<std::string> attr(const fs::path& dir, std::string_view name);
 
+/// A binary attribute (a VPD page), as read; nullopt if absent, unreadable or empty.
+std::optional<std::string> binaryAttr(const fs::path& dir, std::string_view name);
+
 /// A text attribute made printable (non-ASCII bytes replaced), trimmed; nullopt if absent or empty.
 std::optional<std::string> textAttr(const fs::path& dir, std::string_view name);
 
@@ -54,6 +57,11 @@ std::optional<fs::path> realPath(const fs::path& p);
 
 /// Entry names of a directory (not "." or ".."); empty if unreadable.
 std::vector<std::string> listDir(const fs::path& dir);
+
+/// The partitions of the disk whose block directory is `diskDir` (their entry names, sorted). The
+/// kernel names a partition after its disk ("sda1", "nvme0n1p1"), so only such subdirectories
+/// are asked for their "partition" attribute, not every attribute and link of the disk.
+std::vector<std::string> partitionsOf(const fs::path& diskDir);
 
 /// Does the path exist (following links)?
 bool pathExists(const fs::path& p);

@@ -16,13 +16,22 @@ bool isPciAddress(std::string_view s) {
     return true;
 }
 
-std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir) {
+std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir,
+                                             std::map<std::string, bool, std::less<>>* storageClass) {
     std::optional<std::string> nearest;
     for (auto p = devDir; p.has_relative_path() && p != p.parent_path(); p = p.parent_path()) {
         auto name = p.filename().string();
         if (!isPciAddress(name)) continue;
         if (!nearest) nearest = name;
-        if (auto cls = attr(p, "class"); cls && startsWith(*cls, "0x01")) return name;
+        std::optional<bool> storage;
+        if (storageClass)
+            if (auto it = storageClass->find(p.native()); it != storageClass->end()) storage = it->second;
+        if (!storage) {
+            auto cls = attr(p, "class");
+            storage = cls && startsWith(*cls, "0x01");
+            if (storageClass) storageClass->emplace(p.native(), *storage);
+        }
+        if (*storage) return name;
     }
     return nearest;
 }

@@ -5,6 +5,7 @@
 #include <raidmon/inventory.hpp>
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include "common.hpp"
@@ -33,8 +34,8 @@ bool skipByName(std::string_view n) {
 }
 
 std::optional<std::vector<unsigned char>> binAttr(const fs::path& dir, std::string_view name) {
-    auto r = readFile(dir / name);
-    if (!r || r->empty()) return std::nullopt;
+    auto r = binaryAttr(dir, name);
+    if (!r) return std::nullopt;
     return std::vector<unsigned char>(r->begin(), r->end());
 }
 
@@ -122,7 +123,13 @@ void readScsiDisk(Drive& d, const fs::path& dev, std::vector<std::string>& notes
     }
 }
 
-void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& parent) {
+/// What a scan reads once for all its drives: the PCI functions' classes and the SCSI hosts' drivers.
+struct ScanMemo {
+    std::map<std::string, bool, std::less<>> storageClass;
+    std::map<std::string, std::optional<std::string>, std::less<>> procName;
+};
+
+void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& parent, ScanMemo& memo) {
     d.protocol = Protocol::NVMe;
     d.media = Media::SSD;
     // parent: the controller (nvme0) or, with native multipath, the subsystem (nvme-subsys0)
@@ -159,7 +166,7 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
             d.reasons.push_back("NVMe controller state '" + *st + "'");
         }
     }
-    d.location.controller = owningPciFunction(ctrl);
+    d.location.controller = owningPciFunction(ctrl, &memo.storageClass);
 }
 
 // A logical volume of a hardware RAID controller, as the SCSI host driver exposes it (the physical
@@ -167,12 +174,15 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
 // megaraid_sas puts virtual disks on channel 2 (MEGASAS_MAX_PD_CHANNELS) and system/JBOD drives on
 // 0-1; hpsa and smartpqi report logical drives with the INQUIRY product "LOGICAL VOLUME"; aacraid
 // exposes containers on channel 0 and hides physical drives on channel 1+.
-bool isRaidVolume(const fs::path& scsiDev, const Drive& d) {
+bool isRaidVolume(const fs::path& scsiDev, const Drive& d, ScanMemo& memo) {
     const std::string name = scsiDev.filename().string();  // split() returns views into it
     auto hctl = split(name, ':');
     if (hctl.size() != 4) return false;
     fs::path host = scsiDev.parent_path().parent_path();
-    auto proc = attr(host / "scsi_host" / host.filename(), "proc_name");
+    auto known = memo.procName.find(host.native());
+    if (known == memo.procName.end())
+        known = memo.procName.emplace(host.native(), attr(host / "scsi_host" / host.filename(), "proc_name")).first;
+    const auto& proc = known->second;
     if (!proc) return false;
     if (*proc == "megaraid_sas" || *proc == "megaraid") return hctl[1] == "2";
     if (*proc == "hpsa" || *proc == "smartpqi" || *proc == "cciss") return d.model && *d.model == "LOGICAL VOLUME";
@@ -204,11 +214,13 @@ Result<std::vector<Drive>> scanDrives(const Context& ctx, std::vector<std::strin
 std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<DeviceRecord>& devs,
                                       std::vector<std::string>& notes) {
     std::vector<Drive> out;
+    ScanMemo memo;
     for (const auto& rec : devs) {
         if (rec.devtype == "partition") continue;
         if (skipByName(rec.sysname)) continue;
         fs::path dir(rec.syspath);
-        if (!pathExists(dir / "size")) {
+        auto size = readAttr(dir, "size");
+        if (!size && (size.error().is(errc::not_found) || size.error().is(errc::device_gone))) {
             notes.push_back(rec.sysname + " vanished during the scan (no " + (dir / "size").string() + "); skipped");
             continue;
         }
@@ -227,7 +239,10 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
         if (!d.devnode) d.devnode = (ctx.paths.dev / rec.sysname).string();
 
         std::vector<std::string> garbage;
-        if (auto sectors = attrU64(dir, "size", 10, &garbage)) d.capacityBytes = *sectors * 512ULL;
+        if (size && !size->empty()) {
+            if (auto sectors = parseInt<std::uint64_t>(*size)) d.capacityBytes = *sectors * 512ULL;
+            else garbage.push_back((dir / "size").string() + ": not a number: " + quoteForError(*size));
+        }
         auto lbs = attrU64(dir / "queue", "logical_block_size", 10, &garbage);
         auto pbs = attrU64(dir / "queue", "physical_block_size", 10, &garbage);
         if (lbs && *lbs > 0 && *lbs <= 65536) d.logicalBlockSize = static_cast<std::uint32_t>(*lbs);
@@ -238,13 +253,13 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
         auto parentSubsystem = resolveLink(parent / "subsystem");
         const std::string psub = parentSubsystem ? parentSubsystem->filename().string() : std::string();
         if (startsWith(rec.sysname, "nvme")) {
-            readNvmeNamespace(d, dir, parent);
+            readNvmeNamespace(d, dir, parent, memo);
         } else if (psub == "scsi" || (psub.empty() && pathExists(parent / "scsi_level"))) {
             // SCSI device: skip optical and other non-disk peripheral types (SPC-5 Table 140)
             if (auto type = attrU64(parent, "type"); type && *type != 0 && *type != 14) continue;
             readScsiDisk(d, parent, notes);
-            d.location.controller = owningPciFunction(parent);
-            if (isRaidVolume(parent, d)) {
+            d.location.controller = owningPciFunction(parent, &memo.storageClass);
+            if (isRaidVolume(parent, d, memo)) {
                 // Not a drive: a RAID controller's virtual disk. No media of its own.
                 d.role = "hw-raid-volume";
                 d.media.reset();
@@ -254,10 +269,10 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
         } else if (psub == "virtio") {
             d.protocol = Protocol::Virtio;
             d.serial = textAttr(dir, "serial");
-            d.location.controller = owningPciFunction(parent);
+            d.location.controller = owningPciFunction(parent, &memo.storageClass);
             d.state = DriveState::online;
         } else {
-            d.location.controller = owningPciFunction(parent);
+            d.location.controller = owningPciFunction(parent, &memo.storageClass);
             d.serial = textAttr(dir, "serial");
             if (!d.serial) d.serial = textAttr(parent, "serial");
             d.model = textAttr(parent, "name");

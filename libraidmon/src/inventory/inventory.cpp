@@ -260,8 +260,10 @@ Result<detail::InventoryParts> detail::scanParts(const Context& ctx, const ScanO
         p.partial = true;
     }
     readEnclosures(ctx, p, true);
+    // md names its arrays' block devices "md<N>" or "md_<name>" (md_alloc()); only those can have md/.
     for (const auto& rec : *blockDevs)
-        if (rec.devtype != "partition" && detail::pathExists(fs::path(rec.syspath) / "md")) p.mdDevices.push_back(rec);
+        if (rec.devtype != "partition" && detail::startsWith(rec.sysname, "md") && detail::pathExists(fs::path(rec.syspath) / "md"))
+            p.mdDevices.push_back(rec);
     readMd(ctx, p);
     if (opts.probeSignatures) detail::signaturesFrom(ctx, *blockDevs, inv.drives, inv.notes);
     return p;
@@ -311,9 +313,8 @@ void detail::applyDiskChanges(const Context& ctx, InventoryParts& parts, const s
     for (std::size_t i = 0; i < disks; ++i) {
         if (arrived[i].devtype == "partition") continue;
         const fs::path dir = arrived[i].syspath;
-        for (const auto& n : detail::listDir(dir))
-            if (detail::pathExists(dir / n / "partition"))
-                if (auto rec = ctx.devices->lookup((dir / n).string())) arrived.push_back(std::move(*rec));
+        for (const auto& n : detail::partitionsOf(dir))
+            if (auto rec = ctx.devices->lookup((dir / n).string())) arrived.push_back(std::move(*rec));
     }
     auto drives = detail::drivesFrom(ctx, arrived, parts.base.notes);
     if (parts.options.probeSignatures) detail::signaturesFrom(ctx, arrived, drives, parts.base.notes);

@@ -130,8 +130,7 @@ void detail::signaturesFrom(const Context& ctx, const std::vector<DeviceRecord>&
         if (!d.sysPath) continue;
         fs::path dir(*d.sysPath);
         std::vector<std::pair<std::string, fs::path>> devices = {{d.kernelName.value_or(""), dir}};
-        for (const auto& n : listDir(dir))
-            if (pathExists(dir / n / "partition")) devices.emplace_back(n, dir / n);
+        for (const auto& n : partitionsOf(dir)) devices.emplace_back(n, dir / n);
         bool mdHolder = false;
         bool unknown = false;
         d.holders.clear();

@@ -58,7 +58,7 @@ std::vector<std::string> identityHints(const path& dir) {
         if (s.size() >= 4) out.push_back(std::move(s));
     };
     const path dev = dir / "device";
-    if (auto vpd = detail::readFile(dev / "vpd_pg80"); vpd && vpd->size() > 4) add(vpd->substr(4));
+    if (auto vpd = detail::binaryAttr(dev, "vpd_pg80"); vpd && vpd->size() > 4) add(vpd->substr(4));
     add(detail::textAttr(dev, "wwid"));
     add(detail::textAttr(dir, "wwid"));
     add(detail::textAttr(dev, "serial"));
@@ -108,8 +108,7 @@ std::set<std::string> holdersOf(const path& dir) {
             if (detail::startsWith(h, "md")) out.insert(h);
     };
     take(dir);
-    for (const auto& n : detail::listDir(dir))
-        if (detail::pathExists(dir / n / "partition")) take(dir / n);
+    for (const auto& n : detail::partitionsOf(dir)) take(dir / n);
     return out;
 }
 

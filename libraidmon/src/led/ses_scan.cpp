@@ -2,6 +2,7 @@
 #include "ses_scan.hpp"
 
 #include <algorithm>
+#include <set>
 
 #include "backends.hpp"
 #include "core/strutil.hpp"
@@ -60,8 +61,13 @@ std::vector<Enclosure> scanUnboundSes(const Context& ctx, const std::vector<Driv
     const fs::path bus = ctx.paths.sys / "bus" / "scsi" / "devices";
     if (anyUnbound) *anyUnbound = false;
     std::vector<DeviceRecord> devs;
+    // The drives' own SCSI devices (block/sdX hangs below H:C:T:L) are disks, not enclosures:
+    // their type was read by the drive scan. What is left is a host's enclosures and odd devices.
+    std::set<std::string, std::less<>> disks;
+    for (const auto& d : drives)
+        if (d.sysPath) disks.insert(fs::path(*d.sysPath).parent_path().parent_path().filename().string());
     for (const auto& n : listDir(bus)) {
-        if (std::count(n.begin(), n.end(), ':') != 3 || startsWith(n, "target")) continue;
+        if (std::count(n.begin(), n.end(), ':') != 3 || startsWith(n, "target") || disks.count(n)) continue;
         auto dir = resolveLink(bus / n);
         if (!dir || attr(*dir, "type") != kScsiTypeEnclosure) continue;
         if (pathExists(*dir / "enclosure")) continue;  // bound by ses: the enclosure class has it
