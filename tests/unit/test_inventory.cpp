@@ -342,6 +342,49 @@ BOOST_FIXTURE_TEST_CASE(vanished_and_broken_devices_are_skipped_with_notes, Host
     BOOST_TEST(noted);
 }
 
+// A SCSI disk at any place of the tree (sdev relative to sys/devices), for hosts scsiDisk() does not build.
+void scsiDiskAt(SysfsBuilder& b, const std::string& sdev, const std::string& name, const std::string& model, int minor) {
+    b.device(sdev, "scsi", "DEVTYPE=scsi_device\n", true);
+    for (const auto& [attr, value] : {std::pair<const char*, std::string>{"vendor", "VENDOR"}, {"model", model}, {"rev", "1.0"},
+                                      {"type", "0"}, {"scsi_level", "7"}, {"state", "running"}})
+        b.file("sys/devices/" + sdev + "/" + attr, value + "\n");
+    const std::string blk = sdev + "/block/" + name;
+    b.device(blk, "block", "MAJOR=8\nMINOR=" + std::to_string(minor) + "\nDEVNAME=" + name + "\nDEVTYPE=disk\n");
+    b.relLink("sys/block/" + name, "sys/devices/" + blk);
+    b.relLink("sys/devices/" + blk + "/device", "sys/devices/" + sdev);
+    b.file("sys/devices/" + blk + "/size", "1953525168\n");
+}
+
+// Which disks are a RAID controller's volumes is decided by the SCSI host's driver (proc_name),
+// read once per host for a whole scan: three hosts with three rules, each disk judged by its own.
+BOOST_AUTO_TEST_CASE(raid_volumes_are_told_by_each_disks_own_scsi_host) {
+    SysfsBuilder b;
+    const std::string perc = "pci0000:00/0000:00:02.0/0000:03:00.0", pqi = "pci0000:40/0000:40:01.0/0000:41:00.0";
+    pciFunction(b, kHba, "0x010700", "0x1000", "0x0097", "mpt3sas");
+    pciFunction(b, perc, "0x010400", "0x1000", "0x005d", "megaraid_sas");
+    pciFunction(b, pqi, "0x010700", "0x9005", "0x028f", "smartpqi");
+    b.file("sys/devices/" + kHba + "/host0/scsi_host/host0/proc_name", "mpt3sas\n");
+    b.file("sys/devices/" + perc + "/host1/scsi_host/host1/proc_name", "megaraid_sas\n");
+    b.file("sys/devices/" + pqi + "/host2/scsi_host/host2/proc_name", "smartpqi\n");
+    scsiDisk(b, "0:0:2:0", "sda", "SEAGATE", "ST4000NM0023", 7814037168ULL);            // behind an HBA's SAS port
+    scsiDiskAt(b, perc + "/host1/target1:2:0/1:2:0:0", "sdb", "PERC H730P Adp", 16);   // a virtual disk (channel 2)
+    scsiDiskAt(b, perc + "/host1/target1:0:4/1:0:4:0", "sdc", "ST2000NM0055", 32);     // a JBOD drive of the PERC
+    scsiDiskAt(b, pqi + "/host2/target2:1:0/2:1:0:0", "sdd", "LOGICAL VOLUME", 48);    // a Smart Array logical drive
+    scsiDiskAt(b, pqi + "/host2/port-2:0/end_device-2:0/target2:0:0/2:0:0:0", "sde", "MZ7KH960HAJR", 64);  // HBA mode
+    Context ctx = makeRootContext(b.root());
+    auto inv = scanInventory(ctx);
+    BOOST_REQUIRE(inv.has_value());
+    for (const char* n : {"sda", "sdb", "sdc", "sdd", "sde"}) BOOST_REQUIRE_MESSAGE(drive(*inv, n), n);
+    BOOST_TEST(drive(*inv, "sda")->role.value_or("") != "hw-raid-volume");
+    BOOST_TEST(drive(*inv, "sdb")->role.value_or("") == "hw-raid-volume");
+    BOOST_TEST(drive(*inv, "sdc")->role.value_or("") != "hw-raid-volume");
+    BOOST_TEST(drive(*inv, "sdd")->role.value_or("") == "hw-raid-volume");
+    BOOST_TEST(drive(*inv, "sde")->role.value_or("") != "hw-raid-volume");
+    BOOST_TEST(drive(*inv, "sdb")->location.controller.value_or("") == "0000:03:00.0");
+    BOOST_TEST(drive(*inv, "sde")->location.controller.value_or("") == "0000:41:00.0");
+    BOOST_TEST(drive(*inv, "sda")->location.controller.value_or("") == "0000:01:00.0");
+}
+
 BOOST_AUTO_TEST_CASE(empty_host_is_calm) {
     SysfsBuilder b;
     b.dir("sys/class/block");

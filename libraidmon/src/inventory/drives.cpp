@@ -178,7 +178,15 @@ bool isRaidVolume(const fs::path& scsiDev, const Drive& d, ScanMemo& memo) {
     const std::string name = scsiDev.filename().string();  // split() returns views into it
     auto hctl = split(name, ':');
     if (hctl.size() != 4) return false;
-    fs::path host = scsiDev.parent_path().parent_path();
+    // The SCSI host: hostN/targetH:C:T/H:C:T:L when the drive is attached directly, with the SAS
+    // transport's port-, expander- and end_device- directories in between behind an expander.
+    fs::path host = scsiDev.parent_path();
+    while (host.has_relative_path() && host != host.parent_path()) {
+        const std::string n = host.filename().string();
+        if (n.size() > 4 && startsWith(n, "host") && n.find_first_not_of("0123456789", 4) == std::string::npos) break;
+        host = host.parent_path();
+    }
+    if (!host.has_relative_path() || host == host.parent_path()) return false;
     auto known = memo.procName.find(host.native());
     if (known == memo.procName.end())
         known = memo.procName.emplace(host.native(), attr(host / "scsi_host" / host.filename(), "proc_name")).first;
