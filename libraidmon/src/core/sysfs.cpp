@@ -111,13 +111,20 @@ std::optional<std::string> textAttr(const fs::path& dir, std::string_view name) 
     return p;
 }
 
+std::optional<std::uint64_t> u64Value(const fs::path& dir, std::string_view name, std::string_view text, int base,
+                                      std::vector<std::string>* garbage) {
+    text = trim(text);
+    if (text.empty()) return std::nullopt;
+    auto v = parseInt<std::uint64_t>(text, base);
+    if (!v && garbage) garbage->push_back((dir / name).string() + ": not a number: " + quoteForError(text));
+    return v;
+}
+
 std::optional<std::uint64_t> attrU64(const fs::path& dir, std::string_view name, int base,
                                      std::vector<std::string>* garbage) {
     auto s = attr(dir, name);
     if (!s) return std::nullopt;
-    auto v = parseInt<std::uint64_t>(*s, base);
-    if (!v && garbage) garbage->push_back((dir / name).string() + ": not a number: " + quoteForError(*s));
-    return v;
+    return u64Value(dir, name, *s, base, garbage);
 }
 
 std::optional<std::int64_t> attrI64(const fs::path& dir, std::string_view name, std::vector<std::string>* garbage) {

@@ -41,6 +41,10 @@ std::optional<std::string> textAttr(const fs::path& dir, std::string_view name);
 /// `garbage` (if given) receives a note naming the path and the bad value.
 std::optional<std::uint64_t> attrU64(const fs::path& dir, std::string_view name, int base = 10,
                                      std::vector<std::string>* garbage = nullptr);
+/// The text of attribute dir/name, already read, parsed as attrU64() parses it (empty after
+/// trimming: nullopt, no note).
+std::optional<std::uint64_t> u64Value(const fs::path& dir, std::string_view name, std::string_view text, int base = 10,
+                                      std::vector<std::string>* garbage = nullptr);
 std::optional<std::int64_t> attrI64(const fs::path& dir, std::string_view name,
                                     std::vector<std::string>* garbage = nullptr);
 

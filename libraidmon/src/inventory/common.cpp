@@ -17,21 +17,18 @@ bool isPciAddress(std::string_view s) {
 }
 
 std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir,
-                                             std::map<std::string, bool, std::less<>>* storageClass) {
+                                             std::map<std::string, bool, std::less<>>& storageClass) {
     std::optional<std::string> nearest;
     for (auto p = devDir; p.has_relative_path() && p != p.parent_path(); p = p.parent_path()) {
         auto name = p.filename().string();
         if (!isPciAddress(name)) continue;
         if (!nearest) nearest = name;
-        std::optional<bool> storage;
-        if (storageClass)
-            if (auto it = storageClass->find(p.native()); it != storageClass->end()) storage = it->second;
-        if (!storage) {
+        auto known = storageClass.find(p.native());
+        if (known == storageClass.end()) {
             auto cls = attr(p, "class");
-            storage = cls && startsWith(*cls, "0x01");
-            if (storageClass) storageClass->emplace(p.native(), *storage);
+            known = storageClass.emplace(p.native(), cls && startsWith(*cls, "0x01")).first;
         }
-        if (*storage) return name;
+        if (known->second) return name;
     }
     return nearest;
 }

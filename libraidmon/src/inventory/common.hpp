@@ -21,10 +21,10 @@ bool isPciAddress(std::string_view s);
 
 /// Walk up from a device directory to the nearest PCI function that is a storage controller
 /// (class 01xx), else the nearest PCI function at all. Returns its address.
-/// `storageClass` (if given) remembers each function's answer: a scan asks it for every drive,
-/// and a host's drives hang off a handful of functions.
+/// `storageClass` remembers each function's answer for a scan: it asks for every drive, and a
+/// host's drives hang off a handful of functions.
 std::optional<std::string> owningPciFunction(const std::filesystem::path& devDir,
-                                             std::map<std::string, bool, std::less<>>* storageClass = nullptr);
+                                             std::map<std::string, bool, std::less<>>& storageClass);
 
 /// The drive whose sysPath is `dir` or an ancestor of `dir` (a partition, a SCSI device above...)
 /// Also matches when `dir` is an ancestor of the drive's block directory (a SCSI device dir).

@@ -166,7 +166,7 @@ void readNvmeNamespace(Drive& d, const fs::path& blockDir, const fs::path& paren
             d.reasons.push_back("NVMe controller state '" + *st + "'");
         }
     }
-    d.location.controller = owningPciFunction(ctrl, &memo.storageClass);
+    d.location.controller = owningPciFunction(ctrl, memo.storageClass);
 }
 
 // A logical volume of a hardware RAID controller, as the SCSI host driver exposes it (the physical
@@ -247,10 +247,8 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
         if (!d.devnode) d.devnode = (ctx.paths.dev / rec.sysname).string();
 
         std::vector<std::string> garbage;
-        if (size && !size->empty()) {
-            if (auto sectors = parseInt<std::uint64_t>(*size)) d.capacityBytes = *sectors * 512ULL;
-            else garbage.push_back((dir / "size").string() + ": not a number: " + quoteForError(*size));
-        }
+        if (size)
+            if (auto sectors = u64Value(dir, "size", *size, 10, &garbage)) d.capacityBytes = *sectors * 512ULL;
         auto lbs = attrU64(dir / "queue", "logical_block_size", 10, &garbage);
         auto pbs = attrU64(dir / "queue", "physical_block_size", 10, &garbage);
         if (lbs && *lbs > 0 && *lbs <= 65536) d.logicalBlockSize = static_cast<std::uint32_t>(*lbs);
@@ -266,7 +264,7 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
             // SCSI device: skip optical and other non-disk peripheral types (SPC-5 Table 140)
             if (auto type = attrU64(parent, "type"); type && *type != 0 && *type != 14) continue;
             readScsiDisk(d, parent, notes);
-            d.location.controller = owningPciFunction(parent, &memo.storageClass);
+            d.location.controller = owningPciFunction(parent, memo.storageClass);
             if (isRaidVolume(parent, d, memo)) {
                 // Not a drive: a RAID controller's virtual disk. No media of its own.
                 d.role = "hw-raid-volume";
@@ -277,10 +275,10 @@ std::vector<Drive> detail::drivesFrom(const Context& ctx, const std::vector<Devi
         } else if (psub == "virtio") {
             d.protocol = Protocol::Virtio;
             d.serial = textAttr(dir, "serial");
-            d.location.controller = owningPciFunction(parent, &memo.storageClass);
+            d.location.controller = owningPciFunction(parent, memo.storageClass);
             d.state = DriveState::online;
         } else {
-            d.location.controller = owningPciFunction(parent, &memo.storageClass);
+            d.location.controller = owningPciFunction(parent, memo.storageClass);
             d.serial = textAttr(dir, "serial");
             if (!d.serial) d.serial = textAttr(parent, "serial");
             d.model = textAttr(parent, "name");
